@@ -1,0 +1,3 @@
+from themekit.cli import main
+
+main()

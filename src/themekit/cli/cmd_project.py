@@ -1,0 +1,76 @@
+"""``themekit init``, ``status``, ``backup`` and ``restore``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from themekit.cli.app import app, env, open_project
+from themekit.cli.render import FORMAT_OPTION, TableFormat
+
+
+@app.command()
+def init(
+    directory: Path = typer.Argument(Path("."), help="Folder for the new project."),
+    name: str | None = typer.Option(None, "--name", help="Project name (default: folder name)."),
+) -> None:
+    """Create a project: themekit.toml (settings) and themekit.db (the database)."""
+    from themekit.project import Project
+
+    project = Project.init(directory, name=name)
+    env().message(f"Created project '{project.settings.name}' in {project.root}")
+    env().message("Next: themekit import TRANSCRIPTS... and themekit codebook load FILE")
+
+
+@app.command()
+def status(fmt: TableFormat = FORMAT_OPTION) -> None:
+    """Transcripts, segments, participants by role, codebook version, coverage per coder."""
+    project = open_project()
+    report = project.status()
+    if fmt == TableFormat.json:
+        env().write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return
+    out = env().out
+    out.print(f"Project: {report.name} ({report.root})")
+    out.print(
+        f"Transcripts: {report.transcripts}  segments: {report.segments}"
+        f" (codable {report.codable_segments})  words: {report.words}"
+    )
+    roles = ", ".join(f"{role} {n}" for role, n in report.participants_by_role.items())
+    out.print(f"Participants: {report.participants}" + (f" ({roles})" if roles else ""))
+    if report.codebook_version is None:
+        out.print("Codebook: none loaded (themekit codebook load FILE)")
+    else:
+        out.print(f"Codebook: version {report.codebook_version}, {report.codes} codes")
+    out.print(f"Codings: {report.codings}")
+    for row in report.coverage:
+        share = 100 * int(row["coded"]) / int(row["codable"]) if row["codable"] else 0.0  # type: ignore[call-overload]
+        out.print(
+            f"  {row['coder']}: {row['coded']}/{row['codable']} codable segments coded"
+            f" ({share:.0f}%), {row['transcripts_started']} transcripts started,"
+            f" {row['transcripts_done']} done"
+        )
+
+
+@app.command()
+def backup(
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Backup file (default: backups/themekit-DATE.db)."
+    ),
+) -> None:
+    """Copy the project database safely, even while others are coding."""
+    project = open_project()
+    target = project.backup(output)
+    env().message(f"Backed up to {target}")
+
+
+@app.command()
+def restore(backup_file: Path = typer.Argument(..., help="A backup made by 'themekit backup'.")) -> None:
+    """Replace the project database with a backup (the current one is kept aside)."""
+    project = open_project()
+    project.restore(backup_file)
+    env().message(
+        f"Restored from {backup_file}; the previous database is in themekit.before-restore.db"
+    )

@@ -1,0 +1,265 @@
+"""``Project``: the facade that the CLI, the terminal UI and notebooks use.
+
+A project is a folder holding ``themekit.toml`` (settings) and ``themekit.db`` (the
+store). ``Project.find`` looks for one from a directory upwards, as git does;
+``--project`` or ``THEMEKIT_PROJECT`` name one explicitly. The capability packages
+(transcripts, codebook, coding, agree, suggest, export) do the work; this class wires
+them to the store and the settings.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from themekit.errors import ProjectExists, ProjectNotFound, ThemekitError
+from themekit.participants import ParticipantResolver, read_participants
+from themekit.settings import Settings, write_default_settings
+from themekit.store import Store
+from themekit.store.migrations import applied, pending
+from themekit.store.rows import Participant, SegmentRow
+
+SETTINGS_FILE = "themekit.toml"
+DB_FILE = "themekit.db"
+ENV_VAR = "THEMEKIT_PROJECT"
+
+
+@dataclass
+class ImportOutcome:
+    """What happened to one file in an import batch."""
+
+    path: str
+    transcript_id: str | None
+    status: str  # "imported" | "updated" | "unchanged" | "failed" | "skipped"
+    segments: int = 0
+    codable: int = 0
+    reanchored: int = 0
+    orphaned: list[str] = field(default_factory=list)
+    error: ThemekitError | None = None
+
+
+@dataclass
+class StatusReport:
+    name: str
+    root: str
+    transcripts: int
+    segments: int
+    codable_segments: int
+    words: int
+    participants: int
+    participants_by_role: dict[str, int]
+    codebook_version: int | None
+    codes: int
+    codings: int
+    coverage: list[dict[str, object]]
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+class Project:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.settings = Settings.load(root / SETTINGS_FILE)
+        db_path = root / DB_FILE
+        self._backup_before_migration(db_path)
+        self.store = Store(db_path)
+
+    # -- finding and creating ----------------------------------------------------------
+    @classmethod
+    def init(cls, directory: str | Path = ".", *, name: str | None = None) -> Project:
+        root = Path(directory).resolve()
+        if (root / DB_FILE).exists() or (root / SETTINGS_FILE).exists():
+            raise ProjectExists(
+                f"{root} already holds a themekit project.",
+                hint="Use it as it is, or choose another folder.",
+            )
+        root.mkdir(parents=True, exist_ok=True)
+        write_default_settings(root / SETTINGS_FILE, name or root.name)
+        project = cls(root)
+        project.store.log("init", details={"name": name or root.name})
+        return project
+
+    @classmethod
+    def open(cls, path: str | Path) -> Project:
+        """Open the project in ``path`` (a project folder, or its themekit.toml/db)."""
+        root = Path(path).expanduser().resolve()
+        if root.is_file():
+            root = root.parent
+        if not (root / DB_FILE).exists():
+            raise ProjectNotFound(
+                f"{root} is not a themekit project (no {DB_FILE}).",
+                hint="Run 'themekit init' there, or pass --project PATH.",
+            )
+        return cls(root)
+
+    @classmethod
+    def find(cls, explicit: str | Path | None = None, start: str | Path | None = None) -> Project:
+        """The project given explicitly, by THEMEKIT_PROJECT, or found upwards from cwd."""
+        if explicit:
+            return cls.open(explicit)
+        env = os.environ.get(ENV_VAR)
+        if env:
+            return cls.open(env)
+        here = Path(start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / DB_FILE).exists():
+                return cls(folder)
+        raise ProjectNotFound(
+            "Not inside a themekit project (no themekit.db here or in any parent folder).",
+            hint="Run 'themekit init' to create one, or pass --project PATH.",
+        )
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @staticmethod
+    def _backup_before_migration(db_path: Path) -> None:
+        """Copy an existing database aside before upgrading its schema."""
+        if not db_path.exists():
+            return
+        conn = sqlite3.connect(str(db_path))
+        try:
+            if not applied(conn) or not pending(conn):
+                return
+            stamp = len(applied(conn))
+            target = db_path.with_name(f"themekit.before-migration-{stamp:03d}.db")
+            backup = sqlite3.connect(str(target))
+            with backup:
+                conn.backup(backup)
+            backup.close()
+        finally:
+            conn.close()
+
+    # -- transcripts ---------------------------------------------------------------------
+    def import_transcripts(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        unit: str | None = None,
+        transcript_id: str | None = None,
+        on_file: Callable[[ImportOutcome], None] | None = None,
+    ) -> list[ImportOutcome]:
+        """Import files and folders; each file in its own transaction."""
+        from themekit.transcripts.importer import expand_paths, import_one
+
+        files = expand_paths([Path(p) for p in paths])
+        if transcript_id and len(files) > 1:
+            raise ThemekitError(
+                "--id can only be used when importing a single file.",
+                hint="Import the files one at a time, or rename them to their ids.",
+            )
+        outcomes = []
+        for file, _explicit in files:
+            outcome = import_one(self, file, unit=unit, transcript_id=transcript_id)
+            outcomes.append(outcome)
+            if on_file:
+                on_file(outcome)
+        return outcomes
+
+    # -- participants ----------------------------------------------------------------------
+    def import_participants(self, path: str | Path) -> int:
+        table = read_participants(path)
+        with self.store.db.transaction():
+            self.store.replace_participants(table.participants, table.links)
+            self.store.log(
+                "participants.import",
+                how="import",
+                details={"file": Path(path).name, "participants": len(table.participants)},
+            )
+        return len(table.participants)
+
+    def participants(self) -> list[Participant]:
+        return self.store.participants()
+
+    def resolver(self) -> ParticipantResolver:
+        return ParticipantResolver(self.store.participants(), self.store.participant_links())
+
+    def participant_for(self, segment: SegmentRow) -> Participant | None:
+        return self.resolver().resolve(segment.transcript_id, segment.speaker, segment.codable)
+
+    # -- status ------------------------------------------------------------------------------
+    def status(self) -> StatusReport:
+        transcripts = self.store.transcripts()
+        people = self.store.participants()
+        by_role: dict[str, int] = {}
+        for p in people:
+            by_role[p.role or "(no role)"] = by_role.get(p.role or "(no role)", 0) + 1
+        current = self.store.current_codebook()
+        coverage: dict[str, dict[str, object]] = {}
+        for coder, _transcript, coded, codable, done in self.store.coverage():
+            row = coverage.setdefault(
+                coder, {"coder": coder, "coded": 0, "codable": 0, "transcripts_done": 0,
+                        "transcripts_started": 0}
+            )
+            row["coded"] = int(row["coded"]) + coded  # type: ignore[call-overload]
+            row["codable"] = int(row["codable"]) + codable  # type: ignore[call-overload]
+            row["transcripts_done"] = int(row["transcripts_done"]) + int(done)  # type: ignore[call-overload]
+            row["transcripts_started"] = int(row["transcripts_started"]) + int(coded > 0)  # type: ignore[call-overload]
+        return StatusReport(
+            name=self.settings.name or self.root.name,
+            root=str(self.root),
+            transcripts=len(transcripts),
+            segments=sum(t.n_segments for t in transcripts),
+            codable_segments=sum(t.n_codable for t in transcripts),
+            words=sum(t.n_words for t in transcripts),
+            participants=len(people),
+            participants_by_role=dict(sorted(by_role.items())),
+            codebook_version=current[0] if current else None,
+            codes=sum(1 for _ in current[1].walk()) if current else 0,
+            codings=self.store.count_codings(),
+            coverage=list(coverage.values()),
+        )
+
+    # -- backups -----------------------------------------------------------------------------
+    def backup(self, target: str | Path | None = None) -> Path:
+        """Copy the database with SQLite's online backup API (safe while others write)."""
+        from datetime import datetime
+
+        if target is None:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            folder = self.root / "backups"
+            folder.mkdir(exist_ok=True)
+            target = folder / f"themekit-{stamp}.db"
+        target = Path(target)
+        tmp = target.with_name(target.name + ".part")
+        dest = sqlite3.connect(str(tmp))
+        try:
+            with dest:
+                self.store.db.conn.backup(dest)
+        finally:
+            dest.close()
+        os.replace(tmp, target)
+        return target
+
+    def restore(self, source: str | Path) -> None:
+        """Replace the project database with a backup (the current one is kept aside)."""
+        source = Path(source)
+        check = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            check.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise ThemekitError(f"{source}: not a themekit backup ({exc}).") from exc
+        finally:
+            check.close()
+        if not ok:
+            raise ThemekitError(f"{source}: the backup fails SQLite's integrity check.")
+        self.backup(self.root / "themekit.before-restore.db")
+        db_path = self.root / DB_FILE
+        self.store.close()
+        for suffix in ("-wal", "-shm"):
+            Path(str(db_path) + suffix).unlink(missing_ok=True)
+        shutil.copyfile(source, db_path)
+        self.store = Store(db_path)
+        self.store.log("restore", details={"from": source.name})

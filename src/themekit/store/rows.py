@@ -1,0 +1,95 @@
+"""Plain records the store hands out (no sqlite3.Row escapes the store)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TranscriptInfo:
+    id: str
+    version: int
+    content_hash: str
+    source_name: str
+    source_format: str
+    unit: str
+    imported_at: str
+    n_segments: int
+    n_codable: int
+    n_words: int
+
+
+@dataclass(frozen=True)
+class SegmentRow:
+    id: int
+    transcript_id: str
+    version: int
+    line: int
+    speaker: str | None
+    turn_index: int
+    start: int
+    end: int
+    time_start: float | None
+    time_end: float | None
+    codable: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: str
+    role: str | None
+    site: str | None
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+    def attribute(self, name: str) -> Any:
+        if name == "id":
+            return self.id
+        if name == "role":
+            return self.role
+        if name == "site":
+            return self.site
+        return self.attributes.get(name)
+
+
+@dataclass(frozen=True)
+class CodingRow:
+    id: int
+    uid: str
+    transcript_id: str
+    segment_id: int
+    line: int
+    span_start: int | None
+    span_end: int | None
+    code_id: str
+    coder: str
+    codebook_version: int
+    source: str
+    score: float | None
+    model: str | None
+    origin: str | None
+    memo: str | None
+    orphaned: bool
+    created_at: str
+
+
+@dataclass(frozen=True)
+class CodebookVersion:
+    version: int
+    created_at: str
+    source: str
+    content_hash: str
+    changes: dict[str, Any]
+    note: str | None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    actor: str | None
+    action: str
+    how: str | None
+    codebook_version: int | None
+    details: dict[str, Any]

@@ -1,0 +1,140 @@
+"""Importing transcript files into a project.
+
+Each file is read, segmented and stored in one transaction together with its audit
+entry and any re-anchored codings, so a batch that meets a bad file keeps the good
+ones and leaves nothing half-written. Identical content is recognised by hash and
+skipped; changed content becomes a new version and existing codings are moved onto it
+(identical segment text first, then a fuzzy match) or kept as orphaned and listed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from themekit.errors import ThemekitError, TranscriptReadError
+
+if TYPE_CHECKING:
+    from themekit.project import ImportOutcome, Project
+
+TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
+# Files in a folder that are data of another kind or documentation, not transcripts.
+_SKIP_IN_FOLDERS = ("readme", "participants", "license", "changelog")
+
+
+def expand_paths(paths: list[Path]) -> list[tuple[Path, bool]]:
+    """Files to import, with whether the user named each one explicitly."""
+    files: list[tuple[Path, bool]] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path)
+                if not child.is_file() or any(p.startswith((".", "_")) for p in rel.parts):
+                    continue
+                if child.suffix.lower() not in TRANSCRIPT_SUFFIXES:
+                    continue
+                if child.stem.lower().startswith(_SKIP_IN_FOLDERS):
+                    continue
+                files.append((child, False))
+        elif path.exists():
+            files.append((path, True))
+        else:
+            raise TranscriptReadError(path, "no such file or folder")
+    return files
+
+
+def import_one(
+    project: Project, path: Path, *, unit: str | None, transcript_id: str | None
+) -> ImportOutcome:
+    from dataclasses import replace
+
+    from themekit.project import ImportOutcome
+    from themekit.transcripts.readers import read_transcript
+    from themekit.transcripts.segment import content_hash, segment_transcript
+
+    settings = project.settings.import_settings
+    if unit:
+        if unit not in ("sentence", "turn", "paragraph", "line"):
+            raise ThemekitError(
+                f"Unknown unit '{unit}'.", hint="Use --unit sentence, turn, paragraph or line."
+            )
+        settings = replace(settings, unit=unit)
+    tid = transcript_id or path.stem
+    try:
+        if path.suffix.lower() == ".qdpx":
+            raise TranscriptReadError(
+                path, "is a REFI-QDA project", hint="Import it with 'themekit import FILE.qdpx'."
+            )
+        parsed = read_transcript(path, settings)
+        digest = content_hash(parsed.text)
+        store = project.store
+        if store.current_hash(tid) == digest:
+            return ImportOutcome(str(path), tid, "unchanged")
+        segments = segment_transcript(parsed, settings)
+        if not segments:
+            raise TranscriptReadError(path, "contains no text to code")
+        existed = store.has_transcript(tid)
+        with store.db.transaction():
+            old_version = store.current_version(tid)
+            version = store.add_transcript_version(
+                tid, parsed, segments, content_hash=digest, source_name=path.name,
+                unit=settings.unit,
+            )
+            reanchored, orphaned = 0, []
+            if existed and old_version is not None:
+                reanchored, orphaned = _reanchor(project, tid, old_version, version)
+            store.log(
+                "transcript.update" if existed else "transcript.import",
+                how="import",
+                details={
+                    "transcript": tid, "file": path.name, "version": version,
+                    "segments": len(segments), "reanchored": reanchored,
+                    "orphaned": len(orphaned),
+                },
+            )
+        return ImportOutcome(
+            str(path), tid, "updated" if existed else "imported", len(segments),
+            sum(1 for s in segments if s.codable), reanchored, orphaned,
+        )
+    except ThemekitError as exc:
+        return ImportOutcome(str(path), tid, "failed", error=exc)
+
+
+def _reanchor(project: Project, tid: str, old_version: int, new_version: int) -> tuple[int, list[str]]:
+    """Move the transcript's codings onto the new version; return (moved, orphan notes)."""
+    from themekit.transcripts.anchor import Anchor, reanchor
+
+    store = project.store
+    codings = store.codings(transcript_id=tid, include_orphaned=True)
+    if not codings:
+        return 0, []
+    old_segments = store.segments(tid, old_version)
+    new_segments = store.segments(tid, new_version)
+    new_text = store.transcript_text(tid, new_version)
+    by_old_line = {s.line: s for s in old_segments}
+    anchors = []
+    for c in codings:
+        old = by_old_line.get(c.line)
+        if old is None or store.segment(c.segment_id).version != old_version:  # type: ignore[union-attr]
+            continue  # already orphaned on an older version: leave it where it is
+        span = (c.span_start, c.span_end) if c.span_start is not None else None
+        anchors.append(Anchor(key=c.id, line=c.line, span=span))  # type: ignore[arg-type]
+    results = reanchor(old_segments, anchors, new_text, new_segments)
+    by_new_line = {s.line: s for s in new_segments}
+    moved, orphaned = 0, []
+    for result in results:
+        coding = next(c for c in codings if c.id == result.key)
+        if result.line is None:
+            store.move_coding(
+                coding.id, segment_id=coding.segment_id,
+                span=(coding.span_start, coding.span_end) if coding.span_start is not None else None,  # type: ignore[arg-type]
+                orphaned=True,
+            )
+            orphaned.append(f"{tid} line {coding.line}: {coding.code_id} ({coding.coder})")
+        else:
+            store.move_coding(
+                coding.id, segment_id=by_new_line[result.line].id, span=result.span,
+                orphaned=False,
+            )
+            moved += 1
+    return moved, orphaned
