@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 def _stdout() -> Console:
     from rich.console import Console
 
-    return Console(file=sys.stdout, soft_wrap=True, highlight=False)
+    # Piped output is data for a file or another program: do not squeeze it to 80 columns.
+    width = None if sys.stdout.isatty() else 160
+    return Console(file=sys.stdout, soft_wrap=True, highlight=False, width=width)
 
 
 def _stderr() -> Console:
@@ -79,8 +81,12 @@ class Environment:
         )
 
         with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeRemainingColumn(), console=self.err, transient=True,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=self.err,
+            transient=True,
         ) as bar:
             task = bar.add_task(description, total=total)
             yield lambda n=1: bar.advance(task, n)

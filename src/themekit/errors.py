@@ -25,9 +25,11 @@ class ThemekitError(Exception):
 
     def render(self) -> str:
         """The one line shown to the user."""
-        if self.hint:
-            return f"{self.message} {self.hint}"
-        return self.message
+        if not self.hint:
+            return self.message
+        # Keep the two sentences apart: "problem (row 3). Next step."
+        stop = "" if self.message.rstrip().endswith((".", "!", "?", ":")) else "."
+        return f"{self.message}{stop} {self.hint}"
 
     def __str__(self) -> str:  # pragma: no cover - trivial
         return self.render()

@@ -116,7 +116,9 @@ def read_participants(path: str | Path) -> ParticipantTable:
             key: _coerce(value) for key, value in row.items() if key and key not in RESERVED
         }
         person = Participant(
-            pid, row.get("role", "").strip() or None, row.get("site", "").strip() or None,
+            pid,
+            row.get("role", "").strip() or None,
+            row.get("site", "").strip() or None,
             attributes,
         )
         transcript = row.get("transcript", "").strip()
@@ -127,7 +129,8 @@ def read_participants(path: str | Path) -> ParticipantTable:
                 links.append((transcript, speaker or ALL_SPEAKERS, pid))
                 continue
             raise ParticipantsError(
-                path, f"duplicate participant id '{pid}' (row {number})",
+                path,
+                f"duplicate participant id '{pid}' (row {number})",
                 hint="Each participant needs a unique id.",
             )
         participants[pid] = person
@@ -141,9 +144,7 @@ def read_participants(path: str | Path) -> ParticipantTable:
 class ParticipantResolver:
     """Says which participant, if any, spoke a segment."""
 
-    def __init__(
-        self, participants: list[Participant], links: dict[tuple[str, str], str]
-    ) -> None:
+    def __init__(self, participants: list[Participant], links: dict[tuple[str, str], str]) -> None:
         self.by_id = {p.id: p for p in participants}
         self.links = links
 

@@ -10,7 +10,6 @@ them to the store and the settings.
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -199,8 +198,14 @@ class Project:
         coverage: dict[str, dict[str, object]] = {}
         for coder, _transcript, coded, codable, done in self.store.coverage():
             row = coverage.setdefault(
-                coder, {"coder": coder, "coded": 0, "codable": 0, "transcripts_done": 0,
-                        "transcripts_started": 0}
+                coder,
+                {
+                    "coder": coder,
+                    "coded": 0,
+                    "codable": 0,
+                    "transcripts_done": 0,
+                    "transcripts_started": 0,
+                },
             )
             row["coded"] = int(row["coded"]) + coded  # type: ignore[call-overload]
             row["codable"] = int(row["codable"]) + codable  # type: ignore[call-overload]
@@ -256,10 +261,13 @@ class Project:
         if not ok:
             raise ThemekitError(f"{source}: the backup fails SQLite's integrity check.")
         self.backup(self.root / "themekit.before-restore.db")
-        db_path = self.root / DB_FILE
+        # Copy page by page into the live database with the backup API: other open
+        # connections see the restored content instead of a file swapped under them.
+        source_conn = sqlite3.connect(str(source))
+        try:
+            source_conn.backup(self.store.db.conn)
+        finally:
+            source_conn.close()
         self.store.close()
-        for suffix in ("-wal", "-shm"):
-            Path(str(db_path) + suffix).unlink(missing_ok=True)
-        shutil.copyfile(source, db_path)
-        self.store = Store(db_path)
+        self.store = Store(self.root / DB_FILE)
         self.store.log("restore", details={"from": source.name})

@@ -103,7 +103,10 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     project: str | None = typer.Option(
-        None, "--project", "-p", envvar="THEMEKIT_PROJECT",
+        None,
+        "--project",
+        "-p",
+        envvar="THEMEKIT_PROJECT",
         help="Project folder (default: found from the current folder upwards).",
     ),
     debug: bool = typer.Option(
@@ -127,9 +130,17 @@ def register_commands() -> None:
         cmd_project,
         cmd_transcripts,
     )
+
     for optional in (
-        "cmd_codebook", "cmd_code", "cmd_codings", "cmd_agree", "cmd_suggest",
-        "cmd_anonymise", "cmd_export", "cmd_refi", "cmd_team",
+        "cmd_codebook",
+        "cmd_code",
+        "cmd_codings",
+        "cmd_agree",
+        "cmd_suggest",
+        "cmd_anonymise",
+        "cmd_export",
+        "cmd_refi",
+        "cmd_team",
     ):
         try:
             __import__(f"themekit.cli.{optional}")

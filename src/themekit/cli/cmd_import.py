@@ -12,7 +12,9 @@ from themekit.errors import ThemekitError
 
 @app.command("import")
 def import_(
-    paths: list[Path] = typer.Argument(..., help="Transcript files or folders (.docx .txt .md .vtt .srt .qdpx)."),
+    paths: list[Path] = typer.Argument(
+        ..., help="Transcript files or folders (.docx .txt .md .vtt .srt .qdpx)."
+    ),
     unit: str | None = typer.Option(
         None, "--unit", help="Segment unit: sentence (default), turn, paragraph or line."
     ),
@@ -56,7 +58,9 @@ def import_(
             f" ({outcome.codable} codable) from {outcome.path}"
         )
         if outcome.status == "updated":
-            e.message(f"  {outcome.reanchored} codings re-anchored, {len(outcome.orphaned)} orphaned")
+            e.message(
+                f"  {outcome.reanchored} codings re-anchored, {len(outcome.orphaned)} orphaned"
+            )
             for note in outcome.orphaned:
                 e.message(f"  orphaned: {note}")
 

@@ -9,8 +9,9 @@ import typer
 from themekit.cli.app import app, env, open_project
 from themekit.cli.render import FORMAT_OPTION, TableFormat, render_rows
 
-participants_app = typer.Typer(help="Participants and their attributes (role, site, ...).",
-                               no_args_is_help=True)
+participants_app = typer.Typer(
+    help="Participants and their attributes (role, site, ...).", no_args_is_help=True
+)
 app.add_typer(participants_app, name="participants")
 
 
@@ -41,7 +42,12 @@ def list_participants(fmt: TableFormat = FORMAT_OPTION) -> None:
         if not transcripts and project.store.has_transcript(p.id):
             transcripts = [p.id]
         rows.append(
-            {"id": p.id, "role": p.role, "site": p.site, **p.attributes,
-             "transcripts": " ".join(transcripts)}
+            {
+                "id": p.id,
+                "role": p.role,
+                "site": p.site,
+                **p.attributes,
+                "transcripts": " ".join(transcripts),
+            }
         )
     render_rows(rows, ["id", "role", "site", *extra, "transcripts"], fmt, title="Participants")

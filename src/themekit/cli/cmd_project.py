@@ -67,7 +67,9 @@ def backup(
 
 
 @app.command()
-def restore(backup_file: Path = typer.Argument(..., help="A backup made by 'themekit backup'.")) -> None:
+def restore(
+    backup_file: Path = typer.Argument(..., help="A backup made by 'themekit backup'."),
+) -> None:
     """Replace the project database with a backup (the current one is kept aside)."""
     project = open_project()
     project.restore(backup_file)

@@ -26,17 +26,34 @@ def list_transcripts(fmt: TableFormat = FORMAT_OPTION) -> None:
         )
         rows.append(
             {
-                "id": t.id, "participant": person.id if person else None,
-                "role": person.role if person else None, "site": person.site if person else None,
-                "file": t.source_name, "format": t.source_format, "version": t.version,
-                "unit": t.unit, "segments": t.n_segments, "codable": t.n_codable,
+                "id": t.id,
+                "participant": person.id if person else None,
+                "role": person.role if person else None,
+                "site": person.site if person else None,
+                "file": t.source_name,
+                "format": t.source_format,
+                "version": t.version,
+                "unit": t.unit,
+                "segments": t.n_segments,
+                "codable": t.n_codable,
                 "words": t.n_words,
             }
         )
     render_rows(
         rows,
-        ["id", "participant", "role", "site", "file", "format", "version", "unit", "segments",
-         "codable", "words"],
+        [
+            "id",
+            "participant",
+            "role",
+            "site",
+            "file",
+            "format",
+            "version",
+            "unit",
+            "segments",
+            "codable",
+            "words",
+        ],
         fmt,
         title="Transcripts",
     )
@@ -50,9 +67,7 @@ def show_transcript(
     """Print a transcript's segments with line numbers and speakers."""
     project = open_project()
     if not project.store.has_transcript(transcript):
-        raise CodingError(
-            f"No transcript '{transcript}'.", hint="See 'themekit transcripts list'."
-        )
+        raise CodingError(f"No transcript '{transcript}'.", hint="See 'themekit transcripts list'.")
     rows = [
         {"line": s.line, "speaker": s.speaker, "codable": s.codable, "text": s.text}
         for s in project.store.segments(transcript)

@@ -135,11 +135,16 @@ def _id_problems(
     if earlier is entry:
         return []
     line = source.where(earlier.code, "id")[0]
-    kind = "is its own ancestor" if _is_prefix(earlier.path, entry.path) else "duplicate"
-    message = (
-        f"{kind} id `{code.id}`: also used by {earlier.path_text} on line {line};"
-        " ids must be unique and are never reused"
-    )
+    if _is_prefix(earlier.path, entry.path):
+        message = (
+            f"id `{code.id}` is also used by its ancestor {earlier.path_text} on line {line}:"
+            " a code cannot be its own ancestor; ids must be unique"
+        )
+    else:
+        message = (
+            f"duplicate id `{code.id}`: also used by {earlier.path_text} on line {line};"
+            " ids must be unique and are never reused"
+        )
     return [source.problem(code, message, name="id", path=path)]
 
 

@@ -20,9 +20,7 @@ from themekit.store.participants import ParticipantStore
 from themekit.store.transcripts import TranscriptStore
 
 
-class Store(
-    TranscriptStore, ParticipantStore, CodebookStore, CodingStore, AuditStore, CacheStore
-):
+class Store(TranscriptStore, ParticipantStore, CodebookStore, CodingStore, AuditStore, CacheStore):
     def __init__(self, path: str | Path, *, auto_migrate: bool = True) -> None:
         self.db = Database(path)
         if auto_migrate and pending(self.db.conn):

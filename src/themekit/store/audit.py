@@ -43,7 +43,12 @@ class AuditStore(StoreBase):
             params.append(limit)
         return [
             AuditEntry(
-                r["id"], r["at"], r["actor"], r["action"], r["how"], r["codebook_version"],
+                r["id"],
+                r["at"],
+                r["actor"],
+                r["action"],
+                r["how"],
+                r["codebook_version"],
                 self.loads(r["details"]),
             )
             for r in self.db.query(sql, tuple(params))

@@ -41,8 +41,12 @@ class CodebookStore(StoreBase):
     def codebook_versions(self) -> list[CodebookVersion]:
         return [
             CodebookVersion(
-                r["version"], r["created_at"], r["source"], r["content_hash"],
-                self.loads(r["changes"]), r["note"],
+                r["version"],
+                r["created_at"],
+                r["source"],
+                r["content_hash"],
+                self.loads(r["changes"]),
+                r["note"],
             )
             for r in self.db.query("SELECT * FROM codebook_versions ORDER BY version")
         ]
@@ -58,8 +62,13 @@ class CodebookStore(StoreBase):
                 "INSERT INTO codebook_versions (version, created_at, source, content_hash, body,"
                 " changes, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
-                    version, self.now(), source, codebook_hash(codebook),
-                    self.dumps(codebook.to_dict()), self.dumps(changes), note,
+                    version,
+                    self.now(),
+                    source,
+                    codebook_hash(codebook),
+                    self.dumps(codebook.to_dict()),
+                    self.dumps(changes),
+                    note,
                 ),
             )
             seen: set[str] = set()
@@ -72,8 +81,12 @@ class CodebookStore(StoreBase):
                     " parent_id = excluded.parent_id, position = excluded.position,"
                     " codable = excluded.codable, retired_version = NULL",
                     (
-                        entry.code.id, entry.code.label, entry.parent_id, entry.position,
-                        int(entry.code.codable), version,
+                        entry.code.id,
+                        entry.code.label,
+                        entry.parent_id,
+                        entry.position,
+                        int(entry.code.codable),
+                        version,
                     ),
                 )
             for (code_id,) in conn.execute(

@@ -16,18 +16,28 @@ from typing import Any
 from themekit.store.base import StoreBase
 from themekit.store.rows import CodingRow
 
-_CODING_SELECT = (
-    "SELECT c.*, s.line AS line FROM codings c JOIN segments s ON s.id = c.segment_id"
-)
+_CODING_SELECT = "SELECT c.*, s.line AS line FROM codings c JOIN segments s ON s.id = c.segment_id"
 
 
 def _coding(r) -> CodingRow:  # type: ignore[no-untyped-def]
     return CodingRow(
-        id=r["id"], uid=r["uid"], transcript_id=r["transcript_id"], segment_id=r["segment_id"],
-        line=r["line"], span_start=r["span_start"], span_end=r["span_end"],
-        code_id=r["code_id"], coder=r["coder"], codebook_version=r["codebook_version"],
-        source=r["source"], score=r["score"], model=r["model"], origin=r["origin"],
-        memo=r["memo"], orphaned=bool(r["orphaned"]), created_at=r["created_at"],
+        id=r["id"],
+        uid=r["uid"],
+        transcript_id=r["transcript_id"],
+        segment_id=r["segment_id"],
+        line=r["line"],
+        span_start=r["span_start"],
+        span_end=r["span_end"],
+        code_id=r["code_id"],
+        coder=r["coder"],
+        codebook_version=r["codebook_version"],
+        source=r["source"],
+        score=r["score"],
+        model=r["model"],
+        origin=r["origin"],
+        memo=r["memo"],
+        orphaned=bool(r["orphaned"]),
+        created_at=r["created_at"],
     )
 
 
@@ -71,9 +81,20 @@ class CodingStore(StoreBase):
                 " span_end, code_id, coder, codebook_version, source, score, model, origin,"
                 " memo, orphaned, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    uid or uuid.uuid4().hex, transcript_id, segment_id,
-                    span[0] if span else None, span[1] if span else None, code_id, coder,
-                    codebook_version, source, score, model, origin, memo, int(orphaned),
+                    uid or uuid.uuid4().hex,
+                    transcript_id,
+                    segment_id,
+                    span[0] if span else None,
+                    span[1] if span else None,
+                    code_id,
+                    coder,
+                    codebook_version,
+                    source,
+                    score,
+                    model,
+                    origin,
+                    memo,
+                    int(orphaned),
                     created_at or self.now(),
                 ),
             )
@@ -109,11 +130,20 @@ class CodingStore(StoreBase):
     def restore_coding(self, row: CodingRow) -> int | None:
         """Put back a deleted coding exactly as it was (undo of a removal)."""
         return self.add_coding(
-            transcript_id=row.transcript_id, segment_id=row.segment_id, code_id=row.code_id,
-            coder=row.coder, codebook_version=row.codebook_version, source=row.source,
+            transcript_id=row.transcript_id,
+            segment_id=row.segment_id,
+            code_id=row.code_id,
+            coder=row.coder,
+            codebook_version=row.codebook_version,
+            source=row.source,
             span=(row.span_start, row.span_end) if row.span_start is not None else None,  # type: ignore[arg-type]
-            score=row.score, model=row.model, origin=row.origin, memo=row.memo, uid=row.uid,
-            created_at=row.created_at, orphaned=row.orphaned,
+            score=row.score,
+            model=row.model,
+            origin=row.origin,
+            memo=row.memo,
+            uid=row.uid,
+            created_at=row.created_at,
+            orphaned=row.orphaned,
         )
 
     def set_coding_memo(self, coding_id: int, memo: str | None) -> None:
@@ -160,8 +190,11 @@ class CodingStore(StoreBase):
                 "UPDATE codings SET segment_id = ?, span_start = ?, span_end = ?, orphaned = ?"
                 " WHERE id = ?",
                 (
-                    segment_id, span[0] if span else None, span[1] if span else None,
-                    int(orphaned), coding_id,
+                    segment_id,
+                    span[0] if span else None,
+                    span[1] if span else None,
+                    int(orphaned),
+                    coding_id,
                 ),
             )
 
@@ -169,8 +202,7 @@ class CodingStore(StoreBase):
         """Move every coding of ``src_code`` onto ``dst_code`` (a merge); drop duplicates."""
         with self.db.transaction() as conn:
             rows = conn.execute(
-                "SELECT id, coder, segment_id, span_start, span_end FROM codings"
-                " WHERE code_id = ?",
+                "SELECT id, coder, segment_id, span_start, span_end FROM codings WHERE code_id = ?",
                 (src_code,),
             ).fetchall()
             moved = 0
@@ -184,8 +216,7 @@ class CodingStore(StoreBase):
                     conn.execute("DELETE FROM codings WHERE id = ?", (r["id"],))
                 else:
                     conn.execute(
-                        "UPDATE codings SET code_id = ?, origin = COALESCE(origin, ?)"
-                        " WHERE id = ?",
+                        "UPDATE codings SET code_id = ?, origin = COALESCE(origin, ?) WHERE id = ?",
                         (dst_code, self.dumps({"merged_from": src_code}), r["id"]),
                     )
                 moved += 1
@@ -323,6 +354,12 @@ class CodingStore(StoreBase):
             " FROM coders cd CROSS JOIN transcripts t ORDER BY cd.name, t.id"
         )
         return [
-            (r["coder"], r["transcript"], int(r["coded"]), int(r["codable"]), r["done_at"] is not None)
+            (
+                r["coder"],
+                r["transcript"],
+                int(r["coded"]),
+                int(r["codable"]),
+                r["done_at"] is not None,
+            )
             for r in rows
         ]

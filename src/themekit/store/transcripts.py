@@ -58,12 +58,15 @@ class TranscriptStore(StoreBase):
                     (transcript_id, version, at),
                 )
             else:
-                version = int(
-                    conn.execute(
-                        "SELECT MAX(version) FROM transcript_versions WHERE transcript_id = ?",
-                        (transcript_id,),
-                    ).fetchone()[0]
-                ) + 1
+                version = (
+                    int(
+                        conn.execute(
+                            "SELECT MAX(version) FROM transcript_versions WHERE transcript_id = ?",
+                            (transcript_id,),
+                        ).fetchone()[0]
+                    )
+                    + 1
+                )
                 conn.execute(
                     "UPDATE transcripts SET current_version = ? WHERE id = ?",
                     (version, transcript_id),
@@ -72,8 +75,14 @@ class TranscriptStore(StoreBase):
                 "INSERT INTO transcript_versions (transcript_id, version, content_hash, text,"
                 " source_name, source_format, unit, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    transcript_id, version, content_hash, parsed.text, source_name,
-                    parsed.source_format, unit, at,
+                    transcript_id,
+                    version,
+                    content_hash,
+                    parsed.text,
+                    source_name,
+                    parsed.source_format,
+                    unit,
+                    at,
                 ),
             )
             conn.executemany(
@@ -82,8 +91,17 @@ class TranscriptStore(StoreBase):
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
-                        transcript_id, version, s.line, s.speaker, s.turn_index, s.start, s.end,
-                        s.time_start, s.time_end, int(s.codable), s.text,
+                        transcript_id,
+                        version,
+                        s.line,
+                        s.speaker,
+                        s.turn_index,
+                        s.start,
+                        s.end,
+                        s.time_start,
+                        s.time_end,
+                        int(s.codable),
+                        s.text,
                     )
                     for s in segments
                 ],
@@ -94,7 +112,10 @@ class TranscriptStore(StoreBase):
         return [r[0] for r in self.db.query("SELECT id FROM transcripts ORDER BY id")]
 
     def has_transcript(self, transcript_id: str) -> bool:
-        return self.db.query_one("SELECT 1 FROM transcripts WHERE id = ?", (transcript_id,)) is not None
+        return (
+            self.db.query_one("SELECT 1 FROM transcripts WHERE id = ?", (transcript_id,))
+            is not None
+        )
 
     def current_hash(self, transcript_id: str) -> str | None:
         row = self.db.query_one(
@@ -118,8 +139,15 @@ class TranscriptStore(StoreBase):
         )
         return [
             TranscriptInfo(
-                r["id"], r["version"], r["content_hash"], r["source_name"], r["source_format"],
-                r["unit"], r["imported_at"], r["n_segments"], r["n_codable"],
+                r["id"],
+                r["version"],
+                r["content_hash"],
+                r["source_name"],
+                r["source_format"],
+                r["unit"],
+                r["imported_at"],
+                r["n_segments"],
+                r["n_codable"],
                 len(r["text"].split()),
             )
             for r in rows
@@ -155,7 +183,9 @@ class TranscriptStore(StoreBase):
         sql = "SELECT * FROM segments WHERE transcript_id = ? AND version = ?"
         if codable_only:
             sql += " AND codable = 1"
-        return [_segment(r) for r in self.db.query(sql + " ORDER BY line", (transcript_id, version))]
+        return [
+            _segment(r) for r in self.db.query(sql + " ORDER BY line", (transcript_id, version))
+        ]
 
     def all_current_segments(self, *, codable_only: bool = True) -> list[SegmentRow]:
         sql = (

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from themekit.errors import ThemekitError, TranscriptReadError
+from themekit.store.rows import SegmentRow
+from themekit.transcripts.model import Segment
 
 if TYPE_CHECKING:
     from themekit.project import ImportOutcome, Project
@@ -77,64 +79,104 @@ def import_one(
         with store.db.transaction():
             old_version = store.current_version(tid)
             version = store.add_transcript_version(
-                tid, parsed, segments, content_hash=digest, source_name=path.name,
+                tid,
+                parsed,
+                segments,
+                content_hash=digest,
+                source_name=path.name,
                 unit=settings.unit,
             )
-            reanchored, orphaned = 0, []
+            reanchored, orphaned = 0, list[str]()
             if existed and old_version is not None:
                 reanchored, orphaned = _reanchor(project, tid, old_version, version)
             store.log(
                 "transcript.update" if existed else "transcript.import",
                 how="import",
                 details={
-                    "transcript": tid, "file": path.name, "version": version,
-                    "segments": len(segments), "reanchored": reanchored,
+                    "transcript": tid,
+                    "file": path.name,
+                    "version": version,
+                    "segments": len(segments),
+                    "reanchored": reanchored,
                     "orphaned": len(orphaned),
                 },
             )
         return ImportOutcome(
-            str(path), tid, "updated" if existed else "imported", len(segments),
-            sum(1 for s in segments if s.codable), reanchored, orphaned,
+            str(path),
+            tid,
+            "updated" if existed else "imported",
+            len(segments),
+            sum(1 for s in segments if s.codable),
+            reanchored,
+            orphaned,
         )
     except ThemekitError as exc:
         return ImportOutcome(str(path), tid, "failed", error=exc)
 
 
-def _reanchor(project: Project, tid: str, old_version: int, new_version: int) -> tuple[int, list[str]]:
-    """Move the transcript's codings onto the new version; return (moved, orphan notes)."""
+def _as_segment(row: SegmentRow) -> Segment:
+    return Segment(
+        row.line,
+        row.speaker,
+        row.turn_index,
+        row.start,
+        row.end,
+        row.text,
+        row.codable,
+        row.time_start,
+        row.time_end,
+    )
+
+
+def _reanchor(
+    project: Project, tid: str, old_version: int, new_version: int
+) -> tuple[int, list[str]]:
+    """Move the transcript's codings onto the new version; return (moved, orphan notes).
+
+    Codings already orphaned on an older version stay where they are. Spans are stored
+    as absolute offsets, so they are made relative to their segment for the move.
+    """
     from themekit.transcripts.anchor import Anchor, reanchor
 
     store = project.store
-    codings = store.codings(transcript_id=tid, include_orphaned=True)
+    old_segments = store.segments(tid, old_version)
+    old_by_id = {s.id: s for s in old_segments}
+    codings = [
+        c
+        for c in store.codings(transcript_id=tid, include_orphaned=True)
+        if c.segment_id in old_by_id
+    ]
     if not codings:
         return 0, []
-    old_segments = store.segments(tid, old_version)
     new_segments = store.segments(tid, new_version)
-    new_text = store.transcript_text(tid, new_version)
-    by_old_line = {s.line: s for s in old_segments}
     anchors = []
     for c in codings:
-        old = by_old_line.get(c.line)
-        if old is None or store.segment(c.segment_id).version != old_version:  # type: ignore[union-attr]
-            continue  # already orphaned on an older version: leave it where it is
-        span = (c.span_start, c.span_end) if c.span_start is not None else None
-        anchors.append(Anchor(key=c.id, line=c.line, span=span))  # type: ignore[arg-type]
-    results = reanchor(old_segments, anchors, new_text, new_segments)
+        seg = old_by_id[c.segment_id]
+        if c.span_start is not None and c.span_end is not None:
+            anchors.append(Anchor(c.id, seg.line, c.span_start - seg.start, c.span_end - seg.start))
+        else:
+            anchors.append(Anchor(c.id, seg.line))
+    results = reanchor(
+        [_as_segment(s) for s in old_segments], anchors, [_as_segment(s) for s in new_segments]
+    )
     by_new_line = {s.line: s for s in new_segments}
+    by_id = {c.id: c for c in codings}
     moved, orphaned = 0, []
     for result in results:
-        coding = next(c for c in codings if c.id == result.key)
+        coding = by_id[result.key]  # type: ignore[index]
         if result.line is None:
-            store.move_coding(
-                coding.id, segment_id=coding.segment_id,
-                span=(coding.span_start, coding.span_end) if coding.span_start is not None else None,  # type: ignore[arg-type]
-                orphaned=True,
+            span = (
+                (coding.span_start, coding.span_end)
+                if coding.span_start is not None and coding.span_end is not None
+                else None
             )
+            store.move_coding(coding.id, segment_id=coding.segment_id, span=span, orphaned=True)
             orphaned.append(f"{tid} line {coding.line}: {coding.code_id} ({coding.coder})")
-        else:
-            store.move_coding(
-                coding.id, segment_id=by_new_line[result.line].id, span=result.span,
-                orphaned=False,
-            )
-            moved += 1
+            continue
+        target = by_new_line[result.line]
+        new_span = None
+        if result.span_start is not None and result.span_end is not None:
+            new_span = (target.start + result.span_start, target.start + result.span_end)
+        store.move_coding(coding.id, segment_id=target.id, span=new_span, orphaned=False)
+        moved += 1
     return moved, orphaned

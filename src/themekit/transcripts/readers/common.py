@@ -34,7 +34,9 @@ from themekit.transcripts.speakers import TurnCollector, compile_speaker_rule
 MAX_LINE_CHARS = 1_000_000
 CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 _BAD_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_NOT_TEXT_HINT = "Open it in the program that made it and save it as UTF-8 text (.txt), then import again."
+_NOT_TEXT_HINT = (
+    "Open it in the program that made it and save it as UTF-8 text (.txt), then import again."
+)
 
 
 def read_bytes(path: Path) -> bytes:

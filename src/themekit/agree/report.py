@@ -1,0 +1,460 @@
+"""An agreement report as plain data, and its renderings (JSON, CSV, Markdown, rich).
+
+The caller (the ``themekit agree`` command) builds the unit matrices from the project
+store, runs ``themekit.agree.coefficients`` and ``themekit.agree.bootstrap`` and hands
+the results here together with plain metadata: coder names, code ids/paths/labels and
+which transcripts were included and why. Nothing here reads the store.
+
+Every renderer goes through ``AgreementReport.rows()``, one flat row per code plus the
+pooled rows, so the four formats cannot disagree. Undefined figures are written as
+their note ("n/a: no variation"); JSON is produced with ``allow_nan=False`` so a NaN
+could never slip into a file.
+
+``threshold_failures`` answers ``--min-alpha`` / ``--min-kappa``: which pooled figure
+fell short (the CLI turns a non-empty answer into exit code 3).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from themekit.agree.bootstrap import BootstrapResult, Interval
+from themekit.agree.coefficients import (
+    LABELS,
+    NEEDS_TWO_CODERS,
+    AgreementResult,
+    Coefficient,
+    DecisionCounts,
+)
+
+SCOPE_CODE = "code"
+SCOPE_POOLED = "pooled"
+SCOPE_MEAN = "mean over codes"
+
+# Short column headings for the Markdown and terminal tables.
+SHORT_LABELS: dict[str, str] = {
+    "percent_agreement": "% agree",
+    "cohen_kappa": "Cohen κ",
+    "fleiss_kappa": "Fleiss κ",
+    "krippendorff_alpha": "Kripp. α",
+    "krippendorff_alpha_ordinal": "α ordinal",
+    "krippendorff_alpha_interval": "α interval",
+    "scott_pi": "Scott π",
+    "gwet_ac1": "Gwet AC1",
+    "brennan_prediger": "B-P",
+    "prevalence_index": "Prev. idx",
+    "bias_index": "Bias idx",
+}
+COUNT_FIELDS = ("units", "both", "a_only", "b_only", "neither")
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    """What a reader needs to recognise a code."""
+
+    code_id: str
+    path: str
+    label: str
+
+
+@dataclass(frozen=True)
+class TranscriptNote:
+    """Whether a transcript was included in the comparison, and why (not)."""
+
+    transcript: str
+    included: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class DomainAgreement:
+    """Domain mode: the children of ``parent`` as categories of one nominal variable."""
+
+    parent: CodeInfo
+    categories: tuple[str, ...]
+    units: int
+    coefficients: dict[str, Coefficient]
+    confusion: tuple[tuple[int, ...], ...] | None = None  # two coders: rows A, columns B
+    intervals: dict[str, Interval] | None = None
+
+
+@dataclass(frozen=True)
+class ThresholdFailure:
+    """A pooled figure below its threshold (or undefined, so it cannot be checked)."""
+
+    option: str
+    coefficient: str
+    value: float | None
+    threshold: float
+    note: str | None = None
+
+    @property
+    def message(self) -> str:
+        label = LABELS[self.coefficient]
+        if self.value is None:
+            return f"pooled {label} is {self.note}, so {self.option} {self.threshold:g} is not met"
+        return f"pooled {label} {self.value:.3f} is below {self.option} {self.threshold:g}"
+
+
+@dataclass
+class AgreementReport:
+    """Everything ``themekit agree`` reports, ready to render."""
+
+    coders: tuple[str, ...]
+    unit: str  # "segment" or "character"
+    level: str  # segmentation level of segment units ("sentence", "turn", ...); "" otherwise
+    codes: Mapping[Hashable, CodeInfo]
+    result: AgreementResult
+    transcripts: tuple[TranscriptNote, ...] = ()
+    intervals: BootstrapResult | None = None
+    domains: tuple[DomainAgreement, ...] = ()
+    digits: int = 3
+    columns: tuple[str, ...] | None = None  # coefficient keys to show; None: all that apply
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    # -- data --------------------------------------------------------------------------
+
+    def coefficient_names(self) -> list[str]:
+        """Coefficients worth a column: leaves out two-coder ones when there are more coders."""
+        present = set(self.result.micro.coefficients)
+        if self.columns is not None:
+            unknown = [name for name in self.columns if name not in LABELS]
+            if unknown:
+                raise ValueError(f"unknown coefficient(s): {', '.join(unknown)}")
+            present &= set(self.columns)
+        names = [name for name in LABELS if name in present]
+        if len(self.coders) != 2:
+            names = [
+                name
+                for name in names
+                if self.result.micro.coefficients[name].note != NEEDS_TWO_CODERS
+            ]
+        return names
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One flat row per code, then the pooled row and the mean-over-codes row."""
+        intervals = self.intervals
+        rows: list[dict[str, Any]] = []
+        for code, agreement in self.result.per_code.items():
+            info = self.codes.get(code, CodeInfo(str(code), str(code), str(code)))
+            rows.append(
+                self._row(
+                    SCOPE_CODE,
+                    info,
+                    agreement.counts,
+                    agreement.coefficients,
+                    intervals.per_code.get(code) if intervals else None,
+                )
+            )
+        pooled = CodeInfo("", "(all codes, pooled)", "all codes")
+        rows.append(
+            self._row(
+                SCOPE_POOLED,
+                pooled,
+                self.result.micro.counts,
+                self.result.micro.coefficients,
+                intervals.micro if intervals else None,
+            )
+        )
+        mean = CodeInfo("", "(mean over codes)", "mean over codes")
+        rows.append(
+            self._row(
+                SCOPE_MEAN, mean, None, self.result.macro, intervals.macro if intervals else None
+            )
+        )
+        return rows
+
+    def _row(
+        self,
+        scope: str,
+        info: CodeInfo,
+        counts: DecisionCounts | None,
+        coefficients: Mapping[str, Coefficient],
+        intervals: Mapping[str, Interval] | None,
+    ) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "scope": scope,
+            "code_id": info.code_id,
+            "path": info.path,
+            "label": info.label,
+        }
+        for name in COUNT_FIELDS:
+            row[name] = getattr(counts, name) if counts is not None else None
+        row["split"] = counts.split if counts is not None else None
+        row["coefficients"] = {
+            name: (coefficients[name], intervals.get(name) if intervals else None)
+            for name in self.coefficient_names()
+            if name in coefficients
+        }
+        return row
+
+    # -- renderers ---------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        def coefficient_json(value: Coefficient, interval: Interval | None) -> dict[str, Any]:
+            data: dict[str, Any] = {"value": value.value, "note": value.note}
+            if interval is not None:
+                data["ci"] = {
+                    "low": interval.low,
+                    "high": interval.high,
+                    "undefined_resamples": interval.undefined,
+                    "note": interval.note,
+                }
+            return data
+
+        def row_json(row: dict[str, Any]) -> dict[str, Any]:
+            out = {key: row[key] for key in ("scope", "code_id", "path", "label")}
+            out["counts"] = {key: row[key] for key in (*COUNT_FIELDS, "split")}
+            out["coefficients"] = {
+                name: coefficient_json(value, interval)
+                for name, (value, interval) in row["coefficients"].items()
+            }
+            return out
+
+        rows = self.rows()
+        data: dict[str, Any] = {
+            "coders": list(self.coders),
+            "unit": self.unit,
+            "level": self.level,
+            "percent_agreement_definition": (
+                "mean over units rated by two or more coders of the share of agreeing "
+                "coder pairs (Fleiss' P-bar)"
+            ),
+            "transcripts": [
+                {"transcript": t.transcript, "included": t.included, "reason": t.reason}
+                for t in self.transcripts
+            ],
+            "per_code": [row_json(r) for r in rows if r["scope"] == SCOPE_CODE],
+            "pooled": row_json(next(r for r in rows if r["scope"] == SCOPE_POOLED)),
+            "mean_over_codes": row_json(next(r for r in rows if r["scope"] == SCOPE_MEAN)),
+        }
+        if self.intervals is not None:
+            data["bootstrap"] = {
+                "level": self.intervals.level,
+                "resamples": self.intervals.resamples,
+                "seed": self.intervals.seed,
+                "method": "percentile, resampling units with replacement",
+            }
+        if self.domains:
+            data["domains"] = [
+                {
+                    "parent": {"code_id": d.parent.code_id, "path": d.parent.path},
+                    "categories": list(d.categories),
+                    "units": d.units,
+                    "coefficients": {
+                        name: coefficient_json(value, (d.intervals or {}).get(name))
+                        for name, value in d.coefficients.items()
+                    },
+                    "confusion": [list(r) for r in d.confusion] if d.confusion else None,
+                }
+                for d in self.domains
+            ]
+        data.update(self.extra)
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
+
+    def to_csv(self) -> str:
+        """One line per code plus pooled lines; each coefficient has value, low, high columns."""
+        rows = self.rows()
+        names = self.coefficient_names()
+        header = ["scope", "code_id", "path", "label", *COUNT_FIELDS, "split"]
+        for name in names:
+            header += [name, f"{name}_ci_low", f"{name}_ci_high"]
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            line: list[Any] = [row[key] for key in header[: 5 + len(COUNT_FIELDS)]]
+            line = ["" if cell is None else cell for cell in line]
+            for name in names:
+                value, interval = row["coefficients"].get(name, (None, None))
+                if value is None:
+                    line += ["", "", ""]
+                    continue
+                line.append(_plain(value))
+                line += _interval_cells(interval)
+            writer.writerow(line)
+        return buffer.getvalue()
+
+    def _header_lines(self) -> list[str]:
+        unit = f"{self.unit} ({self.level})" if self.level else self.unit
+        lines = [f"Coders: {', '.join(self.coders)}. Unit: {unit}."]
+        included = [t for t in self.transcripts if t.included]
+        excluded = [t for t in self.transcripts if not t.included]
+        if self.transcripts:
+            lines.append(f"Transcripts compared: {len(included)}; left out: {len(excluded)}.")
+        if self.intervals is not None:
+            lines.append(
+                f"Intervals: {self.intervals.level:.0%} percentile bootstrap, "
+                f"{self.intervals.resamples} resamples of units, seed {self.intervals.seed}."
+            )
+        return lines
+
+    def _cell(self, value: Coefficient, interval: Interval | None) -> str:
+        text = value.format(self.digits)
+        if value.value is not None and interval is not None and interval.defined:
+            text += f" {interval.format(self.digits - 1)}"
+        return text
+
+    def to_markdown(self) -> str:
+        names = self.coefficient_names()
+        lines = [*self._header_lines(), ""]
+        head = ["Code", "Units", "Both", "A only", "B only", "Neither"]
+        if len(self.coders) != 2:
+            head = ["Code", "Units", "All present", "Split", "All absent"]
+        head += [SHORT_LABELS[name] for name in names]
+        lines.append("| " + " | ".join(head) + " |")
+        lines.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
+        for row in self.rows():
+            label = row["path"] if row["scope"] == SCOPE_CODE else f"**{row['path']}**"
+            if len(self.coders) == 2:
+                counts = [row[key] for key in COUNT_FIELDS]
+            else:
+                counts = [row["units"], row["both"], row["split"], row["neither"]]
+            cells = [_md_escape(label)] + ["" if c is None else str(c) for c in counts]
+            cells += [
+                self._cell(*row["coefficients"][name]) if name in row["coefficients"] else ""
+                for name in names
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
+        notes = sorted(
+            {
+                value.note
+                for row in self.rows()
+                for value, _ in row["coefficients"].values()
+                if value.value is not None and value.note
+            }
+        )
+        for note in notes:
+            lines.append(f"\nNote: {note}.")
+        for domain in self.domains:
+            lines += ["", *self._domain_markdown(domain)]
+        excluded = [t for t in self.transcripts if not t.included]
+        if excluded:
+            lines += ["", "Transcripts left out:", ""]
+            lines += [f"- {_md_escape(t.transcript)}: {_md_escape(t.reason)}" for t in excluded]
+        return "\n".join(lines) + "\n"
+
+    def _domain_markdown(self, domain: DomainAgreement) -> list[str]:
+        lines = [
+            f"### Domain: {_md_escape(domain.parent.path)} "
+            f"({len(domain.categories)} categories, {domain.units} units)",
+            "",
+            "| Coefficient | Value |",
+            "|---|---:|",
+        ]
+        for name, value in domain.coefficients.items():
+            interval = (domain.intervals or {}).get(name)
+            lines.append(f"| {LABELS[name]} | {self._cell(value, interval)} |")
+        if domain.confusion is not None:
+            a, b = (self.coders + ("A", "B"))[:2]
+            lines += ["", f"Rows: {_md_escape(a)}; columns: {_md_escape(b)}.", ""]
+            lines.append("| | " + " | ".join(_md_escape(c) for c in domain.categories) + " |")
+            lines.append("|---|" + "---:|" * len(domain.categories))
+            for category, counts in zip(domain.categories, domain.confusion, strict=True):
+                lines.append(
+                    f"| {_md_escape(category)} | " + " | ".join(str(c) for c in counts) + " |"
+                )
+        return lines
+
+    def to_rich_table(self) -> Any:
+        """A ``rich.table.Table`` of the per-code and pooled rows."""
+        from rich.table import Table
+
+        names = self.coefficient_names()
+        table = Table(title="Inter-coder agreement", caption=" ".join(self._header_lines()))
+        table.add_column("Code")
+        table.add_column("Units", justify="right")
+        if len(self.coders) == 2:
+            for heading in ("Both", "A only", "B only", "Neither"):
+                table.add_column(heading, justify="right")
+        else:
+            for heading in ("All present", "Split", "All absent"):
+                table.add_column(heading, justify="right")
+        for name in names:
+            table.add_column(SHORT_LABELS[name], justify="right")
+        rows = self.rows()
+        last_code = max((i for i, r in enumerate(rows) if r["scope"] == SCOPE_CODE), default=-1)
+        for index, row in enumerate(rows):
+            if len(self.coders) == 2:
+                counts = [row[key] for key in COUNT_FIELDS[1:]]
+            else:
+                counts = [row["both"], row["split"], row["neither"]]
+            cells = [row["path"], "" if row["units"] is None else str(row["units"])]
+            cells += ["" if c is None else str(c) for c in counts]
+            cells += [
+                self._cell(*row["coefficients"][name]) if name in row["coefficients"] else ""
+                for name in names
+            ]
+            table.add_row(*cells, end_section=index == last_code)
+        return table
+
+
+def _plain(value: Coefficient) -> str:
+    return repr(value.value) if value.value is not None else str(value.note)
+
+
+def _interval_cells(interval: Interval | None) -> list[str]:
+    if interval is None:
+        return ["", ""]
+    if not interval.defined:
+        return [str(interval.note), str(interval.note)]
+    return [repr(interval.low), repr(interval.high)]
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def threshold_failures(
+    result: AgreementResult,
+    *,
+    min_alpha: float | None = None,
+    min_kappa: float | None = None,
+) -> list[ThresholdFailure]:
+    """Pooled (micro) figures below ``--min-alpha`` / ``--min-kappa``; empty when all pass.
+
+    ``--min-kappa`` checks Cohen's kappa with two coders and Fleiss' kappa with more.
+    An undefined pooled figure fails: a threshold that cannot be checked is not met.
+    """
+    checks: list[tuple[str, str, float]] = []
+    if min_alpha is not None:
+        checks.append(("--min-alpha", "krippendorff_alpha", min_alpha))
+    if min_kappa is not None:
+        kappa = "cohen_kappa" if result.n_coders == 2 else "fleiss_kappa"
+        checks.append(("--min-kappa", kappa, min_kappa))
+    failures: list[ThresholdFailure] = []
+    for option, name, threshold in checks:
+        figure = result.micro.coefficients[name]
+        if figure.value is None or figure.value < threshold:
+            failures.append(ThresholdFailure(option, name, figure.value, threshold, figure.note))
+    return failures
+
+
+def domain_agreement(
+    parent: CodeInfo,
+    categories: Sequence[str],
+    units: int,
+    coefficients: Mapping[str, Coefficient],
+    confusion: Any = None,
+    intervals: Mapping[str, Interval] | None = None,
+) -> DomainAgreement:
+    """Build a ``DomainAgreement`` from plain values (confusion may be a numpy array)."""
+    matrix = None
+    if confusion is not None:
+        matrix = tuple(tuple(int(c) for c in row) for row in confusion)
+    return DomainAgreement(
+        parent,
+        tuple(categories),
+        int(units),
+        dict(coefficients),
+        matrix,
+        dict(intervals) if intervals is not None else None,
+    )

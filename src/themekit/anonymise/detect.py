@@ -1,0 +1,177 @@
+"""Finding what to replace in one text: register terms, then patterns, then NER.
+
+The three sources are merged by priority, not by confidence:
+
+1. **Register** terms (names, aliases, places, sites, organisations, custom terms) are
+   what the researcher knows to be identifying. They always win, including over the
+   allow-list: if "Birmingham" is a registered site, it is replaced even inside an
+   allowed "Birmingham Community Healthcare", because keeping it would leak the site
+   and the leak gate would then (rightly) refuse the export.
+2. **Patterns** (e-mail, URL, NHS number, phone, postcode) come next. A pattern hit is
+   kept only if it lies wholly inside an allowed term (a public helpline the register
+   allows, say).
+3. **NER** hits are the safety net. A hit that overlaps anything already taken is
+   dropped (the register or pattern already covers that stretch). A hit that overlaps
+   an allowed term is kept as written when nothing outside the allowed term(s) is left
+   but "the", "of", "and" or punctuation: NER's "the Probation Service" is kept when
+   "Probation Service" is allowed, but "Probation Service Sefton" is replaced. A leading
+   "the" and a trailing possessive are trimmed off the span before replacement, so the
+   output reads "the [Organisation 1]" and "[Person 1]'s".
+
+The result is a list of non-overlapping ``Detection``s sorted by position; each has a
+``key`` that decides its placeholder: the register entry's name for any of its
+variants, the canonical identifier for a pattern, the canonical text for NER.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from themekit.anonymise.ner import Entity
+from themekit.anonymise.patterns import find_patterns
+from themekit.anonymise.register import NER_LABEL_CLASSES, Register, RegisterEntry
+from themekit.anonymise.terms import APOSTROPHES, canonical_key, normalise_key
+
+Source = Literal["register", "ner", "pattern"]
+
+_LEADING_DETERMINER = re.compile(r"^(?:the|The|THE)\s+")
+_TRAILING_POSSESSIVE = re.compile("[" + re.escape(APOSTROPHES) + "]s?$")
+_FILLER_WORDS = frozenset({"the", "of", "and", "s"})
+
+
+@dataclass(frozen=True)
+class Detection:
+    """One stretch of text to replace.
+
+    ``detail`` says why: the register section ("people"), the NER label ("PERSON") or the
+    pattern kind ("phone"). ``entry`` and ``variant`` are set for register hits.
+    """
+
+    start: int
+    end: int
+    text: str
+    cls: str
+    source: Source
+    key: str
+    detail: str
+    entry: RegisterEntry | None = None
+    variant: int = 0
+
+
+def register_key(entry: RegisterEntry) -> str:
+    """The pseudonym key every variant of a register entry shares."""
+    return canonical_key(entry.name)
+
+
+def find_register_terms(text: str, register: Register) -> list[Detection]:
+    """Every occurrence of a registered name or alias (one regex pass)."""
+    return [
+        Detection(
+            start=match.start,
+            end=match.end,
+            text=match.text,
+            cls=entry.cls,
+            source="register",
+            key=register_key(entry),
+            detail=entry.section,
+            entry=entry,
+            variant=variant,
+        )
+        for match in register.term_matcher.finditer(text)
+        for entry, variant in [match.payload]
+    ]
+
+
+def detect(text: str, register: Register, ner_entities: Sequence[Entity] = ()) -> list[Detection]:
+    """Everything to replace in ``text``, non-overlapping and sorted by position.
+
+    ``ner_entities`` are the model's ``(start, end, label)`` spans for this exact text
+    (every label; the register's ``ner.labels`` choose which are used). Pass none to
+    detect with the register and patterns only.
+    """
+    taken = find_register_terms(text, register)
+    allowed = [(m.start, m.end) for m in register.allow_matcher.finditer(text)]
+
+    for hit in find_patterns(text, register.patterns):
+        if _overlaps_any(hit.start, hit.end, taken):
+            continue
+        if any(start <= hit.start and hit.end <= end for start, end in allowed):
+            continue
+        taken.append(
+            Detection(
+                start=hit.start,
+                end=hit.end,
+                text=text[hit.start : hit.end],
+                cls=hit.cls,
+                source="pattern",
+                key=hit.key,
+                detail=hit.kind,
+            )
+        )
+
+    if register.ner.enabled:
+        labels = set(register.ner.labels)
+        for start, end, label in sorted(ner_entities):
+            if label not in labels or not 0 <= start < end <= len(text):
+                continue
+            span = _trim_entity(text, start, end)
+            if span is None:
+                continue
+            start, end = span
+            if _overlaps_any(start, end, taken):
+                continue
+            if _covered_by_allowed(text, start, end, allowed):
+                continue
+            taken.append(
+                Detection(
+                    start=start,
+                    end=end,
+                    text=text[start:end],
+                    cls=NER_LABEL_CLASSES[label],
+                    source="ner",
+                    key=canonical_key(text[start:end]),
+                    detail=label,
+                )
+            )
+    return sorted(taken, key=lambda d: d.start)
+
+
+def _overlaps_any(start: int, end: int, taken: Sequence[Detection]) -> bool:
+    return any(start < other.end and other.start < end for other in taken)
+
+
+def _trim_entity(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Drop a leading "the", a trailing possessive and surrounding space; None if empty."""
+    span = text[start:end]
+    lead = _LEADING_DETERMINER.match(span)
+    if lead:
+        start += lead.end()
+    span = text[start:end]
+    possessive = _TRAILING_POSSESSIVE.search(span)
+    if possessive and possessive.start() > 0:
+        end = start + possessive.start()
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    if not any(char.isalpha() for char in text[start:end]):
+        return None  # a bare number or symbol tagged as an entity is not a name
+    return start, end
+
+
+def _covered_by_allowed(
+    text: str, start: int, end: int, allowed: Sequence[tuple[int, int]]
+) -> bool:
+    """True when the span touches an allowed term and nothing else in it is a real word."""
+    touching = [(a, b) for a, b in allowed if a < end and start < b]
+    if not touching:
+        return False
+    outside = list(text[start:end])
+    for a, b in touching:
+        for position in range(max(a, start), min(b, end)):
+            outside[position - start] = " "
+    words = re.findall(r"\w+", normalise_key("".join(outside)))
+    return all(word in _FILLER_WORDS for word in words)

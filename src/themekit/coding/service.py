@@ -1,0 +1,261 @@
+"""The coding actions every front end uses: apply, remove, memo, exemplar, done.
+
+``CodingSession`` is one coder working in one project. Each action is committed in its
+own transaction together with its audit-log entry (who, when, codebook version, how),
+so nothing acknowledged is ever lost. Actions return what they did, so a front end can
+offer undo: ``undo`` of an apply is a remove and vice versa (``Change`` records carry
+enough to reverse themselves).
+
+``how`` is one of: ``hand`` (terminal UI), ``suggestion`` (an accepted suggestion),
+``bulk`` (a CSV apply), ``import`` (REFI-QDA or codings export), ``merge``,
+``reconcile``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from themekit.codebook.model import Codebook, CodeEntry
+from themekit.errors import CodingError
+from themekit.store.rows import CodingRow, SegmentRow
+
+if TYPE_CHECKING:
+    from themekit.project import Project
+
+HOW_VALUES = ("hand", "suggestion", "bulk", "import", "merge", "reconcile")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One reversible change: ``kind`` is "apply" or "remove" and ``coding`` the row."""
+
+    kind: str
+    coding: CodingRow
+
+
+class CodingSession:
+    def __init__(self, project: Project, coder: str) -> None:
+        coder = coder.strip()
+        if not coder:
+            raise CodingError("A coder name is needed.", hint="Pass --coder NAME.")
+        self.project = project
+        self.store = project.store
+        self.coder = coder
+        current = self.store.current_codebook()
+        if current is None:
+            raise CodingError(
+                "No codebook is loaded in this project.",
+                hint="Load one with 'themekit codebook load FILE' first.",
+            )
+        self.codebook_version, self.codebook = current
+        self.store.ensure_coder(coder)
+
+    def refresh_codebook(self) -> None:
+        current = self.store.current_codebook()
+        if current is not None:
+            self.codebook_version, self.codebook = current
+
+    # -- look-ups -----------------------------------------------------------------------
+    def resolve_code(self, id_or_path: str) -> CodeEntry:
+        return resolve_code(self.codebook, id_or_path)
+
+    def segment(self, transcript_id: str, line: int) -> SegmentRow:
+        segment = self.store.segment_at(transcript_id, line)
+        if segment is None:
+            if not self.store.has_transcript(transcript_id):
+                raise CodingError(
+                    f"No transcript '{transcript_id}'.", hint="See 'themekit transcripts list'."
+                )
+            raise CodingError(
+                f"Transcript '{transcript_id}' has no line {line}.",
+                hint=f"See 'themekit transcripts show {transcript_id}'.",
+            )
+        return segment
+
+    # -- actions ------------------------------------------------------------------------
+    def apply(
+        self,
+        segment: SegmentRow,
+        code_id: str,
+        *,
+        how: str = "hand",
+        span: tuple[int, int] | None = None,
+        memo: str | None = None,
+        score: float | None = None,
+        model: str | None = None,
+        origin: str | None = None,
+    ) -> Change | None:
+        """Apply a code to a segment (or a span in it); None if it was already there."""
+        entry = self.resolve_code(code_id)
+        if span is not None:
+            start, end = span
+            if not (segment.start <= start < end <= segment.end):
+                raise CodingError(
+                    f"Span {start}-{end} is not inside line {segment.line}"
+                    f" ({segment.start}-{segment.end}) of {segment.transcript_id}.",
+                    hint="Choose a range of characters within the segment.",
+                )
+        with self.store.db.transaction():
+            coding_id = self.store.add_coding(
+                transcript_id=segment.transcript_id,
+                segment_id=segment.id,
+                code_id=entry.code.id,
+                coder=self.coder,
+                codebook_version=self.codebook_version,
+                source=how,
+                span=span,
+                score=score,
+                model=model,
+                origin=origin,
+                memo=memo,
+            )
+            if coding_id is None:
+                return None
+            row = self.store.coding(coding_id)
+            assert row is not None
+            self._log("coding.apply", how, row)
+        return Change("apply", row)
+
+    def remove(
+        self,
+        segment: SegmentRow,
+        code_id: str,
+        *,
+        how: str = "hand",
+        span: tuple[int, int] | None = None,
+    ) -> Change | None:
+        entry = self.resolve_code(code_id)
+        existing = self.store.find_coding(
+            coder=self.coder, segment_id=segment.id, code_id=entry.code.id, span=span
+        )
+        if existing is None:
+            return None
+        return self.remove_coding(existing, how=how)
+
+    def remove_coding(self, coding: CodingRow, *, how: str = "hand") -> Change | None:
+        if coding.coder != self.coder:
+            raise CodingError(
+                f"Coding {coding.id} belongs to {coding.coder}, not {self.coder}.",
+                hint="Coders can only change their own codings.",
+            )
+        with self.store.db.transaction():
+            row = self.store.delete_coding(coding.id)
+            if row is None:
+                return None
+            self._log("coding.remove", how, row)
+        return Change("remove", row)
+
+    def toggle(self, segment: SegmentRow, code_id: str, *, how: str = "hand") -> Change | None:
+        entry = self.resolve_code(code_id)
+        existing = self.store.find_coding(
+            coder=self.coder, segment_id=segment.id, code_id=entry.code.id
+        )
+        if existing is not None:
+            return self.remove_coding(existing, how=how)
+        return self.apply(segment, entry.code.id, how=how)
+
+    def reverse(self, change: Change) -> Change | None:
+        """Undo a change (apply <-> remove), restoring the exact coding on undo-remove."""
+        if change.kind == "apply":
+            current = self.store.coding_by_uid(change.coding.uid)
+            return self.remove_coding(current, how="hand") if current else None
+        with self.store.db.transaction():
+            new_id = self.store.restore_coding(change.coding)
+            if new_id is None:
+                return None
+            row = self.store.coding(new_id)
+            assert row is not None
+            self._log("coding.apply", "hand", row, undo=True)
+        return Change("apply", row)
+
+    def set_coding_memo(self, coding: CodingRow, memo: str | None) -> None:
+        with self.store.db.transaction():
+            self.store.set_coding_memo(coding.id, memo or None)
+            self.store.log(
+                "coding.memo",
+                actor=self.coder,
+                how="hand",
+                codebook_version=self.codebook_version,
+                details={"coding": coding.uid, "cleared": not memo},
+            )
+
+    def set_segment_memo(self, segment: SegmentRow, memo: str | None) -> None:
+        with self.store.db.transaction():
+            self.store.set_segment_memo(self.coder, segment.id, memo or None)
+            self.store.log(
+                "segment.memo",
+                actor=self.coder,
+                how="hand",
+                codebook_version=self.codebook_version,
+                details={
+                    "transcript": segment.transcript_id,
+                    "line": segment.line,
+                    "cleared": not memo,
+                },
+            )
+
+    def set_exemplar(self, segment: SegmentRow, on: bool) -> None:
+        with self.store.db.transaction():
+            self.store.set_exemplar(self.coder, segment.id, on)
+            self.store.log(
+                "segment.exemplar",
+                actor=self.coder,
+                how="hand",
+                codebook_version=self.codebook_version,
+                details={"transcript": segment.transcript_id, "line": segment.line, "on": on},
+            )
+
+    def set_done(self, transcript_id: str, done: bool = True, *, how: str = "hand") -> None:
+        if not self.store.has_transcript(transcript_id):
+            raise CodingError(
+                f"No transcript '{transcript_id}'.", hint="See 'themekit transcripts list'."
+            )
+        with self.store.db.transaction():
+            self.store.set_done(transcript_id, self.coder, done)
+            self.store.log(
+                "transcript.done" if done else "transcript.undone",
+                actor=self.coder,
+                how=how,
+                codebook_version=self.codebook_version,
+                details={"transcript": transcript_id},
+            )
+
+    def _log(self, action: str, how: str, row: CodingRow, *, undo: bool = False) -> None:
+        details = {
+            "transcript": row.transcript_id,
+            "line": row.line,
+            "code": row.code_id,
+            "coding": row.uid,
+        }
+        if row.span_start is not None:
+            details["span"] = [row.span_start, row.span_end]
+        if row.score is not None:
+            details["score"] = row.score
+            details["model"] = row.model
+        if undo:
+            details["undo"] = True
+        self.store.log(
+            action,
+            actor=self.coder,
+            how=how,
+            codebook_version=self.codebook_version,
+            details=details,
+        )
+
+
+def resolve_code(codebook: Codebook, id_or_path: str) -> CodeEntry:
+    """A codable code by id or path, or a CodingError that says what to do."""
+    entry = codebook.find(id_or_path.strip())
+    if entry is None:
+        raise CodingError(
+            f"Unknown code '{id_or_path}'.",
+            hint="Use a code id or a path like 'Benefits > Filling a previous gap in services'"
+            " (see 'themekit codebook show').",
+        )
+    if not entry.code.codable:
+        raise CodingError(
+            f"Code '{entry.path_text}' is a grouping node and cannot be applied.",
+            hint="Choose one of its sub-codes.",
+        )
+    return entry

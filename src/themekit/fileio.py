@@ -1,0 +1,54 @@
+"""Writing output files without ever leaving a partial one behind.
+
+Everything themekit writes goes to a temporary file in the destination folder and is
+renamed into place only when complete, so an error or a kill leaves either the old file
+or none, never half a document.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from themekit.errors import ExportError
+
+
+@contextmanager
+def atomic_writer(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path to write; it replaces ``path`` only if the block succeeds."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError(
+            f"{target}: the folder {folder} does not exist.", hint="Create it or choose another -o."
+        )
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise ExportError(
+            f"{target}: cannot write there ({exc.strerror}).", hint="Choose another -o path."
+        ) from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise ExportError(
+            f"{target}: cannot write there ({exc.strerror}).", hint="Choose another -o path."
+        ) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    with atomic_writer(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    with atomic_writer(path) as tmp:
+        tmp.write_bytes(data)

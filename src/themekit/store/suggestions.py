@@ -1,0 +1,153 @@
+"""Stored code suggestions and the coders' decisions on them.
+
+The suggester (``themekit.suggest``) ranks codes for each codable segment and writes the
+top ones to ``suggestions`` (one row per segment and code, with rank, score, model and
+a short reason). The coding UI reads them per segment and records every accept or
+reject in ``suggestion_decisions`` with the score and model that were shown, so the
+suggester can be evaluated later on what coders actually did with it.
+
+A decision hides that suggestion from the coder who made it: ``suggestions_for(...,
+coder=NAME)`` leaves out codes that coder has already accepted or rejected on the
+segment, so "reject the top one" brings the next one up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from themekit.store.base import StoreBase
+from themekit.store.db import Database
+
+DECISIONS = ("accepted", "rejected")
+
+
+@dataclass(frozen=True)
+class SuggestionDecision:
+    id: int
+    segment_id: int
+    code_id: str
+    coder: str
+    decision: str
+    score: float | None
+    model: str | None
+    at: str
+
+
+class SuggestionStore(StoreBase):
+    def add_suggestions(
+        self,
+        items: Iterable[tuple[int, str, float, str]],
+        *,
+        model: str,
+        learned_from: str,
+    ) -> int:
+        """Store ``(segment_id, code_id, score, reason)`` suggestions, ranked per segment.
+
+        A segment's earlier suggestions are replaced as a whole, so a re-run never leaves a
+        stale code behind; ranks follow descending score.
+        """
+        by_segment: dict[int, list[tuple[str, float, str]]] = {}
+        for segment_id, code_id, score, reason in items:
+            by_segment.setdefault(segment_id, []).append((code_id, float(score), reason))
+        at = self.now()
+        with self.db.transaction() as conn:
+            for segment_id, ranked in by_segment.items():
+                conn.execute("DELETE FROM suggestions WHERE segment_id = ?", (segment_id,))
+                ranked.sort(key=lambda item: (-item[1], item[0]))
+                conn.executemany(
+                    "INSERT INTO suggestions (segment_id, code_id, rank, score, model, reason,"
+                    " learned_from, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (segment_id, code_id, rank, score, model, reason, learned_from, at)
+                        for rank, (code_id, score, reason) in enumerate(ranked, start=1)
+                    ],
+                )
+        return sum(len(v) for v in by_segment.values())
+
+    def has_suggestions(self, transcript_id: str) -> bool:
+        """Whether any segment of the transcript's current version has suggestions."""
+        row = self.db.query_one(
+            "SELECT 1 FROM suggestions g JOIN segments s ON s.id = g.segment_id"
+            " JOIN transcripts t ON t.id = s.transcript_id AND t.current_version = s.version"
+            " WHERE s.transcript_id = ? LIMIT 1",
+            (transcript_id,),
+        )
+        return row is not None
+
+    def suggestions_for(
+        self, segment_id: int, limit: int = 5, *, coder: str | None = None
+    ) -> list[tuple[str, float, str, str]]:
+        """The best ``(code_id, score, model, reason)`` for a segment, best first.
+
+        With ``coder``, codes that coder already decided on for this segment are left out.
+        """
+        sql = "SELECT code_id, score, model, reason FROM suggestions g WHERE segment_id = ?"
+        params: list[object] = [segment_id]
+        if coder is not None:
+            sql += (
+                " AND NOT EXISTS (SELECT 1 FROM suggestion_decisions d WHERE"
+                " d.segment_id = g.segment_id AND d.code_id = g.code_id AND d.coder = ?)"
+            )
+            params.append(coder)
+        sql += " ORDER BY score DESC, rank, code_id LIMIT ?"
+        params.append(limit)
+        return [
+            (r[0], float(r[1]), r[2], r[3]) for r in self.db.query(sql, tuple(params))
+        ]
+
+    def record_suggestion_decision(
+        self,
+        segment_id: int,
+        code_id: str,
+        coder: str,
+        decision: str,
+        score: float | None,
+        model: str | None,
+    ) -> None:
+        """Record that ``coder`` accepted or rejected a suggestion shown with this score."""
+        if decision not in DECISIONS:
+            raise ValueError(f"decision must be one of {DECISIONS}, not {decision!r}")
+        with self.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO suggestion_decisions (segment_id, code_id, coder, decision, score,"
+                " model, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (segment_id, code_id, coder, decision, score, model, self.now()),
+            )
+
+    def suggestion_decisions(
+        self, *, coder: str | None = None, segment_id: int | None = None
+    ) -> list[SuggestionDecision]:
+        sql = "SELECT * FROM suggestion_decisions WHERE 1=1"
+        params: list[object] = []
+        if coder is not None:
+            sql += " AND coder = ?"
+            params.append(coder)
+        if segment_id is not None:
+            sql += " AND segment_id = ?"
+            params.append(segment_id)
+        return [
+            SuggestionDecision(
+                r["id"],
+                r["segment_id"],
+                r["code_id"],
+                r["coder"],
+                r["decision"],
+                r["score"],
+                r["model"],
+                r["at"],
+            )
+            for r in self.db.query(sql + " ORDER BY id", tuple(params))
+        ]
+
+
+class _SuggestionView(SuggestionStore):
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+
+def suggestion_store_for(store: StoreBase) -> SuggestionStore:
+    """``store`` itself once ``Store`` includes the mixin; until then a view on its database."""
+    if isinstance(store, SuggestionStore):
+        return store
+    return _SuggestionView(store.db)

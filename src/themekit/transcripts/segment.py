@@ -1,0 +1,189 @@
+"""Cut a parsed transcript into codable segments with line numbers and character offsets.
+
+The unit (``ImportSettings.unit``) nests inside turns, which never share a segment:
+
+* ``turn``: the whole speech of one speaker turn;
+* ``paragraph``: in Markdown (``source_format == "md"``) a run of non-blank lines,
+  paragraphs being separated by blank lines; in every other format one line, since
+  Word's text export and the rendered docx/vtt/srt texts put each paragraph on a line;
+* ``line``: one non-blank line of the canonical text;
+* ``sentence`` (the default): each paragraph split by spaCy's rule-based sentencizer
+  (``spacy.blank("en")`` + ``sentencizer``: no model, punctuation rules only), so a
+  sentence never runs across a paragraph break.
+
+Every segment satisfies ``segment.text == parsed.text[segment.start:segment.end]``, has
+no surrounding whitespace and is not empty; segments are in text order and do not
+overlap. ``line`` numbers are 1-based and count every segment, interviewer ones
+included; interviewer segments (``ImportSettings.interviewer_labels``) have
+``codable=False``.
+
+Speed: all paragraphs of a transcript go through ``nlp.pipe`` in batches, and the
+spaCy pipeline is built once per process (``_sentencizer``). Text too long for one
+spaCy call (``MAX_SENTENCIZE_CHARS``) is cut at line breaks, then at spaces.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from themekit.errors import ThemekitError
+from themekit.transcripts.model import ImportSettings, ParsedTranscript, Segment, Turn
+from themekit.transcripts.speakers import is_interviewer
+
+UNITS = ("sentence", "turn", "paragraph", "line")
+MAX_SENTENCIZE_CHARS = 1_000_000
+PIPE_BATCH_SIZE = 256
+
+_sentencizer: Any = None
+_BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 (hex) of a canonical text: equal hashes mean an identical re-import."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def segment_transcript(parsed: ParsedTranscript, settings: ImportSettings) -> list[Segment]:
+    """The segments of ``parsed`` for ``settings.unit``, numbered from line 1."""
+    if settings.unit not in UNITS:
+        raise ThemekitError(
+            f"unknown segment unit {settings.unit!r}",
+            hint=f"Set [import] unit in themekit.toml to one of: {', '.join(UNITS)}.",
+        )
+    text = parsed.text
+    spans: list[tuple[int, int, int]] = []  # (turn index, start, end), in text order
+    if settings.unit == "sentence":
+        spans = _sentence_spans(parsed)
+    else:
+        for turn_index, turn in enumerate(parsed.turns):
+            if settings.unit == "turn":
+                pieces: Iterator[tuple[int, int]] = iter([(turn.start, turn.end)])
+            elif settings.unit == "line" or parsed.source_format != "md":
+                pieces = _split(text, turn.start, turn.end, "\n")
+            else:
+                pieces = _split_paragraphs(text, turn.start, turn.end)
+            spans.extend((turn_index, start, end) for start, end in pieces)
+    return _segments(parsed, spans, settings)
+
+
+def _segments(
+    parsed: ParsedTranscript, spans: list[tuple[int, int, int]], settings: ImportSettings
+) -> list[Segment]:
+    segments: list[Segment] = []
+    codable_by_speaker: dict[str | None, bool] = {}
+    text = parsed.text
+    for turn_index, raw_start, raw_end in spans:
+        start, end = _strip(text, raw_start, raw_end)
+        if start >= end:
+            continue
+        turn = parsed.turns[turn_index]
+        codable = codable_by_speaker.get(turn.speaker)
+        if codable is None:
+            codable = not is_interviewer(turn.speaker, settings.interviewer_labels)
+            codable_by_speaker[turn.speaker] = codable
+        segments.append(
+            Segment(
+                line=len(segments) + 1,
+                speaker=turn.speaker,
+                turn_index=turn_index,
+                start=start,
+                end=end,
+                text=text[start:end],
+                codable=codable,
+                time_start=turn.time_start,
+                time_end=turn.time_end,
+            )
+        )
+    return segments
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    """Narrow [start, end) to exclude surrounding whitespace (``str.strip`` semantics)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _split(text: str, start: int, end: int, separator: str) -> Iterator[tuple[int, int]]:
+    """Pieces of text[start:end] between occurrences of ``separator``."""
+    position = start
+    while position < end:
+        found = text.find(separator, position, end)
+        if found == -1:
+            break
+        yield position, found
+        position = found + len(separator)
+    yield position, end
+
+
+def _split_paragraphs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Pieces of text[start:end] between blank lines."""
+    position = start
+    for gap in _BLANK_LINES.finditer(text, start, end):
+        yield position, gap.start()
+        position = gap.end()
+    yield position, end
+
+
+def _paragraph_spans(parsed: ParsedTranscript, turn: Turn) -> Iterator[tuple[int, int]]:
+    if parsed.source_format == "md":
+        pieces = _split_paragraphs(parsed.text, turn.start, turn.end)
+    else:
+        pieces = _split(parsed.text, turn.start, turn.end, "\n")
+    for start, end in pieces:
+        start, end = _strip(parsed.text, start, end)
+        if start >= end:
+            continue
+        if end - start <= MAX_SENTENCIZE_CHARS:
+            yield start, end
+        else:
+            yield from _bounded(parsed.text, start, end)
+
+
+def _bounded(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Cut an over-long paragraph at line breaks, else at spaces, else anywhere."""
+    while end - start > MAX_SENTENCIZE_CHARS:
+        limit = start + MAX_SENTENCIZE_CHARS
+        cut = text.rfind("\n", start, limit)
+        if cut <= start:
+            cut = text.rfind(" ", start, limit)
+        if cut <= start:
+            cut = limit
+        yield start, cut
+        start = cut
+    yield start, end
+
+
+def _sentence_spans(parsed: ParsedTranscript) -> list[tuple[int, int, int]]:
+    paragraphs = [
+        (turn_index, start, end)
+        for turn_index, turn in enumerate(parsed.turns)
+        for start, end in _paragraph_spans(parsed, turn)
+    ]
+    nlp = _get_sentencizer()
+    texts = (parsed.text[start:end] for _, start, end in paragraphs)
+    spans: list[tuple[int, int, int]] = []
+    for (turn_index, start, _), doc in zip(
+        paragraphs, nlp.pipe(texts, batch_size=PIPE_BATCH_SIZE), strict=True
+    ):
+        for sentence in doc.sents:
+            spans.append((turn_index, start + sentence.start_char, start + sentence.end_char))
+    return spans
+
+
+def _get_sentencizer() -> Any:
+    """spaCy's blank English pipeline with the rule-based sentencizer, built once."""
+    global _sentencizer
+    if _sentencizer is None:
+        import spacy
+
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        nlp.max_length = MAX_SENTENCIZE_CHARS + 1
+        _sentencizer = nlp
+    return _sentencizer
