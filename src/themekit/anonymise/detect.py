@@ -10,8 +10,10 @@ The three sources are merged by priority, not by confidence:
 2. **Patterns** (e-mail, URL, NHS number, phone, postcode) come next. A pattern hit is
    kept only if it lies wholly inside an allowed term (a public helpline the register
    allows, say).
-3. **NER** hits are the safety net. A hit that overlaps anything already taken is
-   dropped (the register or pattern already covers that stretch). A hit that overlaps
+3. **NER** hits are the safety net. Where a hit overlaps something already taken,
+   only its leftover stretches holding a capitalised word (not a title such as "Dr")
+   are replaced: with "Smith" registered, NER's "John Smith" still loses "John", but the
+   "probation office" of "Milton Keynes probation office" stays. A hit that overlaps
    an allowed term is kept as written when nothing outside the allowed term(s) is left
    but "the", "of", "and" or punctuation: NER's "the Probation Service" is kept when
    "Probation Service" is allowed, but "Probation Service Sefton" is replaced. A leading
@@ -37,9 +39,10 @@ from themekit.anonymise.terms import APOSTROPHES, canonical_key, normalise_key
 
 Source = Literal["register", "ner", "pattern"]
 
-_LEADING_DETERMINER = re.compile(r"^(?:the|The|THE)\s+")
+_LEADING_DETERMINER = re.compile(r"(?:the|The|THE)\s+")
 _TRAILING_POSSESSIVE = re.compile("[" + re.escape(APOSTROPHES) + "]s?$")
 _FILLER_WORDS = frozenset({"the", "of", "and", "s"})
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame"})
 
 
 @dataclass(frozen=True)
@@ -114,28 +117,24 @@ def detect(text: str, register: Register, ner_entities: Sequence[Entity] = ()) -
 
     if register.ner.enabled:
         labels = set(register.ner.labels)
+        claimed = list(taken)  # NER hits never overlap each other's leftovers either
         for start, end, label in sorted(ner_entities):
             if label not in labels or not 0 <= start < end <= len(text):
                 continue
-            span = _trim_entity(text, start, end)
-            if span is None:
-                continue
-            start, end = span
-            if _overlaps_any(start, end, taken):
-                continue
-            if _covered_by_allowed(text, start, end, allowed):
-                continue
-            taken.append(
-                Detection(
-                    start=start,
-                    end=end,
-                    text=text[start:end],
+            for piece_start, piece_end in _ner_pieces(text, start, end, claimed):
+                if _covered_by_allowed(text, piece_start, piece_end, allowed):
+                    continue
+                detection = Detection(
+                    start=piece_start,
+                    end=piece_end,
+                    text=text[piece_start:piece_end],
                     cls=NER_LABEL_CLASSES[label],
                     source="ner",
-                    key=canonical_key(text[start:end]),
+                    key=canonical_key(text[piece_start:piece_end]),
                     detail=label,
                 )
-            )
+                taken.append(detection)
+                claimed.append(detection)
     return sorted(taken, key=lambda d: d.start)
 
 
@@ -143,18 +142,53 @@ def _overlaps_any(start: int, end: int, taken: Sequence[Detection]) -> bool:
     return any(start < other.end and other.start < end for other in taken)
 
 
+def _ner_pieces(
+    text: str, start: int, end: int, taken: Sequence[Detection]
+) -> list[tuple[int, int]]:
+    """The parts of an NER span still to replace, trimmed.
+
+    A span nothing else touches is kept whole. A span that overlaps register or pattern
+    hits keeps only its leftover stretches that hold a capitalised word other than a
+    title, so "John" survives from NER's "John Smith" when the register knows only
+    "Smith" (a first name next to a placeholder is still a leak), while the "probation
+    office" of "Milton Keynes probation office" is left as ordinary words.
+    """
+    overlapping = sorted(
+        (other.start, other.end) for other in taken if start < other.end and other.start < end
+    )
+    if not overlapping:
+        trimmed = _trim_entity(text, start, end)
+        return [trimmed] if trimmed is not None else []
+    pieces = []
+    cursor = start
+    for other_start, other_end in [*overlapping, (end, end)]:
+        if cursor < other_start:
+            trimmed = _trim_entity(text, cursor, min(other_start, end))
+            if trimmed is not None and _has_proper_noun(text[trimmed[0] : trimmed[1]]):
+                pieces.append(trimmed)
+        cursor = max(cursor, other_end)
+    return pieces
+
+
+def _has_proper_noun(fragment: str) -> bool:
+    return any(
+        word[0].isupper()
+        and word.casefold() not in _TITLES
+        and word.casefold() not in _FILLER_WORDS
+        for word in re.findall(r"\w+", fragment)
+    )
+
+
 def _trim_entity(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Drop a leading "the", a trailing possessive and surrounding space; None if empty."""
-    span = text[start:end]
-    lead = _LEADING_DETERMINER.match(span)
-    if lead:
-        start += lead.end()
-    span = text[start:end]
-    possessive = _TRAILING_POSSESSIVE.search(span)
-    if possessive and possessive.start() > 0:
-        end = start + possessive.start()
     while start < end and not text[start].isalnum():
         start += 1
+    lead = _LEADING_DETERMINER.match(text, start, end)
+    if lead:
+        start = lead.end()
+    possessive = _TRAILING_POSSESSIVE.search(text, start, end)
+    if possessive and possessive.start() > start:
+        end = possessive.start()
     while end > start and not text[end - 1].isalnum():
         end -= 1
     if not any(char.isalpha() for char in text[start:end]):

@@ -107,7 +107,7 @@ def parse_codebook_yaml(
     try:
         root = yaml.compose(text, Loader=Loader)
     except yaml.YAMLError as exc:  # pragma: no cover - the event scan catches these first
-        return None, [_syntax_problem(exc, file)]
+        return None, [_syntax_problem(exc, text, file)]
     if root is None:  # only comments or `---`
         message = "file has no content; a codebook needs at least a `codes:` list"
         return None, [CodebookProblem(file, 1, 1, message)]
@@ -147,17 +147,19 @@ def _scan_events(text: str, file: str) -> CodebookProblem | None:
                         "a second YAML document (`---`) starts here; a codebook file holds one",
                     )
     except yaml.YAMLError as exc:
-        return _syntax_problem(exc, file)
+        return _syntax_problem(exc, text, file)
     return None
 
 
-def _syntax_problem(exc: yaml.YAMLError, file: str) -> CodebookProblem:
+def _syntax_problem(exc: yaml.YAMLError, text: str, file: str) -> CodebookProblem:
     if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
         mark = exc.problem_mark
         problem = exc.problem or "invalid YAML"
         context = f" {exc.context}" if exc.context else ""
+        if exc.context_mark is not None and exc.context_mark.line != mark.line:
+            context += f" that starts on line {exc.context_mark.line + 1}"
         hint = ""
-        if "\t" in problem or "'\\t'" in problem:
+        if text[mark.index : mark.index + 1] == "\t":
             hint = "; indent with spaces, not tabs"
         elif "mapping values are not allowed" in problem:
             hint = "; put text containing `: ` in quotes"

@@ -55,31 +55,31 @@ DEFAULT_SPEAKER_PATTERN = rf"""
 # Words that start sentences (or dates) far more often than they are names.
 _NOT_A_NAME_START = frozenset(
     [
-     "the", "an", "this", "that", "these", "those", "there", "here", "it", "its", "so", "well",
-     "and", "but", "or", "yes", "no", "yeah", "yep", "okay", "ok", "note", "then", "now", "also",
-     "because", "if", "when", "what", "why", "how", "where", "who", "which", "we", "they", "he",
-     "she", "you", "my", "our", "their", "his", "her", "your", "anyway", "basically", "actually",
-     "example", "like", "um", "uh", "er", "erm", "hmm", "oh", "right", "sure", "first", "second",
-     "third", "finally", "however", "therefore", "again", "answer", "monday", "tuesday",
-     "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tomorrow",
-     "january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december",
+        "the", "an", "this", "that", "these", "those", "there", "here", "it", "its", "so", "well",
+        "and", "but", "or", "yes", "no", "yeah", "yep", "okay", "ok", "note", "then", "now", "also",
+        "because", "if", "when", "what", "why", "how", "where", "who", "which", "we", "they", "he",
+        "she", "you", "my", "our", "their", "his", "her", "your", "anyway", "basically", "actually",
+        "example", "like", "um", "uh", "er", "erm", "hmm", "oh", "right", "sure", "first", "second",
+        "third", "finally", "however", "therefore", "again", "answer", "monday", "tuesday",
+        "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tomorrow",
+        "january", "february", "march", "april", "may", "june", "july", "august", "september",
+        "october", "november", "december",
     ]
 )
 # Lower-case particles allowed between the capitalised words of a name.
 _NAME_PARTICLES = frozenset(
     [
-     "de", "da", "del", "della", "di", "du", "la", "le", "van", "von", "der", "den", "bin",
-     "binti", "al", "el",
+        "de", "da", "del", "della", "di", "du", "la", "le", "van", "von", "der", "den", "bin",
+        "binti", "al", "el",
     ]
 )
 # Bracketed annotations that transcription services put at a line start ("[Laughs]").
 _ANNOTATIONS = frozenset(
     [
-     "laughs", "laughter", "laughing", "crosstalk", "overtalk", "inaudible", "unclear", "pause",
-     "silence", "interruption", "interrupted", "redacted", "cough", "coughs", "sighs", "sigh",
-     "noise", "music", "applause", "indistinct", "end", "start", "break", "background noise",
-     "long pause", "short pause", "end of interview", "end of recording",
+        "laughs", "laughter", "laughing", "crosstalk", "overtalk", "inaudible", "unclear", "pause",
+        "silence", "interruption", "interrupted", "redacted", "cough", "coughs", "sighs", "sigh",
+        "noise", "music", "applause", "indistinct", "end", "start", "break", "background noise",
+        "long pause", "short pause", "end of interview", "end of recording",
     ]
 )
 # fmt: on
