@@ -268,7 +268,7 @@ def test_replacement_offsets_point_into_both_texts() -> None:
 
 def test_context_shows_the_original_around_a_replacement() -> None:
     result = anonymiser().anonymise("We rang Tom Okafor about it.")
-    assert result.context(result.replacements[0], width=5) == (" rang", " abou")
+    assert result.context(result.replacements[0], width=5) == ("rang ", " abou")
 
 
 def test_match_case_term_is_replaced_only_when_capitalised_as_registered() -> None:
@@ -370,7 +370,7 @@ def test_allowed_terms_keep_ner_hits_that_add_nothing_else() -> None:
         "Probation Service Bedford": "ORG",
     }
     anon = anonymiser(tags)
-    text = "The MHTR needs the Probation Service and NHS England; NHS staff agree."
+    text = "The MHTR needs the Probation Service and NHS England; staff agree."
     assert anon.anonymise(text).text == text
     assert anon.anonymise("Ask Probation Service Bedford.").text == "Ask [Organisation 1]."
 
@@ -401,13 +401,14 @@ def test_text_without_identifiers_comes_back_unchanged() -> None:
 
 
 def test_a_placeholder_that_contains_a_registered_term_is_stopped_by_the_gate() -> None:
-    register = "sites: [Site]\nplaceholders: {Person: 'Site person {n}'}\nner: {enabled: false}\n"
+    # A site registered as "Site" collides with the default placeholder "[Site 1]".
+    register = "sites: [Site]\nner: {enabled: false}\n"
     anon = Anonymiser(parse_register(register, source="redact.yaml"))
     with pytest.raises(LeakError) as caught:
-        anon.anonymise("Bob said the site was fine.", where="quote 1")
+        anon.anonymise("We met at the site.", where="quote 1")
     assert caught.value.message == (
         "leak gate: 1 registered term found in quote 1: registered site name"
-        " (name of sites entry 1, redact.yaml line 1) at character 0"
+        " (name of sites entry 1, redact.yaml line 1) at character 15"
     )
 
 
@@ -415,8 +416,8 @@ def test_a_placeholder_that_contains_a_registered_term_is_stopped_by_the_gate() 
 
 
 def test_pseudonym_map_round_trips_through_json_and_keeps_numbering() -> None:
-    anon = anonymiser({"Jane Roe": "PERSON"})
-    anon.anonymise("Priya met Jane Roe in Sefton; call 07700 900123.")
+    anon = anonymiser({"Ann Lee": "PERSON"})
+    anon.anonymise("Priya met Ann Lee in Sefton; call 07700 900123.")
     saved = json.loads(json.dumps(anon.pseudonyms.to_dict()))
     restored = Anonymiser(
         parse_register(REGISTER),
@@ -424,7 +425,7 @@ def test_pseudonym_map_round_trips_through_json_and_keeps_numbering() -> None:
         ner=FakeNer({"Jane Roe": "PERSON"}),
     )
     assert (
-        restored.anonymise("Jane Roe, Jane Roe? Priya.").text == "[Person 3], Jane Roe? [Person 1]."
+        restored.anonymise("Jane Roe, Ann Lee? Priya.").text == "[Person 3], Ann Lee? [Person 1]."
     )
     assert saved["entries"][0] == {
         "key": "priya castellano",
@@ -508,7 +509,7 @@ def test_ner_cache_runs_the_model_only_on_new_texts() -> None:
     cache: dict[str, object] = {}
     texts = ["Jane Roe rang.", "Nobody rang.", "Jane Roe rang."]
     first = entities_cached(backend, texts, cache)
-    assert first == [[(0, 10, "PERSON")], [], [(0, 10, "PERSON")]]
+    assert first == [[(0, 8, "PERSON")], [], [(0, 8, "PERSON")]]
     assert backend.texts_seen == ["Jane Roe rang.", "Nobody rang."]
     assert set(cache) == {ner_cache_key(t, "fake-ner@1") for t in texts[:2]}
     # Read back from JSON (tuples become lists): still accepted, model not run again.

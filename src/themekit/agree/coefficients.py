@@ -323,9 +323,12 @@ def unit_statistics(codes: IntArray, n_categories: int) -> UnitStatistics:
     if codes.size and (codes.min() < MISSING or codes.max() >= n_categories):
         raise ValueError("category codes must lie in -1 .. n_categories-1")
     patterns, ids = _pattern_ids(codes, n_categories)
-    return UnitStatistics(
-        ids, _rows_for_patterns(patterns, n_categories), codes.shape[1], n_categories
-    )
+    rows = _rows_for_patterns(patterns, n_categories)
+    # Patterns that differ only in which coder gave which rating (three or more coders)
+    # have identical statistics: merge them, so the bootstrap's one-hot matrix is narrower.
+    distinct_rows, merged = np.unique(rows, axis=0, return_inverse=True)
+    merged_ids = merged.reshape(-1).astype(np.int64)[ids]
+    return UnitStatistics(merged_ids, distinct_rows, codes.shape[1], n_categories)
 
 
 def binary_units(ratings: ArrayLike) -> UnitStatistics:

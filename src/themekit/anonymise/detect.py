@@ -41,6 +41,7 @@ Source = Literal["register", "ner", "pattern"]
 
 _LEADING_DETERMINER = re.compile(r"(?:the|The|THE)\s+")
 _TRAILING_POSSESSIVE = re.compile("[" + re.escape(APOSTROPHES) + "]s?$")
+_WORD = re.compile(r"\w+(?:[" + re.escape(APOSTROPHES) + r"-]\w+)*")
 _FILLER_WORDS = frozenset({"the", "of", "and", "s"})
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame"})
 
@@ -159,24 +160,31 @@ def _ner_pieces(
     if not overlapping:
         trimmed = _trim_entity(text, start, end)
         return [trimmed] if trimmed is not None else []
-    pieces = []
+    pieces: list[tuple[int, int]] = []
     cursor = start
     for other_start, other_end in [*overlapping, (end, end)]:
         if cursor < other_start:
-            trimmed = _trim_entity(text, cursor, min(other_start, end))
-            if trimmed is not None and _has_proper_noun(text[trimmed[0] : trimmed[1]]):
-                pieces.append(trimmed)
+            pieces.extend(_proper_noun_runs(text, cursor, min(other_start, end)))
         cursor = max(cursor, other_end)
     return pieces
 
 
-def _has_proper_noun(fragment: str) -> bool:
-    return any(
-        word[0].isupper()
-        and word.casefold() not in _TITLES
-        and word.casefold() not in _FILLER_WORDS
-        for word in re.findall(r"\w+", fragment)
-    )
+def _proper_noun_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Runs of capitalised words (titles and fillers excepted) within ``text[start:end]``."""
+    runs: list[tuple[int, int]] = []
+    for word in _WORD.finditer(text, start, end):
+        name = word.group(0)
+        if not name[0].isupper() or name.casefold() in _TITLES | _FILLER_WORDS:
+            continue
+        word_end = word.end()
+        possessive = _TRAILING_POSSESSIVE.search(name)
+        if possessive and possessive.start() > 0:
+            word_end = word.start() + possessive.start()
+        if runs and text[runs[-1][1] : word.start()].isspace():
+            runs[-1] = (runs[-1][0], word_end)
+        else:
+            runs.append((word.start(), word_end))
+    return runs
 
 
 def _trim_entity(text: str, start: int, end: int) -> tuple[int, int] | None:

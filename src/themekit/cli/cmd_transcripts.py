@@ -78,3 +78,27 @@ def show_transcript(
             env().write(f"{r['line']:>5}{mark} {r['speaker'] or '-'}: {r['text']}")
         return
     render_rows(rows, ["line", "speaker", "codable", "text"], fmt)
+
+
+@transcripts_app.command("done")
+def done_transcripts(
+    transcripts: list[str] = typer.Argument(..., help="Transcript ids."),
+    coder: str = typer.Option(..., "--coder", "-c", help="The coder who finished them."),
+    undo: bool = typer.Option(False, "--undo", help="Mark them as not done again."),
+) -> None:
+    """Mark transcripts as finished by a coder (agreement compares finished transcripts)."""
+    from themekit.coding.service import CodingSession
+
+    project = open_project()
+    unknown = [t for t in transcripts if not project.store.has_transcript(t)]
+    if unknown:
+        raise CodingError(
+            "No transcript " + ", ".join(f"'{t}'" for t in unknown) + "; nothing was marked.",
+            hint="See 'themekit transcripts list'.",
+        )
+    session = CodingSession(project, coder)
+    with project.store.db.transaction():
+        for transcript_id in dict.fromkeys(transcripts):
+            session.set_done(transcript_id, not undo)
+    state = "not done" if undo else "done"
+    env().message(f"Marked {', '.join(dict.fromkeys(transcripts))} as {state} by {session.coder}")

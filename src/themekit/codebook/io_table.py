@@ -45,7 +45,7 @@ from themekit.codebook.validate import (
 from themekit.errors import CodebookProblem
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "path": ("path", "code path", "code", "codes", "code system"),
+    "path": ("path", "code path", "code", "code system"),
     "label": ("label", "name", "title", "code name"),
     "parent": ("parent", "parent id", "parent code"),
     "id": ("id", "code id"),
@@ -234,7 +234,9 @@ class _TableReader:
                 continue
             field = _FIELD_BY_HEADER.get(normal)
             if field is None:
-                hint = did_you_mean(normal, _FIELD_BY_HEADER)
+                # A higher cutoff than for YAML keys: free-text column names such as "notes"
+                # are common and should not be "corrected" to a field.
+                hint = did_you_mean(normal, _FIELD_BY_HEADER, cutoff=0.75)
                 self.error(
                     header.line,
                     index + 1,

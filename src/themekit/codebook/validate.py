@@ -76,9 +76,9 @@ class SourceMap:
         return CodebookProblem(self.file, line, col, message, path, severity)
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
     """`` (did you mean `x`?)`` for the closest choice, or an empty string."""
-    close = difflib.get_close_matches(word.casefold(), list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word.casefold(), list(choices), n=1, cutoff=cutoff)
     return f" (did you mean `{close[0]}`?)" if close else ""
 
 

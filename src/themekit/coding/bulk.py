@@ -37,10 +37,10 @@ import csv
 import io
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from themekit.codebook.model import Codebook, CodeEntry
 from themekit.coding.service import resolve_code
@@ -261,9 +261,7 @@ class _Planner:
     def _segments(self, transcript_id: str) -> dict[int, SegmentRow] | None:
         if transcript_id not in self._lines:
             if self.store.has_transcript(transcript_id):
-                self._lines[transcript_id] = {
-                    s.line: s for s in self.store.segments(transcript_id)
-                }
+                self._lines[transcript_id] = {s.line: s for s in self.store.segments(transcript_id)}
             else:
                 self._lines[transcript_id] = None
         return self._lines[transcript_id]
@@ -307,7 +305,7 @@ class _Planner:
     def add_row(self, number: int, cells: dict[str, str]) -> None:
         problems: list[str] = []
 
-        def check(action):  # type: ignore[no-untyped-def]
+        def check(action: Callable[[], Any]) -> Any:
             try:
                 return action()
             except _RowProblem as exc:

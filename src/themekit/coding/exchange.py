@@ -100,8 +100,8 @@ def codings_table(
     resolver = project.resolver()
     paths = _CodePaths(project)
     attribute_names: set[str] = set()
-    for person in resolver.by_id.values():
-        attribute_names.update(person.attributes)
+    for someone in resolver.by_id.values():
+        attribute_names.update(someone.attributes)
     attribute_columns = _attribute_columns(attribute_names)
 
     segments: dict[str, dict[int, SegmentRow]] = {}
@@ -162,9 +162,7 @@ def list_rows(table: CodingsTable) -> list[dict[str, Any]]:
     """The short form ``themekit codings list`` shows (no text or attributes)."""
     out = []
     for row in table.rows:
-        span = (
-            f"{row['span_start']}-{row['span_end']}" if row["span_start"] is not None else None
-        )
+        span = f"{row['span_start']}-{row['span_end']}" if row["span_start"] is not None else None
         out.append({c: row.get(c) for c in LIST_COLUMNS} | {"span": span})
     return out
 

@@ -4,9 +4,10 @@ A coding points at a segment line (and optionally a character span inside that
 segment's text). When a corrected transcript replaces the old one, each anchor is moved
 to the new segment that holds the same words, in three steps:
 
-1. **identical**: the two lists of segment texts are aligned with
-   ``difflib.SequenceMatcher`` (an order-preserving diff, so a repeated "Yeah." maps to
-   the repeat at the same place in the conversation, not the first one). An old segment
+1. **identical**: the two lists of segment texts are aligned: common head and tail
+   first, then ``difflib.SequenceMatcher`` on the rest (an order-preserving diff, so a
+   repeated "Yeah." maps to the repeat at the same place in the conversation, not the
+   first one). An old segment
    the diff keeps maps to its partner. An old segment whose text still exists
    elsewhere (a moved passage) maps to the occurrence nearest to where the diff expects
    it, preferring one not already taken by the diff.
@@ -130,11 +131,27 @@ def _orphan(anchor: Anchor) -> Reanchored:
 def _align(
     old_texts: list[str], new_texts: list[str]
 ) -> tuple[dict[int, int], list[tuple[int, int, int, int]]]:
-    """The diff's kept pairs (old index -> new index) and its changed regions."""
-    matcher = SequenceMatcher(None, old_texts, new_texts, autojunk=False)
-    aligned: dict[int, int] = {}
+    """The diff's kept pairs (old index -> new index) and its changed regions.
+
+    The common head and tail are matched first, as diff tools do: SequenceMatcher looks
+    for the longest block, not the longest common subsequence, and with repeated texts
+    ("No.", "No.", "No.") it can otherwise pair them across an insertion.
+    """
+    head = 0
+    limit = min(len(old_texts), len(new_texts))
+    while head < limit and old_texts[head] == new_texts[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old_texts[len(old_texts) - 1 - tail] == new_texts[-1 - tail]:
+        tail += 1
+    old_middle = old_texts[head : len(old_texts) - tail]
+    new_middle = new_texts[head : len(new_texts) - tail]
+    aligned = {index: index for index in range(head)}
+    aligned.update((len(old_texts) - 1 - k, len(new_texts) - 1 - k) for k in range(tail))
     regions: list[tuple[int, int, int, int]] = []
+    matcher = SequenceMatcher(None, old_middle, new_middle, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        i1, i2, j1, j2 = i1 + head, i2 + head, j1 + head, j2 + head
         if tag == "equal":
             aligned.update(zip(range(i1, i2), range(j1, j2), strict=True))
         elif tag in ("replace", "delete"):

@@ -1,0 +1,68 @@
+"""``themekit codings list|export``: the codings as a table, a CSV, JSON or Excel file."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from themekit.cli.app import app, env, open_project
+from themekit.cli.render import FORMAT_OPTION, TableFormat, render_rows
+
+codings_app = typer.Typer(help="Codings: list them, export them.", no_args_is_help=True)
+app.add_typer(codings_app, name="codings")
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+@codings_app.command("list")
+def list_codings(
+    transcript: str | None = typer.Option(None, "--transcript", "-t", help="Only this transcript."),
+    coder: str | None = typer.Option(None, "--coder", "-c", help="Only this coder's codings."),
+    fmt: TableFormat = FORMAT_OPTION,
+) -> None:
+    """List codings: transcript, line, code, coder, span, memo and how each was made."""
+    from themekit.coding.exchange import LIST_COLUMNS, codings_table, list_rows
+
+    project = open_project()
+    table = codings_table(project, coder=coder, transcript=transcript)
+    render_rows(list_rows(table), LIST_COLUMNS, fmt, title="Codings")
+
+
+@codings_app.command("export")
+def export_codings(
+    coder: str | None = typer.Option(None, "--coder", "-c", help="Only this coder's codings."),
+    transcript: str | None = typer.Option(None, "--transcript", "-t", help="Only this transcript."),
+    fmt: ExportFormat | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="csv, json or xlsx (default: from the -o extension, else csv).",
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="File to write (default: stdout; xlsx needs a file)."
+    ),
+) -> None:
+    """Export codings with their text, speaker, participant attributes and code paths.
+
+    The file can be applied to another project holding the same transcripts and
+    codebook with 'themekit code --apply FILE', which reproduces the codings exactly.
+    The text is the raw interview text: keep the file as confidential as the
+    transcripts.
+    """
+    from themekit.coding import exchange
+
+    project = open_project()
+    count, text = exchange.export_codings(
+        project, output, fmt=fmt.value if fmt else None, coder=coder, transcript=transcript
+    )
+    e = env()
+    if text is not None:
+        e.write(text)
+        return
+    e.message(f"Exported {count} coding{'' if count == 1 else 's'} to {output}")
