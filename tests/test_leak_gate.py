@@ -66,7 +66,7 @@ def test_a_registered_surname_is_caught_with_possessives_case_and_punctuation(te
 
 def test_names_broken_across_lines_or_spaces_are_caught() -> None:
     findings = find_leaks("she met priya\ncastellano and Dr  Castellano", REGISTER)
-    assert [(f.start, f.end, f.variant) for f in findings] == [(7, 23, 0), (28, 42, 1)]
+    assert [(f.start, f.end, f.variant) for f in findings] == [(8, 24, 0), (29, 43, 1)]
 
 
 @pytest.mark.parametrize(
@@ -97,10 +97,10 @@ def test_every_category_has_its_own_words() -> None:
     message = leak_message("Sefton ran Operation Bluebell; Will knew.")
     assert message == (
         f"leak gate: 3 registered terms found in {WHERE}:"
-        " registered site name (name of sites entry 1, redact.yaml line 5) at character 0;"
-        " registered term of class Project (name of terms entry 1, redact.yaml line 7)"
+        " registered site name (name of sites entry 1, redact.yaml line 6) at character 0;"
+        " registered term of class Project (name of terms entry 1, redact.yaml line 8)"
         " at character 11;"
-        " registered person name (name of terms entry 2, redact.yaml line 8) at character 31"
+        " registered person name (name of terms entry 2, redact.yaml line 9) at character 31"
     )
 
 
@@ -134,7 +134,7 @@ def test_text_changed_after_anonymisation_is_caught() -> None:
     final = anonymised + " [as Smith put it]"
     assert anonymised == "[Person 1] said it helped."
     message = leak_message(final)
-    assert message.endswith("(name of people entry 2, redact.yaml line 4) at character 30")
+    assert message.endswith("(name of people entry 2, redact.yaml line 4) at character 31")
 
 
 _FILLER = st.sampled_from(

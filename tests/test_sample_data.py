@@ -76,8 +76,9 @@ def docx_text(path: Path) -> str:
     document = docx.Document(str(path))
     parts = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
-        for row in table.rows[1:]:  # skip the header row; keep only the spoken text column
-            parts.append(row.cells[1].text)
+        for row in table.rows[1:]:  # skip the header row; Speaker | Text | Time
+            speaker, text, _time = (cell.text for cell in row.cells)
+            parts.append(f"{speaker}: {text}")
     return "\n".join(parts)
 
 
@@ -180,7 +181,7 @@ def test_p05_is_teams_webvtt_with_voice_tags_and_rising_times():
     starts = [seconds(start) for start, _ in timings]
     assert starts == sorted(starts)
     assert all(seconds(end) > seconds(start) for start, end in timings)
-    voices = {re.match(r"<v ([^>]+)>", cue).group(1) for cue in cue_texts(text)}
+    voices = {re.findall(r"^<v ([^>]+)>", cue)[0] for cue in cue_texts(text)}
     assert voices == {"Interviewer", "Sunita Rahman"}
     # captions split sentences: some cue ends without sentence-final punctuation
     assert any(not cue.removesuffix("</v>").endswith((".", "?", "!")) for cue in cue_texts(text))

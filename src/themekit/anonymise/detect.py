@@ -35,7 +35,7 @@ from typing import Literal
 from themekit.anonymise.ner import Entity
 from themekit.anonymise.patterns import find_patterns
 from themekit.anonymise.register import NER_LABEL_CLASSES, Register, RegisterEntry
-from themekit.anonymise.terms import APOSTROPHES, canonical_key, normalise_key
+from themekit.anonymise.terms import APOSTROPHES, SpanSet, canonical_key, normalise_key
 
 Source = Literal["register", "ner", "pattern"]
 
@@ -97,13 +97,17 @@ def detect(text: str, register: Register, ner_entities: Sequence[Entity] = ()) -
     detect with the register and patterns only.
     """
     taken = find_register_terms(text, register)
+    spans = SpanSet()
+    for detection in taken:
+        spans.add(detection.start, detection.end)
     allowed = [(m.start, m.end) for m in register.allow_matcher.finditer(text)]
 
     for hit in find_patterns(text, register.patterns):
-        if _overlaps_any(hit.start, hit.end, taken):
+        if spans.overlaps(hit.start, hit.end):
             continue
         if any(start <= hit.start and hit.end <= end for start, end in allowed):
             continue
+        spans.add(hit.start, hit.end)
         taken.append(
             Detection(
                 start=hit.start,
@@ -118,11 +122,10 @@ def detect(text: str, register: Register, ner_entities: Sequence[Entity] = ()) -
 
     if register.ner.enabled:
         labels = set(register.ner.labels)
-        claimed = list(taken)  # NER hits never overlap each other's leftovers either
         for start, end, label in sorted(ner_entities):
             if label not in labels or not 0 <= start < end <= len(text):
                 continue
-            for piece_start, piece_end in _ner_pieces(text, start, end, claimed):
+            for piece_start, piece_end in _ner_pieces(text, start, end, spans):
                 if _covered_by_allowed(text, piece_start, piece_end, allowed):
                     continue
                 detection = Detection(
@@ -134,18 +137,12 @@ def detect(text: str, register: Register, ner_entities: Sequence[Entity] = ()) -
                     key=canonical_key(text[piece_start:piece_end]),
                     detail=label,
                 )
+                spans.add(piece_start, piece_end)
                 taken.append(detection)
-                claimed.append(detection)
     return sorted(taken, key=lambda d: d.start)
 
 
-def _overlaps_any(start: int, end: int, taken: Sequence[Detection]) -> bool:
-    return any(start < other.end and other.start < end for other in taken)
-
-
-def _ner_pieces(
-    text: str, start: int, end: int, taken: Sequence[Detection]
-) -> list[tuple[int, int]]:
+def _ner_pieces(text: str, start: int, end: int, taken: SpanSet) -> list[tuple[int, int]]:
     """The parts of an NER span still to replace, trimmed.
 
     A span nothing else touches is kept whole. A span that overlaps register or pattern
@@ -154,9 +151,7 @@ def _ner_pieces(
     "Smith" (a first name next to a placeholder is still a leak), while the "probation
     office" of "Milton Keynes probation office" is left as ordinary words.
     """
-    overlapping = sorted(
-        (other.start, other.end) for other in taken if start < other.end and other.start < end
-    )
+    overlapping = taken.overlapping(start, end)
     if not overlapping:
         trimmed = _trim_entity(text, start, end)
         return [trimmed] if trimmed is not None else []

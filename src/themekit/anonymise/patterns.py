@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from themekit.anonymise.register import PatternSettings
+from themekit.anonymise.terms import SpanSet
 
 PATTERN_CLASSES = {
     "email": "Email",
@@ -199,8 +200,10 @@ def find_patterns(text: str, settings: PatternSettings | None = None) -> list[Pa
     """Every enabled pattern hit, non-overlapping, sorted by position."""
     settings = settings or PatternSettings()
     taken: list[PatternHit] = []
+    spans = SpanSet()
     for kind in settings.enabled_kinds():
         for hit in _FINDERS[kind](text):
-            if not any(hit.start < other.end and other.start < hit.end for other in taken):
+            if not spans.overlaps(hit.start, hit.end):
+                spans.add(hit.start, hit.end)
                 taken.append(hit)
     return sorted(taken, key=lambda hit: hit.start)

@@ -22,6 +22,7 @@ so survives replacement ("[Person 1]'s").
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -133,3 +134,35 @@ class TermMatcher(Generic[Payload]):
             # characters (dotted capital I, for one); find the term the slow way.
             payload = next(p for regex, p in self._singles if regex.match(matched))
         return payload
+
+
+class SpanSet:
+    """Non-overlapping ``[start, end)`` spans, sorted, with an O(log n) overlap test.
+
+    Merging detections asks "does this span touch anything already taken?" once per
+    candidate; a sorted list and ``bisect`` keep that fast on whole transcripts with
+    thousands of hits.
+    """
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The taken spans that share at least one character with ``[start, end)``."""
+        index = bisect.bisect_right(self._ends, start)
+        found = []
+        while index < len(self._starts) and self._starts[index] < end:
+            found.append((self._starts[index], self._ends[index]))
+            index += 1
+        return found
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect.bisect_right(self._ends, start)
+        return index < len(self._starts) and self._starts[index] < end
+
+    def add(self, start: int, end: int) -> None:
+        """Take a span; the caller has checked that it overlaps nothing taken."""
+        index = bisect.bisect_left(self._starts, start)
+        self._starts.insert(index, start)
+        self._ends.insert(index, end)

@@ -17,10 +17,19 @@ from themekit.store.codings import CodingStore
 from themekit.store.db import Database
 from themekit.store.migrations import migrate, pending
 from themekit.store.participants import ParticipantStore
+from themekit.store.suggest_store import SuggestionWriteStore
 from themekit.store.transcripts import TranscriptStore
 
 
-class Store(TranscriptStore, ParticipantStore, CodebookStore, CodingStore, AuditStore, CacheStore):
+class Store(
+    TranscriptStore,
+    ParticipantStore,
+    CodebookStore,
+    CodingStore,
+    AuditStore,
+    CacheStore,
+    SuggestionWriteStore,
+):
     def __init__(self, path: str | Path, *, auto_migrate: bool = True) -> None:
         self.db = Database(path)
         if auto_migrate and pending(self.db.conn):

@@ -1,0 +1,49 @@
+"""The terminal coding app behind ``themekit code``.
+
+``state`` holds the pure state machine (tested without a terminal), ``keys`` the key
+table (bindings, help screen, docs) and ``app`` the Textual screens. Textual is imported
+only when the app is built, so importing this package costs nothing at CLI start-up.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from themekit.errors import CodingError
+
+if TYPE_CHECKING:
+    from themekit.coding.tui.app import CodingApp
+    from themekit.project import Project
+
+
+def create_coding_app(
+    project: Project, *, coder: str, transcript: str | None = None, show_others: bool = False
+) -> CodingApp:
+    """Build (without running) the app: checks the coder, codebook and transcript first."""
+    from themekit.coding.service import CodingSession
+
+    session = CodingSession(project, coder)
+    if transcript is not None and not project.store.has_transcript(transcript):
+        raise CodingError(
+            f"No transcript '{transcript}'.", hint="See 'themekit transcripts list'."
+        )
+    if transcript is None and not project.store.transcript_ids():
+        raise CodingError(
+            "This project has no transcripts yet.",
+            hint="Import some with 'themekit import FILES'.",
+        )
+    from themekit.coding.tui.app import CodingApp
+
+    return CodingApp(project, session, transcript=transcript, show_others=show_others)
+
+
+def run_coding_app(
+    project: Project, *, coder: str, transcript: str | None, show_others: bool
+) -> None:
+    """Run the coding app in the terminal until the coder quits."""
+    create_coding_app(
+        project, coder=coder, transcript=transcript, show_others=show_others
+    ).run()
+
+
+__all__ = ["create_coding_app", "run_coding_app"]

@@ -1,0 +1,1 @@
+"""Exports: Table 1, quote banks, matrices and reports, written through one set of writers."""
