@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from textwrap import dedent
 
 import pytest
@@ -29,7 +29,7 @@ from themekit.anonymise import (
 )
 from themekit.anonymise.ner import Entity
 from themekit.anonymise.patterns import nhs_check_digit
-from themekit.anonymise.terms import TermMatcher, canonical_key, normalise_key
+from themekit.anonymise.terms import SpanSet, TermMatcher, canonical_key, normalise_key
 from themekit.errors import AnonymisationError, LeakError
 
 REGISTER = dedent(
@@ -62,8 +62,9 @@ class FakeNer:
 
     model_id = "fake-ner@1"
 
-    def __init__(self, tags: dict[str, str] | None = None) -> None:
+    def __init__(self, tags: dict[str, str] | None = None, *, first_only: bool = False) -> None:
         self.tags = tags or {}
+        self.first_only = first_only  # like the real model, which often tags a name once
         self.texts_seen: list[str] = []
 
     def entities(self, texts: Sequence[str]) -> list[list[Entity]]:
@@ -72,7 +73,9 @@ class FakeNer:
             sorted(
                 (m.start(), m.end(), label)
                 for phrase, label in self.tags.items()
-                for m in re.finditer(re.escape(phrase), text)
+                for m in list(re.finditer(re.escape(phrase), text))[
+                    : 1 if self.first_only else None
+                ]
             )
             for text in texts
         ]
@@ -133,13 +136,27 @@ _NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=8)
 
 @given(first=_NAME, last=_NAME, case=st.sampled_from([str.upper, str.title, str.lower]))
 def test_a_registered_name_is_found_in_any_case_with_any_possessive(
-    first: str, last: str, case: object
+    first: str, last: str, case: Callable[[str], str]
 ) -> None:
     name = f"{first} {last}"
     matcher = TermMatcher([(name, "entry", False)])
-    written = case(name)  # type: ignore[operator]
-    text = f"I met {written}\u2019s team, then {written}'s, then ({written})."
+    written = case(name)
+    text = f"1: {written}\u2019s; 2: {written}'s; 3: ({written})."
     assert [m.text for m in matcher.finditer(text)] == [written, written, written]
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=25))
+def test_span_set_overlap_agrees_with_brute_force(candidates: list[tuple[int, int]]) -> None:
+    spans = SpanSet()
+    kept: list[tuple[int, int]] = []
+    for start, length in candidates:
+        end = start + length
+        brute = [(a, b) for a, b in kept if a < end and start < b]
+        assert spans.overlapping(start, end) == sorted(brute)
+        assert spans.overlaps(start, end) == bool(brute)
+        if not brute:
+            spans.add(start, end)
+            kept.append((start, end))
 
 
 # --- patterns --------------------------------------------------------------------------
@@ -357,6 +374,23 @@ def test_leftover_names_of_an_ner_hit_overlapping_the_register_are_still_replace
     ]
 
 
+def test_overlapping_ner_hits_never_replace_the_same_text_twice() -> None:
+    tags = {"Jane Roe": "PERSON", "Roe Hall": "FAC"}
+    result = anonymiser(tags).anonymise("Jane Roe Hall")
+    assert result.text == "[Person 1] [Place 1]"
+    assert [r.original for r in result.replacements] == ["Jane Roe", "Hall"]
+
+
+def test_a_name_ner_found_once_is_replaced_everywhere_in_that_text_matching_case() -> None:
+    anon = Anonymiser(parse_register(REGISTER), ner=FakeNer({"Bex": "PERSON"}, first_only=True))
+    result = anon.anonymise("Bex came along; Bex's team and BEX, not Bexley.")
+    assert result.text == "[Person 1] came along; [Person 1]'s team and BEX, not Bexley."
+    assert [(r.start, r.source, r.detail) for r in result.replacements] == [
+        (0, "ner", "PERSON"),
+        (16, "ner", "PERSON"),
+    ]
+
+
 def test_ner_hits_that_are_only_numbers_are_ignored() -> None:
     assert anonymiser({"42": "ORG"}).anonymise("Room 42 again.").text == "Room 42 again."
 
@@ -553,7 +587,7 @@ SLOW_REGISTER = "places: [Milton Keynes]\nallow: [Probation Service, NHS England
 
 
 @pytest.fixture(scope="module")
-def spacy_anonymiser_factory() -> object:
+def spacy_anonymiser_factory() -> Callable[..., Anonymiser]:
     backend = SpacyNer()
     backend.entities(["warm up"])  # load the model once for the module
 
@@ -564,7 +598,9 @@ def spacy_anonymiser_factory() -> object:
 
 
 @pytest.mark.slow
-def test_real_model_replaces_a_person_the_register_does_not_know(spacy_anonymiser_factory) -> None:  # type: ignore[no-untyped-def]
+def test_real_model_replaces_a_person_the_register_does_not_know(
+    spacy_anonymiser_factory: Callable[[], Anonymiser],
+) -> None:
     anon = spacy_anonymiser_factory()
     result = anon.anonymise("I spoke to John Smith from the probation office.")
     assert result.text == "I spoke to [Person 1] from the probation office."
@@ -574,7 +610,9 @@ def test_real_model_replaces_a_person_the_register_does_not_know(spacy_anonymise
 
 
 @pytest.mark.slow
-def test_real_model_with_the_register_first(spacy_anonymiser_factory) -> None:  # type: ignore[no-untyped-def]
+def test_real_model_with_the_register_first(
+    spacy_anonymiser_factory: Callable[[], Anonymiser],
+) -> None:
     anon = spacy_anonymiser_factory()
     result = anon.anonymise(
         "I spoke to John Smith from Milton Keynes probation office last Tuesday,"
@@ -589,7 +627,9 @@ def test_real_model_with_the_register_first(spacy_anonymiser_factory) -> None:  
 
 
 @pytest.mark.slow
-def test_real_model_keeps_allowed_organisations(spacy_anonymiser_factory) -> None:  # type: ignore[no-untyped-def]
+def test_real_model_keeps_allowed_organisations(
+    spacy_anonymiser_factory: Callable[[], Anonymiser],
+) -> None:
     anon = spacy_anonymiser_factory()
     text = "We met at Birmingham Magistrates Court with NHS England and the Probation Service."
     assert anon.anonymise(text).text == (

@@ -6,6 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from helpers_coding import (
     P01_LINES,
     add_transcript,
@@ -15,9 +18,6 @@ from helpers_coding import (
     generated_lines,
     write_csv,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from themekit.coding.bulk import apply_bulk, plan_bulk_apply, read_bulk_file
 from themekit.errors import BulkApplyError, CodingError, InputFileError
 from themekit.project import Project
@@ -45,7 +45,11 @@ def test_applies_ids_and_paths_with_memo(study: Project, tmp_path: Path) -> None
                 "line": "6",
                 "code": "Challenges > Sustainability of funding",
             },
-            {"transcript": "P02", "line": "4", "code": "Challenges\\Appropriate sentencing and breach"},
+            {
+                "transcript": "P02",
+                "line": "4",
+                "code": "Challenges\\Appropriate sentencing and breach",
+            },
         ],
     )
     result = apply_bulk(study, path, coder="ana")
@@ -198,7 +202,9 @@ def test_xlsx_file(study: Project, tmp_path: Path) -> None:
 
 def test_semicolon_csv_in_cp1252(study: Project, tmp_path: Path) -> None:
     path = tmp_path / "codes.csv"
-    path.write_bytes("transcript;line;code;memo\r\nP01;3;benefits.gap;caf\xe9 \x93talk\x94\r\n".encode("latin-1"))
+    path.write_bytes(
+        "transcript;line;code;memo\r\nP01;3;benefits.gap;caf\xe9 \x93talk\x94\r\n".encode("latin-1")
+    )
     apply_bulk(study, path, coder="ana")
     assert [c.memo for c in study.store.codings()] == ["caf\xe9 \u201ctalk\u201d"]
 
@@ -343,7 +349,9 @@ def test_no_coder_anywhere(study: Project, tmp_path: Path) -> None:
     path = _csv(tmp_path, [{"transcript": "P01", "line": "2", "code": "other"}])
     with pytest.raises(BulkApplyError) as info:
         apply_bulk(study, path)
-    assert info.value.row_errors == ["row 2: no coder (pass --coder NAME or fill the 'coder' column)"]
+    assert info.value.row_errors == [
+        "row 2: no coder (pass --coder NAME or fill the 'coder' column)"
+    ]
 
 
 def test_no_codebook(project: Project, tmp_path: Path) -> None:
@@ -463,9 +471,7 @@ def test_cli_launches_the_coding_app(study: Project, cli, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "themekit.coding.tui.app", fake)
     result = cli("code", "P02", "--coder", " ana ", "--show-others")
     assert result.exit_code == 0, result.output
-    assert calls == [
-        {"root": study.root, "coder": "ana", "transcript": "P02", "show_others": True}
-    ]
+    assert calls == [{"root": study.root, "coder": "ana", "transcript": "P02", "show_others": True}]
     result = cli("code", "P77", "--coder", "ana")
     assert result.stderr == "Error: No transcript 'P77'. See 'themekit transcripts list'.\n"
 

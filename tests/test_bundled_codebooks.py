@@ -72,7 +72,9 @@ def test_mhtr_cross_references_name_real_ids() -> None:
     codebook = load_codebook(CODEBOOKS / "mhtr.yaml")
     ids = set(codebook.by_id())
     for entry in codebook.walk():
-        for mentioned in re.findall(r"\b(?:benefits|challenges|success)\.[a-z_]+", entry.code.exclude):
+        for mentioned in re.findall(
+            r"\b(?:benefits|challenges|success)\.[a-z_]+", entry.code.exclude
+        ):
             assert mentioned in ids, (entry.code.id, mentioned)
 
 

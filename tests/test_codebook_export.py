@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from pathlib import Path
 
 import pytest
@@ -53,14 +52,19 @@ def test_yaml_round_trip_of_sample() -> None:
     codebook, problems = parse_codebook_yaml(text)
     assert problems == []
     assert codebook == SAMPLE
-    assert text.startswith("name: Sample\ndescription: |-\n  Two lines\n  of description.\ncodes:\n")
+    assert text.startswith(
+        "name: Sample\ndescription: |-\n  Two lines\n  of description.\ncodes:\n"
+    )
     assert "  colour: '#2ca02c'\n" in text
     assert "label: 'yes'" in text
 
 
 def test_csv_round_trip_of_sample() -> None:
     text = codebook_to_csv(SAMPLE)
-    assert text.splitlines()[0] == "id,path,definition,include,exclude,examples,colour,codable,value,guid"
+    assert (
+        text.splitlines()[0]
+        == "id,path,definition,include,exclude,examples,colour,codable,value,guid"
+    )
     rows, problem = csv_rows(text, "x.csv")
     assert problem is None
     codebook, problems = parse_codebook_rows(rows)
@@ -69,12 +73,35 @@ def test_csv_round_trip_of_sample() -> None:
     assert codebook.codes == SAMPLE.codes
 
 
-# Text a person might type into a codebook: printable, no surrounding white space (CSV
-# cells are stripped), no path separators in labels.
-_text = st.text(
-    alphabet=string.ascii_letters + string.digits + " .,:;!?'\"#|-()\u00e9\u2019", max_size=20
-).map(str.strip)
-_label = _text.filter(lambda s: s != "" and ">" not in s and "\\" not in s)
+# Text a person might type into a codebook, built from words that trip YAML and CSV up
+# (booleans, numbers, comment and flow characters, quotes, pipes, accents). No surrounding
+# white space (CSV cells are stripped) and no path separators in labels.
+_WORDS = [
+    "yes",
+    "No",
+    "007",
+    "1.5",
+    "null",
+    "~",
+    "#x",
+    "a|b",
+    "k: v",
+    "[x]",
+    "{y}",
+    "caf\u00e9",
+    "it\u2019s",
+    '"q"',
+    "'s'",
+    "- dash",
+    "*star",
+    "&amp",
+    "!tag",
+    "%p",
+    "@at",
+    "plain",
+]
+_text = st.lists(st.sampled_from(_WORDS), max_size=4).map(" ".join)
+_label = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join)
 
 
 @st.composite
@@ -82,7 +109,7 @@ def codebooks(draw: st.DrawFn) -> Codebook:
     counter = iter(range(10_000))
 
     def code(depth: int) -> Code:
-        n_children = draw(st.integers(0, 3)) if depth < 3 else 0
+        n_children = draw(st.integers(0, 3)) if depth < 2 else 0
         children: list[Code] = []
         labels: set[str] = set()
         for _ in range(n_children):
@@ -93,10 +120,10 @@ def codebooks(draw: st.DrawFn) -> Codebook:
         return Code(
             id=f"c{next(counter)}",
             label=draw(_label),
-            definition=draw(_text.filter(bool)),
+            definition=draw(_label),
             include=draw(_text),
             exclude=draw(_text),
-            examples=draw(st.lists(_text.filter(bool), max_size=3)),
+            examples=draw(st.lists(_label, max_size=3)),
             colour=draw(st.sampled_from([None, "#1f77b4", "#ABC"])),
             codable=draw(st.booleans()),
             value=draw(st.none() | st.integers(-5, 5).map(float) | st.just(0.25)),
@@ -106,7 +133,7 @@ def codebooks(draw: st.DrawFn) -> Codebook:
 
     roots: list[Code] = []
     labels: set[str] = set()
-    for _ in range(draw(st.integers(1, 4))):
+    for _ in range(draw(st.integers(1, 3))):
         root = code(0)
         if root.label.casefold() not in labels:
             labels.add(root.label.casefold())
@@ -114,7 +141,7 @@ def codebooks(draw: st.DrawFn) -> Codebook:
     return Codebook(codes=roots, name=draw(_text), description=draw(_text))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(codebooks())
 def test_yaml_round_trip_property(codebook: Codebook) -> None:
     parsed, problems = parse_codebook_yaml(codebook_to_yaml(codebook))
@@ -122,7 +149,7 @@ def test_yaml_round_trip_property(codebook: Codebook) -> None:
     assert parsed == codebook
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(codebooks())
 def test_csv_round_trip_property(codebook: Codebook) -> None:
     rows, _ = csv_rows(codebook_to_csv(codebook), "x.csv")

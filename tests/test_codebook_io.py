@@ -21,12 +21,13 @@ def rendered(path: Path) -> list[str]:
     return [problem.render().removeprefix(f"{path}:") for problem in problems]
 
 
-PATH_CSV = """\
-Path,Definition,Include,Exclude,Examples,Color
-Benefits > Filling a previous gap in services,Fell between services,Missing tier,Other services,"Never unwell enough | Nobody saw them",1f77b4
-Benefits > Increasing access to other services,Opens doors,,,,
-Challenges\\Sustainability of funding,Paying after the pilot,,,,#d62728
-"""
+PATH_CSV = (
+    "Path,Definition,Include,Exclude,Examples,Color\n"
+    "Benefits > Filling a previous gap in services,Fell between services,Missing tier,"
+    'Other services,"Never unwell enough | Nobody saw them",1f77b4\n'
+    "Benefits > Increasing access to other services,Opens doors,,,,\n"
+    "Challenges\\Sustainability of funding,Paying after the pilot,,,,#d62728\n"
+)
 
 
 def test_path_layout_with_implicit_parents_and_derived_ids(tmp_path: Path) -> None:
@@ -87,7 +88,12 @@ def test_parent_layout_any_order(tmp_path: Path) -> None:
     text = "id,label,parent,definition\nb,Beta,a,second\na,Alpha,,first\nc,Gamma,a,third\n"
     codebook = load_codebook(write(tmp_path, text))
     assert codebook.codes == [
-        Code("a", "Alpha", "first", children=[Code("b", "Beta", "second"), Code("c", "Gamma", "third")])
+        Code(
+            "a",
+            "Alpha",
+            "first",
+            children=[Code("b", "Beta", "second"), Code("c", "Gamma", "third")],
+        )
     ]
 
 
@@ -152,7 +158,10 @@ def test_bad_cells_are_located(tmp_path: Path) -> None:
 
 def test_unknown_column_gets_did_you_mean(tmp_path: Path) -> None:
     path = write(tmp_path, "path,defintion\nA,d\n")
-    assert rendered(path)[0] == "1:2: warning: column `defintion` is not used (did you mean `definition`?)"
+    assert (
+        rendered(path)[0]
+        == "1:2: warning: column `defintion` is not used (did you mean `definition`?)"
+    )
 
 
 def test_table_that_is_not_a_codebook(tmp_path: Path) -> None:
@@ -229,7 +238,10 @@ def test_xlsx_round_trip_through_openpyxl(tmp_path: Path) -> None:
             "Severity",
             "How severe",
             codable=False,
-            children=[Code("sev.low", "Low", "Mild", value=1.0), Code("sev.high", "High", value=2.5)],
+            children=[
+                Code("sev.low", "Low", "Mild", value=1.0),
+                Code("sev.high", "High", value=2.5),
+            ],
         )
     ]
 

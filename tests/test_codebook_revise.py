@@ -117,7 +117,9 @@ def test_merge_refusals() -> None:
     )
     both = add_code(book(), "benefits.access", Code("a.x", "x", "d"))
     error = error_of(merge_codes, both, "benefits.gap", "benefits.access")
-    assert error.message == "cannot merge Benefits > Gap into Benefits > Access: both have a child `X`"
+    assert (
+        error.message == "cannot merge Benefits > Gap into Benefits > Access: both have a child `X`"
+    )
     assert error.hint == "Rename or merge Benefits > Gap > X [benefits.gap.x] first."
 
 
@@ -162,12 +164,28 @@ def test_remove_code() -> None:
         st.tuples(
             st.sampled_from(["move", "merge", "rename"]),
             st.sampled_from(
-                ["benefits", "benefits.gap", "benefits.gap.x", "benefits.access", "success",
-                 "success.staff", "s.x", None]
+                [
+                    "benefits",
+                    "benefits.gap",
+                    "benefits.gap.x",
+                    "benefits.access",
+                    "success",
+                    "success.staff",
+                    "s.x",
+                    None,
+                ]
             ),
             st.sampled_from(
-                ["benefits", "benefits.gap", "benefits.gap.x", "benefits.access", "success",
-                 "success.staff", "s.x", None]
+                [
+                    "benefits",
+                    "benefits.gap",
+                    "benefits.gap.x",
+                    "benefits.access",
+                    "success",
+                    "success.staff",
+                    "s.x",
+                    None,
+                ]
             ),
         ),
         max_size=8,
@@ -186,7 +204,5 @@ def test_revisions_keep_the_codebook_valid(steps: list[tuple[str, str | None, st
                 current = rename_code(current, first, second or "Renamed")
         except CodebookError:
             assert current == before  # a refusal leaves the codebook as it was
-        errors = [
-            p for p in check_codebook(current, SourceMap("x")) if p.severity == "error"
-        ]
+        errors = [p for p in check_codebook(current, SourceMap("x")) if p.severity == "error"]
         assert errors == []

@@ -48,9 +48,7 @@ def test_good_file_loads_without_problems(tmp_path: Path) -> None:
     assert problems == []
     assert codebook == Codebook(
         name="Test",
-        codes=[
-            Code("a", "Alpha", "The first.", children=[Code("a.b", "Beta", "The second.")])
-        ],
+        codes=[Code("a", "Alpha", "The first.", children=[Code("a.b", "Beta", "The second.")])],
     )
 
 
@@ -97,8 +95,11 @@ def test_tab_indentation_gets_a_hint(tmp_path: Path) -> None:
             "1:1: not a codebook: expected a mapping with `name`, `description` and `codes`"
             " at the top, found a list",
         ),
-        ("just some text\n", "1:1: not a codebook: expected a mapping with `name`,"
-         " `description` and `codes` at the top, found `just some text`"),
+        (
+            "just some text\n",
+            "1:1: not a codebook: expected a mapping with `name`,"
+            " `description` and `codes` at the top, found `just some text`",
+        ),
         ("name: X\n", "1:1: not a codebook: no `codes` list at the top level (found name)"),
     ],
 )
@@ -275,8 +276,9 @@ def test_warnings_alone_still_load(tmp_path: Path) -> None:
 def test_empty_codes_is_a_warning(tmp_path: Path) -> None:
     codebook, problems = validate_codebook_file(write(tmp_path, "name: X\ncodes: []\n"))
     assert codebook == Codebook(name="X")
-    assert problems == [CodebookProblem(str(tmp_path / "cb.yaml"), 2, 8,
-                                        "codebook has no codes yet", "", "warning")]
+    assert problems == [
+        CodebookProblem(str(tmp_path / "cb.yaml"), 2, 8, "codebook has no codes yet", "", "warning")
+    ]
 
 
 def test_colour_and_guid_are_kept(tmp_path: Path) -> None:
@@ -299,7 +301,10 @@ def test_load_codebook_raises_with_every_problem(tmp_path: Path) -> None:
         f"{path}: 2 errors in codebook; first: {path}:3:10: duplicate id `a`: also used by A"
         " on line 2; ids must be unique and are never reused (B)"
     )
-    assert error.hint == f"Run `themekit codebook validate {path}` to list every problem with its line."
+    assert (
+        error.hint
+        == f"Run `themekit codebook validate {path}` to list every problem with its line."
+    )
     assert [(p.line, p.severity) for p in error.problems] == [
         (2, "warning"),
         (3, "warning"),
@@ -339,8 +344,10 @@ def test_two_thousand_codes_validate_in_under_a_second(tmp_path: Path) -> None:
                 f"Category {i}",
                 "d",
                 codable=False,
-                children=[Code(f"c{i}.{j}", f"Code {j}", "a definition", "inc", "exc", ["e"])
-                          for j in range(99)],
+                children=[
+                    Code(f"c{i}.{j}", f"Code {j}", "a definition", "inc", "exc", ["e"])
+                    for j in range(99)
+                ],
             )
             for i in range(20)
         ]
@@ -350,3 +357,35 @@ def test_two_thousand_codes_validate_in_under_a_second(tmp_path: Path) -> None:
     loaded = load_codebook(path)
     assert time.perf_counter() - start < 1.0
     assert len(list(loaded.walk())) == 2000
+
+
+def test_alias_that_makes_a_code_contain_itself(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "codes: &all\n  - id: x\n    label: X\n    definition: d\n    children: *all\n"
+    )
+    assert rendered(path) == [
+        f"{path}:2:5: a YAML alias (`*name`) makes this code contain itself (X)"
+    ]
+
+
+def test_alias_reused_elsewhere_is_a_duplicate_id(tmp_path: Path) -> None:
+    path = write(tmp_path, "codes:\n  - &c {id: x, label: X, definition: d}\n  - *c\n")
+    assert rendered(path)[0] == (
+        f"{path}:2:13: duplicate id `x`: also used by X on line 2; ids must be unique and are"
+        " never reused (X)"
+    )
+
+
+def test_binary_junk_is_a_located_problem(tmp_path: Path) -> None:
+    path = tmp_path / "cb.yaml"
+    path.write_bytes(b"codes:\n  - id: a\x00b\n")
+    assert rendered(path) == [
+        f"{path}:2:12: character U+0000 is not allowed in YAML (control characters are not allowed)"
+    ]
+
+
+def test_python_tags_are_never_executed(tmp_path: Path) -> None:
+    path = write(tmp_path, "!!python/object/apply:os.system [echo hacked]\n")
+    codebook, problems = validate_codebook_file(path)
+    assert codebook is None
+    assert problems[0].message.startswith("not a codebook: expected a mapping")

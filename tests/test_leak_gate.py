@@ -45,7 +45,8 @@ def leak_message(text: str) -> str:
 
 
 def test_clean_text_passes() -> None:
-    assert check_leaks("[Person 1] said the MHTR filled a gap.", REGISTER, WHERE) is None
+    check_leaks("[Person 1] said the MHTR filled a gap.", REGISTER, WHERE)  # does not raise
+    assert find_leaks("[Person 1] said the MHTR filled a gap.", REGISTER) == []
 
 
 @pytest.mark.parametrize(

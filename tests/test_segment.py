@@ -38,7 +38,7 @@ def units(text: str, unit: str, source_format: str = "txt") -> list[tuple[int, s
 def test_sentence_unit_is_the_default_and_keeps_abbreviations_together() -> None:
     segments = segment_transcript(parse(TEXT), ImportSettings())
     assert [(s.line, s.speaker, s.turn_index, s.text, s.codable) for s in segments] == [
-        (1, None, 0, "Focus group notes", True),
+        (1, None, 0, "Focus group notes", False),  # header before the first label
         (2, "Interviewer", 1, "What worked?", False),
         (3, "Interviewer", 1, "Be honest.", False),
         (4, "P02", 2, "The court liked it.", True),
@@ -263,3 +263,8 @@ def test_vtt_round_trip_invariants(
             merged.append(speaker)
     assert [turn.speaker for turn in parsed.turns] == merged
     assert "  " not in parsed.text
+
+
+def test_unlabelled_transcript_stays_codable() -> None:
+    segments = segment_transcript(parse("It started slowly. Then it grew.\n"), ImportSettings())
+    assert [(s.speaker, s.codable) for s in segments] == [(None, True), (None, True)]

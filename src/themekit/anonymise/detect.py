@@ -18,7 +18,9 @@ The three sources are merged by priority, not by confidence:
    but "the", "of", "and" or punctuation: NER's "the Probation Service" is kept when
    "Probation Service" is allowed, but "Probation Service Sefton" is replaced. A leading
    "the" and a trailing possessive are trimmed off the span before replacement, so the
-   output reads "the [Organisation 1]" and "[Person 1]'s".
+   output reads "the [Organisation 1]" and "[Person 1]'s". Finally, every other
+   occurrence in the same text of a spelling NER flagged once is replaced too (the
+   model often finds a name in one sentence and misses it in the next).
 
 The result is a list of non-overlapping ``Detection``s sorted by position; each has a
 ``key`` that decides its placeholder: the register entry's name for any of its
@@ -35,7 +37,13 @@ from typing import Literal
 from themekit.anonymise.ner import Entity
 from themekit.anonymise.patterns import find_patterns
 from themekit.anonymise.register import NER_LABEL_CLASSES, Register, RegisterEntry
-from themekit.anonymise.terms import APOSTROPHES, SpanSet, canonical_key, normalise_key
+from themekit.anonymise.terms import (
+    APOSTROPHES,
+    SpanSet,
+    TermMatcher,
+    canonical_key,
+    normalise_key,
+)
 
 Source = Literal["register", "ner", "pattern"]
 
@@ -139,7 +147,46 @@ def detect(text: str, register: Register, ner_entities: Sequence[Entity] = ()) -
                 )
                 spans.add(piece_start, piece_end)
                 taken.append(detection)
+        taken.extend(_repeats_of_ner_hits(text, taken, spans, allowed))
     return sorted(taken, key=lambda d: d.start)
+
+
+def _repeats_of_ner_hits(
+    text: str, taken: Sequence[Detection], spans: SpanSet, allowed: Sequence[tuple[int, int]]
+) -> list[Detection]:
+    """Other occurrences, in the same text, of exactly what NER found somewhere in it.
+
+    The model judges each mention from its context and often finds a name once and
+    misses it the next time ("Bex from the team came along, Bex is brilliant"). Within
+    one text, a spelling NER has flagged is replaced everywhere it appears as a word
+    (matching case, so that a false "Will" does not turn every "will" into a person).
+    """
+    first_hits: dict[str, Detection] = {}
+    for detection in taken:
+        if detection.source == "ner":
+            first_hits.setdefault(normalise_key(detection.text, casefold=False), detection)
+    if not first_hits:
+        return []
+    matcher = TermMatcher((d.text, d, True) for d in first_hits.values())
+    repeats = []
+    for match in matcher.finditer(text):
+        if spans.overlaps(match.start, match.end):
+            continue
+        if _covered_by_allowed(text, match.start, match.end, allowed):
+            continue
+        spans.add(match.start, match.end)
+        repeats.append(
+            Detection(
+                start=match.start,
+                end=match.end,
+                text=match.text,
+                cls=match.payload.cls,
+                source="ner",
+                key=match.payload.key,
+                detail=match.payload.detail,
+            )
+        )
+    return repeats
 
 
 def _ner_pieces(text: str, start: int, end: int, taken: SpanSet) -> list[tuple[int, int]]:

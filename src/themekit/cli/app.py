@@ -41,6 +41,11 @@ class ThemekitGroup(TyperGroup):
                 traceback.print_exc(file=sys.stderr)
             typer.echo(f"Error: {exc.render()}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            # Output piped into `head` and the like: stop quietly, as Unix tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except KeyboardInterrupt:
             typer.echo("Interrupted; everything acknowledged before this was saved.", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None

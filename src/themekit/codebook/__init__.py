@@ -45,4 +45,5 @@ __all__ = [
     "rename_code",
     "split_path",
     "validate_codebook_file",
+    "write_codebook_docx",
 ]

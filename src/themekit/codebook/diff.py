@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from themekit.codebook.model import Codebook, CodeEntry
+from themekit.codebook.model import Codebook
 
 GUIDANCE_FIELDS = ("definition", "include", "exclude", "examples")
 ATTRIBUTE_FIELDS = ("colour", "codable", "value", "guid")
@@ -95,9 +95,7 @@ class CodebookDiff:
         lines += [f"- removed {ref.path} [{ref.id}]" for ref in self.removed]
         lines += [f"~ renamed {r.old_label} -> {r.new_label} [{r.id}]" for r in self.renamed]
         lines += [f"> moved {m.old_path} -> {m.new_path} [{m.id}]" for m in self.moved]
-        lines += [
-            f"* {c.field} changed {c.path} [{c.id}]" for c in self.definition_changed
-        ]
+        lines += [f"* {c.field} changed {c.path} [{c.id}]" for c in self.definition_changed]
         lines += [
             f"* {c.field} changed {c.path}: {_show(c.old)} -> {_show(c.new)} [{c.id}]"
             for c in self.attribute_changed
@@ -144,9 +142,7 @@ def diff_codebooks(old: Codebook, new: Codebook) -> CodebookDiff:
     diff = CodebookDiff()
     for key in ("name", "description"):
         if getattr(old, key) != getattr(new, key):
-            diff.book_changed.append(
-                FieldChange("", "", key, getattr(old, key), getattr(new, key))
-            )
+            diff.book_changed.append(FieldChange("", "", key, getattr(old, key), getattr(new, key)))
     for code_id, entry in after.items():
         earlier = before.get(code_id)
         if earlier is None:
@@ -168,16 +164,20 @@ def diff_codebooks(old: Codebook, new: Codebook) -> CodebookDiff:
         for name in GUIDANCE_FIELDS:
             if getattr(was, name) != getattr(now, name):
                 diff.definition_changed.append(
-                    FieldChange(code_id, entry.path_text, name, getattr(was, name),
-                                getattr(now, name))
+                    FieldChange(
+                        code_id, entry.path_text, name, getattr(was, name), getattr(now, name)
+                    )
                 )
         for name in ATTRIBUTE_FIELDS:
             if getattr(was, name) != getattr(now, name):
                 diff.attribute_changed.append(
-                    FieldChange(code_id, entry.path_text, name, getattr(was, name),
-                                getattr(now, name))
+                    FieldChange(
+                        code_id, entry.path_text, name, getattr(was, name), getattr(now, name)
+                    )
                 )
     diff.removed = [
-        CodeRef(code_id, entry.path_text) for code_id, entry in before.items() if code_id not in after
+        CodeRef(code_id, entry.path_text)
+        for code_id, entry in before.items()
+        if code_id not in after
     ]
     return diff

@@ -43,7 +43,7 @@ CSV_COLUMNS = (
 _BaseDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-class _CodebookDumper(_BaseDumper):  # type: ignore[misc, valid-type]
+class _CodebookDumper(_BaseDumper):
     """Writes multi-line strings as literal blocks so definitions stay readable."""
 
 

@@ -191,7 +191,9 @@ class _TableReader:
     def read(self, rows: list[TableRow]) -> Codebook | None:
         rows = [row for row in rows if any(cell.strip() for cell in row.cells)]
         if not rows:
-            self.error(1, 1, "file is empty; a codebook table needs a header row and a row per code")
+            self.error(
+                1, 1, "file is empty; a codebook table needs a header row and a row per code"
+            )
             return None
         header, body = rows[0], rows[1:]
         self.read_header(header)
@@ -283,6 +285,7 @@ class _TableReader:
                 continue
             listed_on[key] = row.line
             siblings = roots
+            node: Code | None = None
             for depth in range(len(labels)):
                 prefix = key[: depth + 1]
                 node = nodes.get(prefix)
@@ -295,6 +298,7 @@ class _TableReader:
                     nodes[prefix] = node
                     siblings.append(node)
                 siblings = node.children
+            assert node is not None  # labels is never empty here
             self.fill(node, row, labels, path_text)
         return roots
 
@@ -325,18 +329,18 @@ class _TableReader:
             parent = self.cell(row, "parent")
             if parent:
                 parent_of[code_id] = parent
-        roots = []
+        roots: list[Code] = []
         for code_id in order:
             code, row = by_id[code_id]
-            parent = parent_of.get(code_id)
-            if parent is None:
+            parent_id = parent_of.get(code_id)
+            if parent_id is None:
                 roots.append(code)
-            elif parent not in by_id:
-                hint = did_you_mean(parent, by_id)
+            elif parent_id not in by_id:
+                hint = did_you_mean(parent_id, by_id)
                 self.error(
                     row.line,
                     self.col("parent"),
-                    f"parent `{parent}` is not the id of any row{hint}",
+                    f"parent `{parent_id}` is not the id of any row{hint}",
                     code.label,
                 )
             elif (loop := self.cycle_from(code_id, parent_of)) is not None:
@@ -347,7 +351,7 @@ class _TableReader:
                     code.label,
                 )
             else:
-                by_id[parent][0].children.append(code)
+                by_id[parent_id][0].children.append(code)
         return roots
 
     @staticmethod
@@ -368,7 +372,9 @@ class _TableReader:
 
     def fill(self, code: Code, row: TableRow, labels: tuple[str, ...], path: str) -> None:
         """Copy one row's fields into ``code`` and remember where each came from."""
-        self.source.mark_code(code, (row.line, self.col("path" if "path" in self.columns else "id")))
+        self.source.mark_code(
+            code, (row.line, self.col("path" if "path" in self.columns else "id"))
+        )
         for field in COLUMN_ALIASES:
             if field in self.columns:
                 self.source.mark_field(code, field, (row.line, self.col(field)))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -152,6 +153,13 @@ def _scan_events(text: str, file: str) -> CodebookProblem | None:
 
 
 def _syntax_problem(exc: yaml.YAMLError, text: str, file: str) -> CodebookProblem:
+    if isinstance(exc, yaml.reader.ReaderError):
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        col = exc.position - (before.rfind("\n") + 1) + 1
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        message = f"character U+{character:04X} is not allowed in YAML ({exc.reason})"
+        return CodebookProblem(file, line, col, message)
     if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
         mark = exc.problem_mark
         problem = exc.problem or "invalid YAML"
@@ -167,7 +175,10 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, file: str) -> CodebookProble
     return CodebookProblem(file, 1, 1, f"YAML syntax error: {exc}")
 
 
-def _at(file: str, mark: yaml.Mark, message: str) -> CodebookProblem:
+def _at(file: str, mark: Any, message: str) -> CodebookProblem:
+    # ``Any``: the C and pure-Python loaders have different Mark classes.
+    if mark is None:
+        return CodebookProblem(file, 1, 1, message)
     return CodebookProblem(file, mark.line + 1, mark.column + 1, message)
 
 
@@ -192,10 +203,11 @@ class _NodeReader:
         self.file = file
         self.source = SourceMap(file)
         self.problems: list[CodebookProblem] = []
+        # Nodes of the codes being read, from the root down: an alias that points back
+        # at one of them would make a code contain itself.
+        self.open_nodes: set[int] = set()
 
-    def error(
-        self, node: yaml.Node, message: str, path: str = "", severity: str = "error"
-    ) -> None:
+    def error(self, node: yaml.Node, message: str, path: str = "", severity: str = "error") -> None:
         mark = node.start_mark
         self.problems.append(
             CodebookProblem(self.file, mark.line + 1, mark.column + 1, message, path, severity)
@@ -307,6 +319,22 @@ class _NodeReader:
                 " > ".join(parent_path),
             )
             return None
+        if id(node) in self.open_nodes:
+            self.error(
+                node,
+                "a YAML alias (`*name`) makes this code contain itself",
+                " > ".join(parent_path),
+            )
+            return None
+        self.open_nodes.add(id(node))
+        try:
+            return self.code_fields(node, parent_path, depth)
+        finally:
+            self.open_nodes.discard(id(node))
+
+    def code_fields(
+        self, node: yaml.MappingNode, parent_path: tuple[str, ...], depth: int
+    ) -> Code:
         label_node = next(
             (v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "label"),
             None,

@@ -123,10 +123,9 @@ def _id_problems(
 ) -> list[CodebookProblem]:
     code, path = entry.code, entry.path_text
     if not code.id.strip():
-        message = (
-            "missing `id`; every code needs a stable id that never changes, e.g."
-            f" `id: {derive_id(entry.path)}`"
-        )
+        message = "missing `id`; every code needs a stable id that never changes"
+        if all(label.strip() for label in entry.path):
+            message += f", e.g. `id: {derive_id(entry.path)}`"
         return [source.problem(code, message, name="id", path=path)]
     if _WHITESPACE.search(code.id):
         message = f"id `{code.id}` contains white space; use letters, digits, `.`, `_` or `-`"

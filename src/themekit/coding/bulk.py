@@ -136,13 +136,13 @@ def _read_csv(path: Path) -> tuple[list[str], list[Row]]:
         raise InputFileError(path, f"cannot be read ({exc.strerror})") from exc
     if not text.strip():
         return [], []
+    # Only the delimiter is sniffed (from the header): the sniffer guesses
+    # doublequote=False from a header without quotes, which would break "" escapes.
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text.splitlines()[0], delimiters=",;\t"
-        )
+        delimiter = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)
     header = [_normalise_header(h) for h in next(reader)]
     rows: list[Row] = []
     for number, values in enumerate(reader, start=2):

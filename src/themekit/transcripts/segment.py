@@ -74,6 +74,11 @@ def _segments(
 ) -> list[Segment]:
     segments: list[Segment] = []
     codable_by_speaker: dict[str | None, bool] = {}
+    # Unlabelled text before the first speaker label of a labelled transcript is a title
+    # or header ("Interview with P01, recorded 14 March"), not speech: keep it, don't code it.
+    first_labelled = next(
+        (i for i, t in enumerate(parsed.turns) if t.speaker is not None), None
+    )
     text = parsed.text
     for turn_index, raw_start, raw_end in spans:
         start, end = _strip(text, raw_start, raw_end)
@@ -84,6 +89,8 @@ def _segments(
         if codable is None:
             codable = not is_interviewer(turn.speaker, settings.interviewer_labels)
             codable_by_speaker[turn.speaker] = codable
+        if turn.speaker is None and first_labelled is not None and turn_index < first_labelled:
+            codable = False
         segments.append(
             Segment(
                 line=len(segments) + 1,

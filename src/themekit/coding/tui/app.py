@@ -152,7 +152,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
 
 class CodeFilter(Input):
-    """The filter box above the codebook tree; ↑/↓ move in the tree while typing."""
+    """The filter box above the codebook tree; ↑/↓ step through the matching codes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "tree(1)", show=False),
@@ -160,11 +160,9 @@ class CodeFilter(Input):
     ]
 
     def action_tree(self, step: int) -> None:
-        tree = self.screen.query_one("#codebook", Tree)
-        if step > 0:
-            tree.action_cursor_down()
-        else:
-            tree.action_cursor_up()
+        screen = self.screen
+        if isinstance(screen, CodingScreen):
+            screen.step_filter_choice(step)
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -393,7 +391,7 @@ class CodingScreen(Screen[None]):
                         keep.add(parent)
                         parent = self.by_id[parent].parent_id
         nodes: dict[str | None, Any] = {None: tree.root}
-        first_match = None
+        matches: list[str] = []
         for entry in self.entries:
             if wanted and entry.code.id not in keep:
                 continue
@@ -402,15 +400,41 @@ class CodingScreen(Screen[None]):
                 label.append(f"[{self.shortcuts.index(entry.code.id) + 1}] ", "bold")
             label.append(entry.code.label, "" if entry.code.codable else "italic dim")
             parent = nodes.get(entry.parent_id, tree.root)
-            node = parent.add(label, data=entry.code.id, expand=True)
+            if entry.code.children:
+                node = parent.add(label, data=entry.code.id, expand=True)
+            else:
+                node = parent.add_leaf(label, data=entry.code.id)
             nodes[entry.code.id] = node
-            if first_match is None and entry.code.codable and (
-                not wanted or wanted in entry.code.label.casefold()
+            if entry.code.codable and (
+                not wanted
+                or wanted in entry.code.label.casefold()
                 or wanted in entry.code.id.casefold()
             ):
-                first_match = node
-        if first_match is not None:
-            tree.move_cursor(first_match)
+                matches.append(entry.code.id)
+        # Enter in the filter applies ``filter_choice``; ↑/↓ step through ``filter_matches``.
+        self.filter_nodes = nodes
+        self.filter_matches = matches
+        self.filter_choice = matches[0] if matches else None
+        self.show_filter_choice()
+
+    def show_filter_choice(self) -> None:
+        """Put the tree cursor on the filter's choice (once the tree has laid out lines)."""
+        node = self.filter_nodes.get(self.filter_choice) if self.filter_choice else None
+        if node is None:
+            return
+        tree = self.query_one("#codebook", Tree)
+        if node.line >= 0:
+            tree.move_cursor(node)
+        else:
+            tree.call_after_refresh(self.show_filter_choice)
+
+    def step_filter_choice(self, step: int) -> None:
+        if not self.filter_matches:
+            return
+        index = self.filter_matches.index(self.filter_choice) if self.filter_choice else -1
+        index = min(max(index + step, 0), len(self.filter_matches) - 1)
+        self.filter_choice = self.filter_matches[index]
+        self.show_filter_choice()
 
     # -- redrawing -----------------------------------------------------------------------
     def after_move(self, old: int, new: int) -> None:
@@ -697,13 +721,13 @@ class CodingScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def filter_submitted(self, event: Input.Submitted) -> None:
-        node = self.query_one("#codebook", Tree).cursor_node
+        choice = self.filter_choice
         self.query_one("#filter", Input).value = ""
         self.query_one(TranscriptView).focus()
-        if node is None or node.data is None:
+        if choice is None:
             self.say("No code matches the filter.")
             return
-        self.pick(str(node.data))
+        self.pick(choice)
 
     @on(Tree.NodeSelected, "#codebook")
     def tree_selected(self, event: Tree.NodeSelected) -> None:

@@ -1,0 +1,337 @@
+"""From a project to ranked, explained code suggestions for every codable segment.
+
+The engine gathers what the estimator needs and turns its numbers back into words:
+
+1. **Codes and their pieces.** Every codable code of the current codebook contributes
+   "label. definition", its include guidance, and each of its examples (with a trailing
+   "(Probation Service)"-style attribution removed) as separate *pieces*.
+2. **Vectors.** Pieces and all codable segments of the current transcript versions are
+   embedded through the SQLite cache (``cache.embed_texts``): only new or changed texts
+   are encoded. A segment's vector is then mixed with the mean of its speaker turn
+   (``context_weight``), because a sentence is often only codable in its turn's context.
+3. **Labels.** The codings of the coder named by ``learn_from`` (or of everyone, with
+   ``"all"``) mark coded segments as examples; all other segments are background.
+4. **Scores.** ``CodeSuggester`` (``model.py``) blends definition and examples and
+   calibrates. Coded segments are scored without themselves, so a segment never
+   suggests its own code "because it is similar to itself".
+5. **Reasons.** The driver of each score is named: ``definition``, ``example: '...'``
+   or ``similar to P03 line 12 (coded by ana)``.
+
+The functions below the engine (``code_pieces``, ``turn_context``, ``label_matrix``) are
+shared with the evaluation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from themekit.codebook.model import Codebook, CodeEntry
+from themekit.errors import SuggestError
+from themekit.store.rows import SegmentRow
+from themekit.suggest.cache import embed_texts
+from themekit.suggest.embedder import Embedder, make_embedder
+from themekit.suggest.model import CodeSuggester
+
+if TYPE_CHECKING:
+    from themekit.project import Project
+
+METHOD = "proto-knn-1"
+CONTEXT_WEIGHT = 0.3
+ALL_CODERS = "all"
+EXAMPLE_REASON_CHARS = 60
+
+Advance = Callable[..., object]
+ProgressFactory = Callable[[str, int], AbstractContextManager[Advance]]
+
+
+@contextmanager
+def no_progress(description: str, total: int) -> Iterator[Advance]:
+    yield lambda n=1: None
+
+
+@dataclass(frozen=True)
+class CodeSuggestion:
+    code_id: str
+    path: str
+    label: str
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class SegmentSuggestions:
+    segment_id: int
+    transcript: str
+    line: int
+    text: str
+    suggestions: list[CodeSuggestion]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "transcript": self.transcript,
+            "line": self.line,
+            "text": self.text,
+            "suggestions": [
+                {**asdict(s), "score": round(s.score, 4)} for s in self.suggestions
+            ],
+        }
+
+
+@dataclass
+class SuggestRun:
+    segments: list[SegmentSuggestions]
+    model: str
+    learned_from: str
+    examples: int  # coded segments learned from
+    embedded: int  # texts encoded in this run (the rest came from the cache)
+    cached: int
+    stored: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+# -- shared building blocks --------------------------------------------------------------
+
+_ATTRIBUTION = re.compile(r"\s*\([^()]{1,60}\)\s*$")
+
+
+@dataclass(frozen=True)
+class CodePieces:
+    """Texts that describe the codes, with the code index and the reason each gives."""
+
+    texts: list[str]
+    codes: np.ndarray
+    reasons: list[str]
+
+
+def codable_entries(codebook: Codebook) -> list[CodeEntry]:
+    return [entry for entry in codebook.walk() if entry.code.codable]
+
+
+def _short(text: str, limit: int = EXAMPLE_REASON_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def code_pieces(entries: Sequence[CodeEntry]) -> CodePieces:
+    texts: list[str] = []
+    codes: list[int] = []
+    reasons: list[str] = []
+    for index, entry in enumerate(entries):
+        code = entry.code
+        head = f"{code.label}. {code.definition}".strip() if code.definition else code.label
+        items = [(head, "definition")]
+        if code.include:
+            items.append((code.include, "definition"))
+        for example in code.examples:
+            clean = _ATTRIBUTION.sub("", example).strip().strip('"').strip()
+            if clean:
+                items.append((clean, f"example: '{_short(clean)}'"))
+        for text, reason in items:
+            texts.append(text)
+            codes.append(index)
+            reasons.append(reason)
+    return CodePieces(texts, np.asarray(codes, dtype=np.int64), reasons)
+
+
+def turn_context(
+    vectors: np.ndarray, turn_keys: Sequence[tuple[Any, ...]], weight: float
+) -> np.ndarray:
+    """Each vector mixed with the mean vector of its turn, then re-normalised."""
+    if weight <= 0 or vectors.shape[0] == 0:
+        return vectors
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for row, key in enumerate(turn_keys):
+        groups.setdefault(key, []).append(row)
+    mixed = vectors.copy()
+    for rows in groups.values():
+        if len(rows) > 1:
+            mixed[rows] += weight * vectors[rows].mean(axis=0)
+    norms = np.linalg.norm(mixed, axis=1, keepdims=True)
+    return np.divide(mixed, norms, out=np.zeros_like(mixed), where=norms > 0)
+
+
+def label_matrix(
+    project: Project, segments: Sequence[SegmentRow], code_ids: Sequence[str], learn_from: str
+) -> tuple[np.ndarray, dict[tuple[int, str], list[str]]]:
+    """0/1 (segments x codes) from ``learn_from``'s codings (everyone's for "all"),
+    and who coded each (segment id, code id)."""
+    row_of = {s.id: i for i, s in enumerate(segments)}
+    col_of = {c: j for j, c in enumerate(code_ids)}
+    Y = np.zeros((len(segments), len(code_ids)), dtype=bool)
+    coders: dict[tuple[int, str], list[str]] = {}
+    wanted = None if learn_from == ALL_CODERS else learn_from
+    for coding in project.store.codings(coder=wanted):
+        i, j = row_of.get(coding.segment_id), col_of.get(coding.code_id)
+        if i is None or j is None:
+            continue
+        Y[i, j] = True
+        names = coders.setdefault((coding.segment_id, coding.code_id), [])
+        if coding.coder not in names:
+            names.append(coding.coder)
+    return Y, coders
+
+
+def current_codebook(project: Project) -> tuple[int, Codebook, list[CodeEntry]]:
+    current = project.store.current_codebook()
+    if current is None:
+        raise SuggestError(
+            "No codebook is loaded in this project, so there are no codes to suggest.",
+            hint="Load one with 'themekit codebook load FILE' first.",
+        )
+    version, codebook = current
+    entries = codable_entries(codebook)
+    if not entries:
+        raise SuggestError(
+            "The current codebook has no codable codes.",
+            hint="Add codes with 'themekit codebook add' or load another codebook.",
+        )
+    return version, codebook, entries
+
+
+# -- the engine -------------------------------------------------------------------------
+
+
+class SuggestionEngine:
+    """Computes (and stores) suggestions for a project; see the module docstring."""
+
+    def __init__(
+        self,
+        project: Project,
+        embedder: Embedder | None = None,
+        *,
+        context_weight: float = CONTEXT_WEIGHT,
+        model_params: dict[str, Any] | None = None,
+        progress: ProgressFactory = no_progress,
+    ) -> None:
+        self.project = project
+        self.store = project.store
+        self._embedder = embedder
+        self.context_weight = context_weight
+        self.model_params = dict(model_params or {})
+        self.progress = progress
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = make_embedder(self.project.settings)
+        return self._embedder
+
+    @property
+    def model_name(self) -> str:
+        return f"{self.embedder.model_id}/{METHOD}"
+
+    def embed(self, texts: Sequence[str], description: str) -> tuple[np.ndarray, int, int]:
+        batch = max(1, self.project.settings.batch_size)
+        with self.progress(description, len(texts)) as advance:
+            result = embed_texts(self.store, self.embedder, texts, batch_size=batch, progress=advance)
+        return result.vectors, result.embedded, result.cached
+
+    def segment_vectors(self, segments: Sequence[SegmentRow]) -> tuple[np.ndarray, int, int]:
+        vectors, embedded, cached = self.embed([s.text for s in segments], "Embedding segments")
+        keys = [(s.transcript_id, s.version, s.turn_index) for s in segments]
+        return turn_context(vectors, keys, self.context_weight), embedded, cached
+
+    def suggest(
+        self,
+        *,
+        coder: str | None = None,
+        transcripts: Sequence[str] | None = None,
+        top: int = 3,
+        learn_from: str | None = None,
+        store: bool = True,
+    ) -> SuggestRun:
+        """Rank codes for every codable segment (of ``transcripts``, default all)."""
+        if top < 1:
+            raise SuggestError(f"--top must be at least 1, not {top}.")
+        _version, _codebook, entries = current_codebook(self.project)
+        for transcript in transcripts or []:
+            if not self.store.has_transcript(transcript):
+                raise SuggestError(
+                    f"No transcript '{transcript}'.", hint="See 'themekit transcripts list'."
+                )
+        segments = self.store.all_current_segments(codable_only=True)
+        wanted = set(transcripts or [])
+        targets = [i for i, s in enumerate(segments) if not wanted or s.transcript_id in wanted]
+        if not targets:
+            where = f" in {', '.join(sorted(wanted))}" if wanted else ""
+            raise SuggestError(
+                f"No codable segments{where} to suggest codes for.",
+                hint="Import transcripts with 'themekit import PATH' (interviewer lines are"
+                " not codable).",
+            )
+        source = learn_from or coder or ALL_CODERS
+        code_ids = [e.code.id for e in entries]
+        Y, coders_of = label_matrix(self.project, segments, code_ids, source)
+
+        pieces = code_pieces(entries)
+        piece_vectors, e1, c1 = self.embed(pieces.texts, "Embedding the codebook")
+        X, e2, c2 = self.segment_vectors(segments)
+        estimator = CodeSuggester(piece_vectors, pieces.codes, **self.model_params).fit(X, Y)
+
+        target_rows = np.asarray(targets, dtype=np.int64)
+        self_index = np.full(len(segments), -1, dtype=np.int64)
+        self_index[estimator.train_index_] = np.arange(estimator.train_index_.size)
+        details = estimator.score_details(X[target_rows], self_index[target_rows])
+        k = min(top, len(entries))
+        order = np.argsort(-details.proba, axis=1, kind="stable")[:, :k]
+
+        results: list[SegmentSuggestions] = []
+        for local, row in enumerate(target_rows):
+            segment = segments[row]
+            ranked = []
+            for c in order[local]:
+                entry = entries[c]
+                if details.by_examples[local, c]:
+                    neighbour = segments[estimator.train_index_[details.neighbour[local, c]]]
+                    who = ", ".join(coders_of.get((neighbour.id, entry.code.id), []))
+                    reason = (
+                        f"similar to {neighbour.transcript_id} line {neighbour.line}"
+                        f" (coded by {who})"
+                    )
+                else:
+                    piece = details.piece[local, c]
+                    reason = pieces.reasons[piece] if piece >= 0 else "definition"
+                ranked.append(
+                    CodeSuggestion(
+                        entry.code.id,
+                        entry.path_text,
+                        entry.code.label,
+                        float(details.proba[local, c]),
+                        reason,
+                    )
+                )
+            results.append(
+                SegmentSuggestions(segment.id, segment.transcript_id, segment.line, segment.text, ranked)
+            )
+        run = SuggestRun(
+            results,
+            self.model_name,
+            source,
+            int(estimator.train_index_.size),
+            e1 + e2,
+            c1 + c2,
+        )
+        if not estimator.train_index_.size:
+            run.notes.append(
+                "No codings to learn from"
+                + ("" if source == ALL_CODERS else f" by {source}")
+                + ": suggestions come from the codebook's definitions and examples only."
+            )
+        if store:
+            run.stored = self.store.replace_suggestions(
+                [r.segment_id for r in results],
+                (
+                    (r.segment_id, s.code_id, s.score, s.reason)
+                    for r in results
+                    for s in r.suggestions
+                ),
+                model=self.model_name,
+                learned_from=source,
+            )
+        return run
