@@ -52,7 +52,8 @@ def report() -> AgreementReport:
     return AgreementReport(
         coders=("ana", "ben"),
         unit="segment",
-        level="sentence",
+        level="code",
+        segmentation="sentence",
         codes=CODES,
         result=per_code_and_pooled(matrices),
         transcripts=TRANSCRIPTS,
@@ -66,6 +67,7 @@ def test_json_has_values_notes_and_no_nan(report: AgreementReport) -> None:
     assert "NaN" not in text
     data = json.loads(text)
     assert data["coders"] == ["ana", "ben"]
+    assert (data["level"], data["segmentation"]) == ("code", "sentence")
     assert [t["transcript"] for t in data["transcripts"]] == ["P01", "P02"]
     first, second = data["per_code"]
     assert first["path"] == "Benefits > Filling a gap"
@@ -109,7 +111,7 @@ def test_csv_one_line_per_code_plus_pooled_lines(report: AgreementReport) -> Non
 def test_markdown_table(report: AgreementReport) -> None:
     text = report.to_markdown()
     lines = text.splitlines()
-    assert lines[0] == "Coders: ana, ben. Unit: segment (sentence)."
+    assert lines[0] == "Coders: ana, ben. Unit: segment (sentence). Level: code."
     assert lines[1] == "Transcripts compared: 1; left out: 1."
     assert lines[2] == "Intervals: 95% percentile bootstrap, 200 resamples of units, seed 5."
     assert (
@@ -138,7 +140,7 @@ def test_more_than_two_coders_drop_two_coder_columns() -> None:
     report = AgreementReport(
         coders=("ana", "ben", "cal"),
         unit="segment",
-        level="turn",
+        level="theme",
         codes={"c1": CodeInfo("c1", "Benefits", "Benefits")},
         result=per_code_and_pooled(matrices),
     )
@@ -156,7 +158,7 @@ def test_unknown_column_is_refused() -> None:
     report = AgreementReport(
         coders=("a", "b"),
         unit="segment",
-        level="sentence",
+        level="code",
         codes={},
         result=per_code_and_pooled({"c": GAP}),
         columns=("kappa",),
@@ -180,7 +182,7 @@ def test_domain_section_with_confusion_matrix() -> None:
     report = AgreementReport(
         coders=("ana", "ben"),
         unit="segment",
-        level="sentence",
+        level="code",
         codes=CODES,
         result=per_code_and_pooled({"c1": GAP}),
         domains=(domain,),

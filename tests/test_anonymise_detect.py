@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from textwrap import dedent
 
@@ -635,3 +637,19 @@ def test_real_model_keeps_allowed_organisations(
     assert anon.anonymise(text).text == (
         "We met at [Organisation 1] with NHS England and the Probation Service."
     )
+
+
+def test_importing_the_package_does_not_import_spacy() -> None:
+    code = "import sys, themekit.anonymise; print(sorted({'spacy', 'thinc'} & set(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_a_missing_spacy_model_is_a_clear_error() -> None:
+    anon = Anonymiser(parse_register("ner: {model: no_such_model_xyz}\n"))
+    with pytest.raises(AnonymisationError) as caught:
+        anon.anonymise("Jane Roe")
+    assert caught.value.message == "the spaCy model 'no_such_model_xyz' is not installed"

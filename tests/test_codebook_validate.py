@@ -380,7 +380,7 @@ def test_binary_junk_is_a_located_problem(tmp_path: Path) -> None:
     path = tmp_path / "cb.yaml"
     path.write_bytes(b"codes:\n  - id: a\x00b\n")
     assert rendered(path) == [
-        f"{path}:2:12: character U+0000 is not allowed in YAML (control characters are not allowed)"
+        f"{path}:2:10: character U+0000 is not allowed in YAML (control characters are not allowed)"
     ]
 
 

@@ -250,6 +250,7 @@ def test_interviewer_line_cannot_be_coded(study: Project) -> None:
         await pilot.press("1")
         seen["message"] = app.coding_screen.message
 
+    seen: dict[str, str] = {}
     drive(study, steps)
     assert codes_by_line(study) == []
     assert seen["message"].startswith("Interviewer lines cannot be coded.")
@@ -479,6 +480,7 @@ def test_span_with_missing_words_is_refused(study: Project) -> None:
         seen["message"] = app.coding_screen.message
         await pilot.press("1")  # no pending span: codes the whole line
 
+    seen: dict[str, str] = {}
     seen: dict[str, str] = {}
     drive(study, steps)
     assert seen["message"].startswith("'waiting lists' is not in line 2.")

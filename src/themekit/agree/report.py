@@ -107,12 +107,13 @@ class AgreementReport:
 
     coders: tuple[str, ...]
     unit: str  # "segment" or "character"
-    level: str  # segmentation level of segment units ("sentence", "turn", ...); "" otherwise
+    level: str  # codebook level compared: "code", "theme" or "category"
     codes: Mapping[Hashable, CodeInfo]
     result: AgreementResult
     transcripts: tuple[TranscriptNote, ...] = ()
     intervals: BootstrapResult | None = None
     domains: tuple[DomainAgreement, ...] = ()
+    segmentation: str = ""  # how segment units were cut ("sentence", "turn", ...)
     digits: int = 3
     columns: tuple[str, ...] | None = None  # coefficient keys to show; None: all that apply
     extra: dict[str, Any] = field(default_factory=dict)
@@ -221,6 +222,7 @@ class AgreementReport:
             "coders": list(self.coders),
             "unit": self.unit,
             "level": self.level,
+            "segmentation": self.segmentation,
             "percent_agreement_definition": (
                 "mean over units rated by two or more coders of the share of agreeing "
                 "coder pairs (Fleiss' P-bar)"
@@ -284,8 +286,8 @@ class AgreementReport:
         return buffer.getvalue()
 
     def _header_lines(self) -> list[str]:
-        unit = f"{self.unit} ({self.level})" if self.level else self.unit
-        lines = [f"Coders: {', '.join(self.coders)}. Unit: {unit}."]
+        unit = f"{self.unit} ({self.segmentation})" if self.segmentation else self.unit
+        lines = [f"Coders: {', '.join(self.coders)}. Unit: {unit}. Level: {self.level}."]
         included = [t for t in self.transcripts if t.included]
         excluded = [t for t in self.transcripts if not t.included]
         if self.transcripts:

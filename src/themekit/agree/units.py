@@ -105,8 +105,8 @@ def code_mapping(codebook: Codebook, level: str) -> dict[str, str]:
     by_id = codebook.by_id()
     if not any(e.depth >= depth for e in by_id.values()):
         raise AgreementError(
-            f"The codebook has no {level} level (it is only {max(e.depth for e in by_id.values()) + 1}"
-            " level deep).",
+            f"The codebook has no {level} level"
+            f" (it is only {max(e.depth for e in by_id.values()) + 1} level deep).",
             hint="Use --level code.",
         )
     mapping = {}
@@ -239,7 +239,8 @@ def domain_values(
     children = [c.id for c in by_id[parent_id].code.children]
     if len(children) < 2:
         raise AgreementError(
-            f"--domain {parent_id}: it has {len(children)} child codes; a domain needs two or more.",
+            f"--domain {parent_id}: it has {len(children)} child codes;"
+            " a domain needs two or more.",
             hint="Choose a parent whose children are mutually exclusive categories.",
         )
     index = {key: i for i, key in enumerate(data.unit_keys)}

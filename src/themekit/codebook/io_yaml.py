@@ -332,9 +332,7 @@ class _NodeReader:
         finally:
             self.open_nodes.discard(id(node))
 
-    def code_fields(
-        self, node: yaml.MappingNode, parent_path: tuple[str, ...], depth: int
-    ) -> Code:
+    def code_fields(self, node: yaml.MappingNode, parent_path: tuple[str, ...], depth: int) -> Code:
         label_node = next(
             (v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "label"),
             None,

@@ -95,9 +95,7 @@ class SuggestionWriteStore(StoreBase):
                 chunk = ids[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 rows.extend(
-                    self.db.query(
-                        base + f" AND g.segment_id IN ({marks})", (*params, *chunk)
-                    )
+                    self.db.query(base + f" AND g.segment_id IN ({marks})", (*params, *chunk))
                 )
         result = [StoredSuggestion(*tuple(r)) for r in rows]
         result.sort(key=lambda s: (s.transcript_id, s.line, s.rank))

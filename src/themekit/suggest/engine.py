@@ -77,9 +77,7 @@ class SegmentSuggestions:
             "transcript": self.transcript,
             "line": self.line,
             "text": self.text,
-            "suggestions": [
-                {**asdict(s), "score": round(s.score, 4)} for s in self.suggestions
-            ],
+            "suggestions": [{**asdict(s), "score": round(s.score, 4)} for s in self.suggestions],
         }
 
 
@@ -229,7 +227,9 @@ class SuggestionEngine:
     def embed(self, texts: Sequence[str], description: str) -> tuple[np.ndarray, int, int]:
         batch = max(1, self.project.settings.batch_size)
         with self.progress(description, len(texts)) as advance:
-            result = embed_texts(self.store, self.embedder, texts, batch_size=batch, progress=advance)
+            result = embed_texts(
+                self.store, self.embedder, texts, batch_size=batch, progress=advance
+            )
         return result.vectors, result.embedded, result.cached
 
     def segment_vectors(self, segments: Sequence[SegmentRow]) -> tuple[np.ndarray, int, int]:
@@ -307,7 +307,9 @@ class SuggestionEngine:
                     )
                 )
             results.append(
-                SegmentSuggestions(segment.id, segment.transcript_id, segment.line, segment.text, ranked)
+                SegmentSuggestions(
+                    segment.id, segment.transcript_id, segment.line, segment.text, ranked
+                )
             )
         run = SuggestRun(
             results,

@@ -58,7 +58,9 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
-def fit_platt(z: np.ndarray, y: np.ndarray, *, l2: float = 1e-2, steps: int = 50) -> tuple[float, float]:
+def fit_platt(
+    z: np.ndarray, y: np.ndarray, *, l2: float = 1e-2, steps: int = 50
+) -> tuple[float, float]:
     """Slope and intercept of P(y=1) = sigmoid(a*z + b) by Newton's method (ridge on a)."""
     z = np.asarray(z, dtype=np.float64).ravel()
     y = np.asarray(y, dtype=np.float64).ravel()

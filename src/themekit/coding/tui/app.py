@@ -482,6 +482,8 @@ class CodingScreen(Screen[None]):
             label.stylize("dim")
             options.append(Option(label, id=f"other:{row.uid}"))
         codes.set_options(options)
+        if options:
+            codes.highlighted = 0
         if self.with_suggestions:
             self.update_suggestions()
         self.update_status()
@@ -520,6 +522,8 @@ class CodingScreen(Screen[None]):
                 label.append(f"  {_fit(reason, 40)}", "dim")
             options.append(Option(label, id=code_id))
         pane.set_options(options)
+        if options:
+            pane.highlighted = 0
 
     def update_status(self) -> None:
         coded, codable = self.state.progress()
@@ -876,9 +880,13 @@ class CodingScreen(Screen[None]):
 
     def _after_history(self, indexes: list[int], verb: str) -> None:
         self.redraw_indexes(indexes)
-        if indexes:
-            moved = self.state._move_to(min(indexes))
-            self.after_move(*moved)
+        # Show where the undone change was, unless that would break a selection.
+        if indexes and self.state.anchor is None and self.state.cursor not in indexes:
+            moved = self.state.goto_segment(self.state.segments[min(indexes)].id)
+            if moved:
+                self.after_move(*moved)
+        else:
+            self.update_panes()
         n = len(indexes)
         self.say(f"{verb}: {n} coding change{'s' if n != 1 else ''}.")
 

@@ -1,0 +1,173 @@
+"""``themekit agree`` (agreement and disagreements) and ``themekit reconcile``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from themekit.cli.app import app, env, open_project
+from themekit.errors import AgreementError, ThresholdNotMet
+
+
+class AgreeFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+    docx = "docx"
+
+
+class Unit(str, Enum):
+    segment = "segment"
+    character = "character"
+
+
+class Level(str, Enum):
+    code = "code"
+    theme = "theme"
+    category = "category"
+
+
+def _coders(text: str) -> list[str]:
+    names = [c.strip() for c in text.split(",") if c.strip()]
+    if len(names) < 2:
+        raise AgreementError(
+            "Agreement needs at least two coders.", hint="Name them with --coders A,B."
+        )
+    return names
+
+
+CODERS = typer.Option(..., "--coders", help="Comma-separated coder names, e.g. ana,ben.")
+TRANSCRIPTS = typer.Option(
+    None, "--transcripts", "-t",
+    help="Transcripts to compare (default: those every coder marked done). Repeatable.",
+)
+PARTIAL = typer.Option(
+    False, "--include-partial", help="Also use transcripts every coder coded but did not mark done."
+)
+
+
+@app.command()
+def agree(
+    coders: str = CODERS,
+    transcripts: list[str] | None = TRANSCRIPTS,
+    include_partial: bool = PARTIAL,
+    unit: Unit = typer.Option(Unit.segment, "--unit", help="Unit of comparison."),
+    level: Level = typer.Option(Level.code, "--level", help="Compare codes, or collapse them."),
+    domain: str | None = typer.Option(
+        None, "--domain",
+        help="Treat the children of this code as mutually exclusive categories.",
+    ),
+    fmt: AgreeFormat = typer.Option(AgreeFormat.table, "--format", "-f", help="Output format."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to a file."),
+    ci: float = typer.Option(0.95, "--ci", help="Confidence level of the bootstrap intervals."),
+    bootstrap: int = typer.Option(
+        1000, "--bootstrap", help="Bootstrap resamples of units (0: no intervals)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same intervals."),
+    min_alpha: float | None = typer.Option(
+        None, "--min-alpha", help="Exit with code 3 when pooled Krippendorff's alpha is below."
+    ),
+    min_kappa: float | None = typer.Option(
+        None, "--min-kappa", help="Exit with code 3 when pooled kappa (Cohen/Fleiss) is below."
+    ),
+    disagreements: bool = typer.Option(
+        False, "--disagreements", help="List each unit where the coders differ, by code."
+    ),
+) -> None:
+    """Inter-coder agreement per code and pooled, with bootstrap confidence intervals.
+
+    Reports percent agreement, Cohen's kappa, Fleiss' kappa, Krippendorff's alpha,
+    Scott's pi, Gwet's AC1, Brennan-Prediger, the prevalence and bias indices and the
+    counts behind them. See docs/agreement.md for every formula.
+    """
+    project = open_project()
+    names = _coders(coders)
+    if disagreements:
+        _disagreements(project, names, transcripts, include_partial, level.value, fmt, output)
+        return
+    from themekit.agree.report import threshold_failures
+    from themekit.agree.service import compute_agreement
+
+    e = env()
+    with e.progress("Computing agreement", None):
+        report = compute_agreement(
+            project, names, transcripts=transcripts, include_partial=include_partial,
+            unit=unit.value, level=level.value, domain=domain, ci=ci, bootstrap=bootstrap,
+            seed=seed,
+        )
+    for note in report.transcripts:
+        e.message(f"{note.transcript}: {'included' if note.included else 'left out'} ({note.reason})")
+    _render(report, fmt, output)
+    failures = threshold_failures(report.result, min_alpha=min_alpha, min_kappa=min_kappa)
+    if failures:
+        raise ThresholdNotMet("; ".join(f.message for f in failures) + ".")
+
+
+def _render(report, fmt: AgreeFormat, output: Path | None) -> None:  # type: ignore[no-untyped-def]
+    from themekit.fileio import atomic_write_text, atomic_writer
+
+    if fmt == AgreeFormat.docx:
+        if output is None:
+            raise AgreementError("docx output needs a file.", hint="Add -o FILE.docx.")
+        from themekit.agree.docx import write_agreement_docx
+
+        with atomic_writer(output) as tmp:
+            write_agreement_docx(report, tmp)
+        env().message(f"Wrote {output}")
+        return
+    if fmt == AgreeFormat.table and output is None:
+        env().out.print(report.to_rich_table())
+        return
+    text = {
+        AgreeFormat.json: report.to_json,
+        AgreeFormat.csv: report.to_csv,
+        AgreeFormat.md: report.to_markdown,
+        AgreeFormat.table: report.to_markdown,
+    }[fmt]()
+    if output is None:
+        env().write(text)
+    else:
+        atomic_write_text(output, text)
+        env().message(f"Wrote {output}")
+
+
+def _disagreements(project, names, transcripts, include_partial, level, fmt, output):  # type: ignore[no-untyped-def]
+    from themekit.agree.service import find_disagreements
+    from themekit.fileio import atomic_write_text
+
+    found = find_disagreements(
+        project, names, transcripts=transcripts, include_partial=include_partial, level=level
+    )
+    if fmt in (AgreeFormat.csv, AgreeFormat.json):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["code", "code_path", "transcript", "line", "speaker", "text",
+                         *[f"{c}_codes" for c in names]])
+        for d in found:
+            writer.writerow([d.code_id, d.code_path, d.transcript, d.line, d.speaker or "", d.text,
+                             *[" ".join(d.codes_by_coder[c]) for c in names]])
+        text = buffer.getvalue()
+    else:
+        lines = [f"# Disagreements between {', '.join(names)}", "",
+                 f"{len(found)} unit-code disagreements.", ""]
+        current = None
+        for d in found:
+            if d.code_id != current:
+                current = d.code_id
+                lines += [f"## {d.code_path} [{d.code_id}]", ""]
+            who = ", ".join(d.applied_by)
+            others = "; ".join(f"{c}: {' '.join(d.codes_by_coder[c]) or '(none)'}" for c in names)
+            lines.append(f"- {d.transcript} line {d.line} ({d.speaker or '-'}): \"{d.text}\"")
+            lines.append(f"  applied by {who}; all codes: {others}")
+        lines.append("")
+        text = "\n".join(lines)
+    if output is None:
+        env().write(text)
+    else:
+        atomic_write_text(output, text)
+        env().message(f"Wrote {output}")

@@ -1,0 +1,225 @@
+"""``themekit suggest``: compute, show, bulk-accept and evaluate code suggestions.
+
+Three modes of one command, as the issue asks:
+
+* plain: rank codes for every codable segment, store them (the coding UI shows them),
+  print them as a table, JSON or CSV;
+* ``--accept-above X --coder NAME [--dry-run]``: the same, then accept every stored
+  suggestion scoring at least X as NAME's coding (or only show what would happen);
+* ``--evaluate --coder NAME``: cross-validate against NAME's codings.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+
+from themekit.cli.app import app, env, open_project
+from themekit.cli.render import FORMAT_OPTION, TableFormat, render_rows
+from themekit.errors import SuggestError
+
+SUGGESTION_COLUMNS = [
+    "transcript",
+    "line",
+    "rank",
+    "code_id",
+    "path",
+    "label",
+    "score",
+    "reason",
+    "text",
+]
+
+
+@app.command("suggest")
+def suggest(
+    coder: str | None = typer.Option(
+        None, "--coder", "-c", help="Coder to learn from (and to accept or evaluate for)."
+    ),
+    transcript: list[str] = typer.Option(
+        [], "--transcript", "-t", help="Only these transcripts (repeatable; default all)."
+    ),
+    top: int = typer.Option(3, "--top", "-k", help="Suggestions per segment."),
+    fmt: TableFormat = FORMAT_OPTION,
+    learn_from: str | None = typer.Option(
+        None,
+        "--learn-from",
+        help="Learn from this coder's codings, or 'all' (default: --coder, else all).",
+    ),
+    accept_above: float | None = typer.Option(
+        None, "--accept-above", help="Accept suggestions scoring at least this (0-1) as codings."
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="With --accept-above: show what would be accepted, change nothing."
+    ),
+    evaluate: bool = typer.Option(
+        False, "--evaluate", help="Cross-validate against --coder's codings instead."
+    ),
+    folds: int = typer.Option(5, "--folds", help="Folds for --evaluate."),
+    threshold: float = typer.Option(
+        0.5, "--threshold", help="Score at which --evaluate counts a suggestion as a coding."
+    ),
+) -> None:
+    """Rank codebook codes for every codable segment, with a score and a reason."""
+    from themekit.suggest.engine import SuggestionEngine
+
+    e = env()
+    if (accept_above is not None or evaluate) and not coder:
+        flag = "--evaluate" if evaluate else "--accept-above"
+        raise SuggestError(f"{flag} needs a coder.", hint="Add --coder NAME.")
+    if dry_run and accept_above is None:
+        raise SuggestError(
+            "--dry-run only applies to --accept-above.", hint="Add --accept-above X."
+        )
+    project = open_project()
+    if evaluate:
+        assert coder is not None
+        _evaluate(project, coder, folds, threshold, fmt)
+        return
+    engine = SuggestionEngine(project, progress=e.progress)
+    run = engine.suggest(
+        coder=coder, transcripts=transcript or None, top=top, learn_from=learn_from
+    )
+    for note in run.notes:
+        e.message(note)
+    e.message(
+        f"Suggested codes for {len(run.segments)} segments (learned from {run.learned_from},"
+        f" {run.examples} coded segments; {run.embedded} texts embedded, {run.cached} from the"
+        " cache)."
+    )
+    if accept_above is not None:
+        assert coder is not None
+        _accept(project, coder, accept_above, [s.segment_id for s in run.segments], dry_run, fmt)
+        return
+    _print_suggestions(run.segments, fmt)
+
+
+def _print_suggestions(segments: list[Any], fmt: TableFormat) -> None:
+    if fmt == TableFormat.json:
+        env().write(json.dumps([s.to_dict() for s in segments], indent=2, ensure_ascii=False))
+        return
+    if fmt == TableFormat.csv:
+        rows = [
+            {
+                "transcript": s.transcript,
+                "line": s.line,
+                "rank": rank,
+                "code_id": g.code_id,
+                "path": g.path,
+                "label": g.label,
+                "score": f"{g.score:.4f}",
+                "reason": g.reason,
+                "text": s.text,
+            }
+            for s in segments
+            for rank, g in enumerate(s.suggestions, start=1)
+        ]
+        render_rows(rows, SUGGESTION_COLUMNS, fmt)
+        return
+    rows = [
+        {
+            "transcript": s.transcript,
+            "line": s.line,
+            "text": s.text if len(s.text) <= 70 else s.text[:67] + "...",
+            "suggestions": "\n".join(
+                f"{g.score:.2f} {g.label} [{g.reason}]" for g in s.suggestions
+            ),
+        }
+        for s in segments
+    ]
+    render_rows(rows, ["transcript", "line", "text", "suggestions"], fmt, title="Suggestions")
+
+
+def _accept(
+    project: Any,
+    coder: str,
+    threshold: float,
+    segment_ids: list[int],
+    dry_run: bool,
+    fmt: TableFormat,
+) -> None:
+    from themekit.suggest.accept import accept, plan_acceptance
+
+    plan = plan_acceptance(project, coder, threshold, segment_ids)
+    current = project.store.current_codebook()
+    labels = {entry.code.id: entry.path_text for entry in current[1].walk()} if current else {}
+    per_code = plan.per_code()
+    applied = 0 if dry_run else accept(project, plan)
+    verb = "Would accept" if dry_run else "Accepted"
+    count = len(plan.items) if dry_run else applied
+    summary = {
+        "coder": coder,
+        "threshold": threshold,
+        "dry_run": dry_run,
+        "codings": count,
+        "already_coded": plan.already_coded,
+        "already_decided": plan.already_decided,
+        "per_code": [
+            {"code_id": code, "path": labels.get(code, code), "codings": n}
+            for code, n in per_code.items()
+        ],
+    }
+    if fmt == TableFormat.json:
+        env().write(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    env().message(
+        f"{verb} {count} suggestions scoring at least {threshold:g} as codings by {coder}"
+        f" ({plan.already_coded} already coded, {plan.already_decided} already decided)."
+    )
+    render_rows(summary["per_code"], ["code_id", "path", "codings"], fmt)  # type: ignore[arg-type]
+
+
+def _evaluate(project: Any, coder: str, folds: int, threshold: float, fmt: TableFormat) -> None:
+    from themekit.suggest.evaluate import evaluate_coder
+
+    result = evaluate_coder(
+        project, coder, folds=folds, threshold=threshold, progress=env().progress
+    )
+    if fmt == TableFormat.json:
+        env().write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+
+    def pct(x: float) -> str:
+        return f"{100 * x:.1f}%"
+
+    def num(x: float | None) -> str:
+        return "n/a" if x is None else f"{x:.3f}"
+
+    summary = [
+        {"measure": "units (coded segments)", "value": str(result.units)},
+        {"measure": "folds", "value": f"{result.folds} (grouped by {result.grouping})"},
+        {"measure": "top-1 accuracy", "value": pct(result.top1)},
+        {"measure": "top-3 accuracy", "value": pct(result.top3)},
+        {"measure": "baseline top-1 (TF-IDF + LR)", "value": pct(result.baseline_top1)},
+        {"measure": "baseline top-3 (TF-IDF + LR)", "value": pct(result.baseline_top3)},
+        {"measure": "zero-shot top-3", "value": pct(result.zero_shot_top3)},
+        {"measure": "chance top-3", "value": pct(result.chance_top3)},
+        {
+            "measure": f"Cohen's kappa at {threshold:g}",
+            "value": num(result.agreement["cohen_kappa"]),
+        },
+        {
+            "measure": f"Krippendorff's alpha at {threshold:g}",
+            "value": num(result.agreement["krippendorff_alpha"]),
+        },
+    ]
+    render_rows(
+        summary, ["measure", "value"], fmt, title=f"Suggestions vs {coder} ({result.model})"
+    )
+    curve = [
+        {
+            "examples_per_code": p["examples_per_code"],
+            "top3": pct(p["top3"]),
+            "baseline_top3": pct(p["baseline_top3"]),
+        }
+        for p in result.learning_curve
+    ]
+    render_rows(curve, ["examples_per_code", "top3", "baseline_top3"], fmt, title="Learning curve")
+    render_rows(
+        result.per_code,
+        ["code_id", "label", "support", "precision", "recall", "f1"],
+        fmt,
+        title="Per code",
+    )
