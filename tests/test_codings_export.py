@@ -24,7 +24,7 @@ def coded(project: Project) -> Project:
     ana = CodingSession(project, "ana")
     ben = CodingSession(project, "ben")
     s3 = ana.segment("P01", 3)
-    ana.apply(s3, "benefits.gap", memo='he said "nothing"')
+    ana.apply(s3, "benefits.gap", memo='he said "nothing",\nthen paused')
     ana.apply(ana.segment("P01", 4), "Benefits > Increasing options in community sentencing")
     s6 = ana.segment("P01", 6)
     ana.apply(s6, "challenges.funding", span=(s6.start + 10, s6.end))
@@ -62,7 +62,7 @@ def test_table_columns_and_values(coded: Project) -> None:
         "line": 3,
         "code": "benefits.gap",
         "code_path": "Benefits > Filling a previous gap in services",
-        "memo": 'he said "nothing"',
+        "memo": 'he said "nothing",\nthen paused',
         "coder": "ana",
         "text": "Before the pilot we had nothing to offer someone who was unwell.",
         "speaker": "Officer",
@@ -171,7 +171,7 @@ def test_cli_export_csv_to_stdout(coded: Project, cli) -> None:
     assert result.stderr == ""
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["line"], r["code"], r["memo"]) for r in rows] == [
-        ("3", "benefits.gap", 'he said "nothing"'),
+        ("3", "benefits.gap", 'he said "nothing",\nthen paused'),
         ("4", "benefits.options", ""),
         ("6", "challenges.funding", ""),
     ]

@@ -15,16 +15,19 @@ if TYPE_CHECKING:
 def agreement_table(report: AgreementReport) -> Table:
     names = report.coefficient_names()
     two = len(report.coders) == 2
-    head = ["Code", "Units", "Both", "A only", "B only", "Neither"] if two else [
-        "Code", "Units", "All present", "Split", "All absent"
-    ]
+    head = (
+        ["Code", "Units", "Both", "A only", "B only", "Neither"]
+        if two
+        else ["Code", "Units", "All present", "Split", "All absent"]
+    )
     table = Table(
         f"Inter-coder agreement ({', '.join(report.coders)})",
         head + [SHORT_LABELS[n] for n in names],
     )
     for row in report.rows():
         counts = (
-            [row[k] for k in COUNT_FIELDS] if two
+            [row[k] for k in COUNT_FIELDS]
+            if two
             else [row["units"], row["both"], row["split"], row["neither"]]
         )
         cells: list[str | list[str]] = [row["path"] if row["scope"] == SCOPE_CODE else row["path"]]

@@ -43,7 +43,9 @@ def _coders(text: str) -> list[str]:
 
 CODERS = typer.Option(..., "--coders", help="Comma-separated coder names, e.g. ana,ben.")
 TRANSCRIPTS = typer.Option(
-    None, "--transcripts", "-t",
+    None,
+    "--transcripts",
+    "-t",
     help="Transcripts to compare (default: those every coder marked done). Repeatable.",
 )
 PARTIAL = typer.Option(
@@ -59,7 +61,8 @@ def agree(
     unit: Unit = typer.Option(Unit.segment, "--unit", help="Unit of comparison."),
     level: Level = typer.Option(Level.code, "--level", help="Compare codes, or collapse them."),
     domain: str | None = typer.Option(
-        None, "--domain",
+        None,
+        "--domain",
         help="Treat the children of this code as mutually exclusive categories.",
     ),
     fmt: AgreeFormat = typer.Option(AgreeFormat.table, "--format", "-f", help="Output format."),
@@ -68,7 +71,9 @@ def agree(
     bootstrap: int = typer.Option(
         1000, "--bootstrap", help="Bootstrap resamples of units (0: no intervals)."
     ),
-    seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same intervals."),
+    seed: int = typer.Option(
+        0, "--seed", help="Random seed; the same seed gives the same intervals."
+    ),
     min_alpha: float | None = typer.Option(
         None, "--min-alpha", help="Exit with code 3 when pooled Krippendorff's alpha is below."
     ),
@@ -96,12 +101,21 @@ def agree(
     e = env()
     with e.progress("Computing agreement", None):
         report = compute_agreement(
-            project, names, transcripts=transcripts, include_partial=include_partial,
-            unit=unit.value, level=level.value, domain=domain, ci=ci, bootstrap=bootstrap,
+            project,
+            names,
+            transcripts=transcripts,
+            include_partial=include_partial,
+            unit=unit.value,
+            level=level.value,
+            domain=domain,
+            ci=ci,
+            bootstrap=bootstrap,
             seed=seed,
         )
     for note in report.transcripts:
-        e.message(f"{note.transcript}: {'included' if note.included else 'left out'} ({note.reason})")
+        e.message(
+            f"{note.transcript}: {'included' if note.included else 'left out'} ({note.reason})"
+        )
     _render(report, fmt, output)
     failures = threshold_failures(report.result, min_alpha=min_alpha, min_kappa=min_kappa)
     if failures:
@@ -146,15 +160,37 @@ def _disagreements(project, names, transcripts, include_partial, level, fmt, out
     if fmt in (AgreeFormat.csv, AgreeFormat.json):
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["code", "code_path", "transcript", "line", "speaker", "text",
-                         *[f"{c}_codes" for c in names]])
+        writer.writerow(
+            [
+                "code",
+                "code_path",
+                "transcript",
+                "line",
+                "speaker",
+                "text",
+                *[f"{c}_codes" for c in names],
+            ]
+        )
         for d in found:
-            writer.writerow([d.code_id, d.code_path, d.transcript, d.line, d.speaker or "", d.text,
-                             *[" ".join(d.codes_by_coder[c]) for c in names]])
+            writer.writerow(
+                [
+                    d.code_id,
+                    d.code_path,
+                    d.transcript,
+                    d.line,
+                    d.speaker or "",
+                    d.text,
+                    *[" ".join(d.codes_by_coder[c]) for c in names],
+                ]
+            )
         text = buffer.getvalue()
     else:
-        lines = [f"# Disagreements between {', '.join(names)}", "",
-                 f"{len(found)} unit-code disagreements.", ""]
+        lines = [
+            f"# Disagreements between {', '.join(names)}",
+            "",
+            f"{len(found)} unit-code disagreements.",
+            "",
+        ]
         current = None
         for d in found:
             if d.code_id != current:
@@ -162,7 +198,7 @@ def _disagreements(project, names, transcripts, include_partial, level, fmt, out
                 lines += [f"## {d.code_path} [{d.code_id}]", ""]
             who = ", ".join(d.applied_by)
             others = "; ".join(f"{c}: {' '.join(d.codes_by_coder[c]) or '(none)'}" for c in names)
-            lines.append(f"- {d.transcript} line {d.line} ({d.speaker or '-'}): \"{d.text}\"")
+            lines.append(f'- {d.transcript} line {d.line} ({d.speaker or "-"}): "{d.text}"')
             lines.append(f"  applied by {who}; all codes: {others}")
         lines.append("")
         text = "\n".join(lines)
@@ -171,3 +207,93 @@ def _disagreements(project, names, transcripts, include_partial, level, fmt, out
     else:
         atomic_write_text(output, text)
         env().message(f"Wrote {output}")
+
+
+@app.command()
+def reconcile(
+    coders: str = CODERS,
+    into: str = typer.Option(..., "--into", help="Name of the consensus coder to create."),
+    decisions: Path | None = typer.Option(
+        None, "--decisions", help="A CSV of decisions (transcript, line, decision, code, memo)."
+    ),
+    transcripts: list[str] | None = TRANSCRIPTS,
+    include_partial: bool = PARTIAL,
+) -> None:
+    """Build a consensus coder: agreed codings are copied, each disagreement decided.
+
+    Without --decisions, walks the disputed lines in the terminal: type a coder's name
+    (or its first letter) to take their codes, 'both', 'neither', 'code ID' for another
+    code, 'memo TEXT' to attach a memo, 'skip', or 'quit'. Every decision is saved at once.
+    """
+    from themekit.agree.reconcile import (
+        apply_agreed,
+        apply_decisions_file,
+        decide,
+        decided_units,
+        plan_reconciliation,
+    )
+    from themekit.coding.service import CodingSession
+
+    project = open_project()
+    names = _coders(coders)
+    if into in names:
+        raise AgreementError(
+            f"--into {into} is one of the coders being reconciled.",
+            hint="Choose a new name such as 'consensus'.",
+        )
+    plan = plan_reconciliation(
+        project, names, transcripts=transcripts, include_partial=include_partial
+    )
+    session = CodingSession(project, into)
+    e = env()
+    added = apply_agreed(plan, session)
+    e.message(f"{into}: {added} agreed codings copied; {len(plan.disputed)} lines to decide.")
+    if decisions is not None:
+        n = apply_decisions_file(project, plan, session, decisions)
+        e.message(f"{into}: {n} decisions applied from {decisions}.")
+        return
+    shortcuts = {name[0].lower(): name for name in names}
+    decided = 0
+    done = decided_units(session)
+    if done:
+        e.message(f"{len(done)} lines were decided earlier; continuing with the rest.")
+    for index, unit in enumerate(plan.disputed, start=1):
+        if (unit.segment.transcript_id, unit.segment.line) in done:
+            continue
+        seg = unit.segment
+        e.err.print(
+            f"\n[{index}/{len(plan.disputed)}] {seg.transcript_id} line {seg.line}"
+            f" ({seg.speaker or '-'}): {seg.text}",
+            markup=False,
+        )
+        for coder, codes in unit.codes_by_coder.items():
+            e.err.print(f"  {coder}: {', '.join(sorted(codes)) or '(none)'}", markup=False)
+        memo = None
+        while True:
+            answer = typer.prompt(
+                f"  decision ({'/'.join(names)}/both/neither/code ID/memo TEXT/skip/quit)",
+                err=True,
+            ).strip()
+            word, _, rest = answer.partition(" ")
+            word = shortcuts.get(word.lower(), word) if len(word) == 1 else word
+            if word == "quit":
+                e.message(f"{decided} decisions saved; run again to continue.")
+                return
+            if word == "skip":
+                break
+            if word == "memo":
+                memo = rest.strip() or None
+                continue
+            try:
+                chosen = decide(session, unit, word, other_code=rest.strip() or None, memo=memo)
+            except Exception as exc:  # a typo should not end the session
+                from themekit.errors import ThemekitError
+
+                if not isinstance(exc, ThemekitError):
+                    raise
+                e.err.print(f"  {exc.render()}", markup=False)
+                continue
+            decided += 1
+            e.err.print(f"  -> {', '.join(chosen) or '(no code)'}", markup=False)
+            break
+    e.message(f"{decided} decisions saved.")

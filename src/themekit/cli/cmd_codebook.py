@@ -82,7 +82,10 @@ def load(
     project = open_project()
     codebook = read_codebook_file(file)
     result = commit_codebook(
-        project, codebook, source=f"file:{file.name}", merge_into=merge_into,
+        project,
+        codebook,
+        source=f"file:{file.name}",
+        merge_into=merge_into,
         drop_codings=drop_codings,
     )
     _print_diff(result)
@@ -108,10 +111,15 @@ def show(
             s = stats[entry.code.id]
             rows.append(
                 {
-                    "id": entry.code.id, "path": entry.path_text, "label": entry.code.label,
-                    "parent": entry.parent_id, "depth": entry.depth,
-                    "codable": entry.code.codable, "definition": entry.code.definition,
-                    "codings": s.codings, "participants": len(s.participants),
+                    "id": entry.code.id,
+                    "path": entry.path_text,
+                    "label": entry.code.label,
+                    "parent": entry.parent_id,
+                    "depth": entry.depth,
+                    "codable": entry.code.codable,
+                    "definition": entry.code.definition,
+                    "codings": s.codings,
+                    "participants": len(s.participants),
                     "coders": sorted(s.coders),
                 }
             )
@@ -178,7 +186,9 @@ def merge(
     project = open_project()
     _v, codebook = current_or_error(project)
     result = commit_codebook(
-        project, merge_codes(codebook, source, into), source=f"merge {source} into {into}",
+        project,
+        merge_codes(codebook, source, into),
+        source=f"merge {source} into {into}",
         merges={source: into},
     )
     _print_diff(result, "Saved")
@@ -204,7 +214,11 @@ def add(
     project = open_project()
     _v, codebook = current_or_error(project)
     code = Code(
-        id=code_id, label=label, definition=definition, include=include, exclude=exclude,
+        id=code_id,
+        label=label,
+        definition=definition,
+        include=include,
+        exclude=exclude,
         codable=not grouping,
     )
     new = add_code(codebook, parent, code, retired_ids=retired_ids(project))
@@ -226,8 +240,11 @@ def remove(
     project = open_project()
     _v, codebook = current_or_error(project)
     result = commit_codebook(
-        project, remove_code(codebook, code_id), source=f"remove {code_id}",
-        merge_into=merge_into, drop_codings=drop_codings,
+        project,
+        remove_code(codebook, code_id),
+        source=f"remove {code_id}",
+        merge_into=merge_into,
+        drop_codings=drop_codings,
     )
     _print_diff(result, "Saved")
 
@@ -245,11 +262,16 @@ def history(
         env().write(
             json.dumps(
                 [
-                    {"version": v.version, "created_at": v.created_at, "source": v.source,
-                     "changes": v.changes}
+                    {
+                        "version": v.version,
+                        "created_at": v.created_at,
+                        "source": v.source,
+                        "changes": v.changes,
+                    }
                     for v in versions
                 ],
-                indent=2, ensure_ascii=False,
+                indent=2,
+                ensure_ascii=False,
             )
         )
         return

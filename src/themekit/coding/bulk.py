@@ -328,7 +328,8 @@ class _Planner:
         coder = check(lambda: self._row_coder(cells))
         span = check(lambda: self._span(cells))
         uid = cells.get("uid", "").strip() or None
-        memo = cells.get("memo", "").strip() or None
+        raw_memo = cells.get("memo", "")
+        memo = raw_memo if raw_memo.strip() else None  # kept as written, for round trips
         if segments is None or lines is None or entry is None or coder is None or problems:
             raise _RowProblem(", ".join(problems))
         first, last = lines

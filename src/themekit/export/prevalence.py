@@ -62,8 +62,7 @@ def check_attribute(project: Project, attribute: str) -> None:
         )
     if attribute not in known:
         raise ExportError(
-            f"--by {attribute}: unknown participant attribute"
-            f" (known: {', '.join(sorted(known))}).",
+            f"--by {attribute}: unknown participant attribute (known: {', '.join(sorted(known))}).",
             hint="Use one of the known attributes.",
         )
 

@@ -45,7 +45,10 @@ def build_table1(
 
 
 def table1_from(
-    prevalence: Prevalence, *, counts: str = "none", by: str | None = None,
+    prevalence: Prevalence,
+    *,
+    counts: str = "none",
+    by: str | None = None,
     caption: str = CAPTION,
 ) -> Table:
     themes = [e for e in prevalence.codebook.walk() if e.depth == 0]
@@ -76,8 +79,7 @@ def table1_from(
     for theme in themes:
         first = True
         subs = [
-            e for e in prevalence.codebook.walk()
-            if e.depth > 0 and e.path[0] == theme.code.label
+            e for e in prevalence.codebook.walk() if e.depth > 0 and e.path[0] == theme.code.label
         ]
         for entry in subs or [theme]:
             stats = prevalence.by_code[entry.code.id]

@@ -61,8 +61,16 @@ def to_csv(table: Table) -> str:
 
 
 _TEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
 }
 
 
@@ -87,8 +95,7 @@ def to_latex(table: Table) -> str:
         if index in table.group_starts and index:
             lines.append("\\hline")
         cells = [
-            " \\newline ".join(_tex(x) for x in c) if isinstance(c, list) else _tex(c)
-            for c in row
+            " \\newline ".join(_tex(x) for x in c) if isinstance(c, list) else _tex(c) for c in row
         ]
         lines.append(" & ".join(cells) + " \\\\")
     lines += ["\\hline", "\\end{tabular}"]
@@ -103,14 +110,14 @@ def to_html(table: Table) -> str:
             return "<br>".join(html.escape(x) for x in c)
         return html.escape(c)
 
-    parts = ["<table class=\"themekit\">", f"<caption>{html.escape(table.caption)}</caption>"]
+    parts = ['<table class="themekit">', f"<caption>{html.escape(table.caption)}</caption>"]
     parts.append("<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in table.header))
     parts.append("</tr></thead><tbody>")
     for index, row in enumerate(table.rows):
         css = ' class="group"' if index in table.group_starts else ""
         parts.append(f"<tr{css}>" + "".join(f"<td>{cell(c)}</td>" for c in row) + "</tr>")
     parts.append("</tbody></table>")
-    parts += [f"<p class=\"note\">{html.escape(n)}</p>" for n in table.notes]
+    parts += [f'<p class="note">{html.escape(n)}</p>' for n in table.notes]
     return "\n".join(parts) + "\n"
 
 

@@ -92,9 +92,7 @@ class SuggestionStore(StoreBase):
             params.append(coder)
         sql += " ORDER BY score DESC, rank, code_id LIMIT ?"
         params.append(limit)
-        return [
-            (r[0], float(r[1]), r[2], r[3]) for r in self.db.query(sql, tuple(params))
-        ]
+        return [(r[0], float(r[1]), r[2], r[3]) for r in self.db.query(sql, tuple(params))]
 
     def record_suggestion_decision(
         self,

@@ -71,11 +71,12 @@ def _normalise_rows(vectors: np.ndarray) -> np.ndarray:
 # -- the fake ------------------------------------------------------------------------------
 
 _WORD = re.compile(r"[a-z0-9]+")
-_STOPWORDS = frozenset(
+_STOPWORD_TEXT = (
     "a an and are as at be been but by do for from had has have he her him his i if in is"
     " it its me my no not of on or our she so that the their them they this to was we were"
-    " what when which who will with would you your".split()
+    " what when which who will with would you your"
 )
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 class FakeEmbedder:

@@ -24,7 +24,7 @@ Segments the coder did not code are used as unlabelled background, as in real us
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import asdict, dataclass, field
 from math import comb
 from typing import TYPE_CHECKING, Any
@@ -113,7 +113,7 @@ def pooled_agreement(pred: np.ndarray, gold: np.ndarray) -> dict[str, float | No
 
     pred = np.asarray(pred, dtype=bool)
     gold = np.asarray(gold, dtype=bool)
-    units = {
+    units: dict[Hashable, Any] = {
         c: np.stack([gold[:, c], pred[:, c]], axis=1).astype(np.float64)
         for c in range(gold.shape[1])
     }
@@ -244,7 +244,8 @@ def evaluate_arrays(
             curve_sizes[point].append(float(Y[subset].sum(axis=0).mean()))
             for store, scorer in ((curve_hits, suggester), (curve_base, baseline)):
                 top = rank_codes(scorer(subset, test), 3)
-                store[point].append(np.take_along_axis(Y[test], top, axis=1).any(axis=1))
+                hits = np.take_along_axis(Y[test], top, axis=1).any(axis=1)
+                store[point].append(np.asarray(hits))
 
     zero = CodeSuggester(data.piece_vectors, data.piece_codes, **params).fit(
         np.vstack([X, data.background]), np.zeros((n + data.background.shape[0], n_codes), bool)

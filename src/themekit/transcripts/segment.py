@@ -76,9 +76,7 @@ def _segments(
     codable_by_speaker: dict[str | None, bool] = {}
     # Unlabelled text before the first speaker label of a labelled transcript is a title
     # or header ("Interview with P01, recorded 14 March"), not speech: keep it, don't code it.
-    first_labelled = next(
-        (i for i, t in enumerate(parsed.turns) if t.speaker is not None), None
-    )
+    first_labelled = next((i for i, t in enumerate(parsed.turns) if t.speaker is not None), None)
     text = parsed.text
     for turn_index, raw_start, raw_end in spans:
         start, end = _strip(text, raw_start, raw_end)

@@ -24,9 +24,7 @@ def create_coding_app(
 
     session = CodingSession(project, coder)
     if transcript is not None and not project.store.has_transcript(transcript):
-        raise CodingError(
-            f"No transcript '{transcript}'.", hint="See 'themekit transcripts list'."
-        )
+        raise CodingError(f"No transcript '{transcript}'.", hint="See 'themekit transcripts list'.")
     if transcript is None and not project.store.transcript_ids():
         raise CodingError(
             "This project has no transcripts yet.",
@@ -41,9 +39,7 @@ def run_coding_app(
     project: Project, *, coder: str, transcript: str | None, show_others: bool
 ) -> None:
     """Run the coding app in the terminal until the coder quits."""
-    create_coding_app(
-        project, coder=coder, transcript=transcript, show_others=show_others
-    ).run()
+    create_coding_app(project, coder=coder, transcript=transcript, show_others=show_others).run()
 
 
 __all__ = ["create_coding_app", "run_coding_app"]

@@ -277,8 +277,12 @@ class CodingScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *[
-            Binding(key, spec.action, spec.footer or spec.description, show=bool(spec.footer)
-                    and key == spec.keys[0])
+            Binding(
+                key,
+                spec.action,
+                spec.footer or spec.description,
+                show=bool(spec.footer) and key == spec.keys[0],
+            )
             for spec in screen_keys()
             if spec.action != "shortcut"
             for key in spec.keys
@@ -318,7 +322,8 @@ class CodingScreen(Screen[None]):
             others=others,
             exemplars={sid for c, sid in store.exemplars(coder) if sid in segment_ids},
             memos={
-                sid: text for (c, sid), text in store.segment_memos(coder).items()
+                sid: text
+                for (c, sid), text in store.segment_memos(coder).items()
                 if sid in segment_ids
             },
             start_line=store.last_line(self.transcript_id, coder),
@@ -329,7 +334,11 @@ class CodingScreen(Screen[None]):
             key = (segment.speaker, segment.codable)
             if key not in roles:
                 person = resolver.resolve(self.transcript_id, segment.speaker, segment.codable)
-                roles[key] = (person.role or person.id) if person else ("" if segment.codable else "interviewer")
+                roles[key] = (
+                    (person.role or person.id)
+                    if person
+                    else ("" if segment.codable else "interviewer")
+                )
         self.suggestions: SuggestionStore = suggestion_store_for(store)
         self.with_suggestions = self.suggestions.has_suggestions(self.transcript_id)
         self.entries = [e for e in session.codebook.walk()]
@@ -670,9 +679,7 @@ class CodingScreen(Screen[None]):
         store = self.app_.project.store
         if self.state.pending_span is not None:
             span = self.state.pending_span
-            change = self.guarded(
-                lambda: session.apply(self.state.current, code_id, span=span)
-            )
+            change = self.guarded(lambda: session.apply(self.state.current, code_id, span=span))
             self.state.pending_span = None
             if change is not None:
                 self.redraw_indexes(self.state.record([change]))
@@ -936,9 +943,7 @@ class CodingScreen(Screen[None]):
 
         def run() -> Change | None:
             with self.app_.project.store.db.transaction():
-                change = session.apply(
-                    segment, code_id, how="suggestion", score=score, model=model
-                )
+                change = session.apply(segment, code_id, how="suggestion", score=score, model=model)
                 self.suggestions.record_suggestion_decision(
                     segment.id, code_id, session.coder, "accepted", score, model
                 )

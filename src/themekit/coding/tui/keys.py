@@ -45,6 +45,8 @@ class KeySpec:
 
     @property
     def display(self) -> str:
+        if self.keys == SHORTCUT_KEYS:
+            return "1-9"
         return " / ".join(display_key(k) for k in self.keys)
 
 
@@ -117,8 +119,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec(
         ("x", "d"),
         "remove",
-        "Remove a code: your only code on the line at once, otherwise pick it in the"
-        " codes pane",
+        "Remove a code: your only code on the line at once, otherwise pick it in the codes pane",
         "Code",
         footer="remove",
     ),
@@ -152,7 +153,9 @@ KEYS: tuple[KeySpec, ...] = (
     ),
     # -- transcript and app --------------------------------------------------------------
     KeySpec(("D",), "toggle_done", "Mark the transcript done (again: not done)", "Transcript"),
-    KeySpec(("t",), "pick_transcript", "Switch transcript (the picker with progress)", "Transcript"),
+    KeySpec(
+        ("t",), "pick_transcript", "Switch transcript (the picker with progress)", "Transcript"
+    ),
     KeySpec(("tab", "shift+tab"), "focus_next", "Move between panes", "App", where="app"),
     KeySpec(("question_mark",), "help", "Show these keys", "App", footer="help"),
     KeySpec(("q",), "quit", "Save the position and quit", "App", footer="quit"),

@@ -98,9 +98,7 @@ class CodingState:
         self.exemplars: set[int] = set(exemplars)
         self.memos: dict[int, str] = dict(memos or {})
         self.n_codable = sum(1 for s in self.segments if s.codable)
-        self._coded = {
-            sid for sid, rows in self.own.items() if rows and self._is_codable_id(sid)
-        }
+        self._coded = {sid for sid, rows in self.own.items() if rows and self._is_codable_id(sid)}
         self.anchor: int | None = None
         self.pending_span: tuple[int, int] | None = None
         self.undo_stack: list[list[Change]] = []
@@ -175,7 +173,9 @@ class CodingState:
     def _scan(self, index: int, step: int, *, uncoded: bool = False) -> int | None:
         i = index + step
         while 0 <= i < len(self.segments):
-            if self._stops(i) and (not uncoded or (self.segments[i].codable and not self.is_coded(i))):
+            if self._stops(i) and (
+                not uncoded or (self.segments[i].codable and not self.is_coded(i))
+            ):
                 return i
             i += step
         return None
@@ -265,7 +265,9 @@ class CodingState:
         existing = [self.has_whole_coding(t.id, code_id) for t in targets]
         if all(existing):
             return TogglePlan(code_id, [], [row for row in existing if row is not None])
-        return TogglePlan(code_id, [t for t, row in zip(targets, existing, strict=True) if not row], [])
+        return TogglePlan(
+            code_id, [t for t, row in zip(targets, existing, strict=True) if not row], []
+        )
 
     def set_pending_span(self, words: str) -> tuple[int, int]:
         segment = self.current

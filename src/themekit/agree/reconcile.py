@@ -1,0 +1,186 @@
+"""Reconciliation: turning two (or more) coders' work into one consensus coder.
+
+The consensus coder (``--into NAME``) first receives every coding the coders agree on
+(all of them applied the code to the unit). Each unit where they differ then needs a
+decision: take one coder's codes, take both (the union), neither, or another code, with
+an optional memo. Every consensus coding records where it came from in ``origin``
+(``{"from": "agreed"|"decision", "decision": ..., "coders": [...]}``) and is written with
+``how="reconcile"``, so the audit trail shows how the consensus was reached.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from themekit.agree.units import build_units
+from themekit.coding.service import CodingSession
+from themekit.errors import AgreementError, BulkApplyError
+
+if TYPE_CHECKING:
+    from themekit.project import Project
+    from themekit.store.rows import SegmentRow
+
+DECISIONS = ("both", "neither", "code")
+
+
+@dataclass
+class UnitDisagreement:
+    segment: SegmentRow
+    codes_by_coder: dict[str, set[str]]
+
+    @property
+    def agreed(self) -> set[str]:
+        sets = list(self.codes_by_coder.values())
+        return set.intersection(*sets) if sets else set()
+
+
+@dataclass
+class ReconcilePlan:
+    coders: list[str]
+    agreed: list[tuple[SegmentRow, str]] = field(default_factory=list)
+    disputed: list[UnitDisagreement] = field(default_factory=list)
+
+
+def plan_reconciliation(
+    project: Project,
+    coders: Sequence[str],
+    *,
+    transcripts: Sequence[str] | None = None,
+    include_partial: bool = False,
+) -> ReconcilePlan:
+    data = build_units(project, coders, transcripts=transcripts, include_partial=include_partial)
+    plan = ReconcilePlan(list(coders))
+    for row, segment in enumerate(data.unit_segments):
+        by_coder = {
+            coder: {code for code, m in data.segment_matrices.items() if m[row, i] == 1}
+            for i, coder in enumerate(coders)
+        }
+        agreed = set.intersection(*by_coder.values())
+        for code in sorted(agreed):
+            plan.agreed.append((segment, code))
+        if any(codes != agreed for codes in by_coder.values()):
+            plan.disputed.append(UnitDisagreement(segment, by_coder))
+    return plan
+
+
+def apply_agreed(plan: ReconcilePlan, session: CodingSession) -> int:
+    origin = json.dumps({"from": "agreed", "coders": plan.coders})
+    added = 0
+    with session.store.db.transaction():
+        for segment, code in plan.agreed:
+            if session.apply(segment, code, how="reconcile", origin=origin):
+                added += 1
+    return added
+
+
+def decide(
+    session: CodingSession,
+    unit: UnitDisagreement,
+    decision: str,
+    *,
+    other_code: str | None = None,
+    memo: str | None = None,
+) -> list[str]:
+    """Record one unit's decision; return the codes the consensus now has there."""
+    coders = list(unit.codes_by_coder)
+    if decision in coders:
+        chosen = set(unit.codes_by_coder[decision])
+    elif decision == "both":
+        chosen = set().union(*unit.codes_by_coder.values())
+    elif decision == "neither":
+        chosen = set(unit.agreed)
+    elif decision == "code":
+        if not other_code:
+            raise AgreementError("Decision 'code' needs the code to apply.")
+        chosen = set(unit.agreed) | {session.resolve_code(other_code).code.id}
+    else:
+        raise AgreementError(
+            f"Unknown decision '{decision}'.",
+            hint=f"Use one of: {', '.join(coders)}, both, neither, code.",
+        )
+    origin = json.dumps(
+        {
+            "from": "decision",
+            "decision": decision,
+            "coders": coders,
+            "codes": {c: sorted(v) for c, v in unit.codes_by_coder.items()},
+        }
+    )
+    with session.store.db.transaction():
+        for code in sorted(chosen):
+            session.apply(unit.segment, code, how="reconcile", origin=origin, memo=memo)
+        if memo:
+            session.set_segment_memo(unit.segment, memo)
+        session.store.log(
+            "reconcile.decide",
+            actor=session.coder,
+            how="reconcile",
+            codebook_version=session.codebook_version,
+            details={
+                "transcript": unit.segment.transcript_id,
+                "line": unit.segment.line,
+                "decision": decision,
+                "codes": sorted(chosen),
+            },
+        )
+    return sorted(chosen)
+
+
+def decided_units(session: CodingSession) -> set[tuple[str, int]]:
+    """Units the consensus coder has already decided (so a second run resumes)."""
+    return {
+        (e.details["transcript"], e.details["line"])
+        for e in session.store.audit_entries(actor=session.coder, action="reconcile.decide")
+    }
+
+
+def apply_decisions_file(
+    project: Project, plan: ReconcilePlan, session: CodingSession, path: str | Path
+) -> int:
+    """Apply a decisions CSV (transcript, line, decision[, code][, memo]) all or nothing."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AgreementError(f"{path}: cannot be read as UTF-8 text ({exc}).") from exc
+    rows = list(csv.DictReader(text.splitlines()))
+    if not rows or not {"transcript", "line", "decision"} <= set(rows[0]):
+        raise AgreementError(
+            f"{path}: needs the columns transcript, line, decision (optional: code, memo).",
+            hint="Start from 'themekit agree --disagreements --format csv'.",
+        )
+    units = {(u.segment.transcript_id, u.segment.line): u for u in plan.disputed}
+    errors, actions = [], []
+    for number, row in enumerate(rows, start=2):
+        key = (row["transcript"].strip(), row["line"].strip())
+        try:
+            unit = units[(key[0], int(key[1]))]
+        except (KeyError, ValueError):
+            errors.append(f"row {number}: {key[0]} line {key[1]} is not a disputed unit")
+            continue
+        decision = row["decision"].strip()
+        if decision not in (*plan.coders, *DECISIONS):
+            errors.append(f"row {number}: unknown decision '{decision}'")
+            continue
+        if decision == "code" and not (row.get("code") or "").strip():
+            errors.append(f"row {number}: decision 'code' needs a code")
+            continue
+        actions.append(
+            (
+                unit,
+                decision,
+                (row.get("code") or "").strip() or None,
+                (row.get("memo") or "").strip() or None,
+            )
+        )
+    if errors:
+        raise BulkApplyError(path, errors)
+    with project.store.db.transaction():
+        for unit, decision, code, memo in actions:
+            decide(session, unit, decision, other_code=code, memo=memo)
+    return len(actions)
