@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import CODEBOOKS
 
 from themekit.coding.service import CodingSession
@@ -182,3 +183,31 @@ def test_no_codebook_message(cli) -> None:
         "Error: No codebook is loaded in this project. Load one with 'themekit codebook load"
         " FILE' (e.g. codebooks/mhtr.yaml).\n"
     )
+
+
+BAD_CODEBOOKS = {
+    "malformed_yaml": ("bad.yaml", b"codes:\n  - id: a\n    label: [unclosed\n"),
+    "not_a_codebook": ("list.yaml", b"- just\n- a list\n"),
+    "csv_duplicate_ids": ("dup.csv", b"id,path,definition\na,Benefits > One,x\na,Benefits > Two,y\n"),
+    "csv_cycle": ("cycle.csv", b"id,label,parent\na,A,b\nb,B,a\n"),
+    "not_utf8": ("latin.yaml", "codes:\n  - id: a\n    label: Caf\u00e9\n".encode("latin-1")),
+    "unknown_type": ("book.pdf", b"%PDF-1.4"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CODEBOOKS))
+def test_bad_codebook_leaves_project_unchanged(
+    project: Project, cli, tmp_path: Path, case: str
+) -> None:
+    assert load(cli, tmp_path, BOOK).exit_code == 0
+    name, data = BAD_CODEBOOKS[case]
+    bad = tmp_path / name
+    bad.write_bytes(data)
+    result = cli("codebook", "load", str(bad))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"Error: {bad}: ")
+    assert f"Run `themekit codebook validate {bad}`" in lines[0] or case == "unknown_type"
+    assert project.store.current_codebook_version() == 1
+    assert "Traceback" not in result.output

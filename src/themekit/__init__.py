@@ -1,3 +1,52 @@
-"""themekit: local-first qualitative thematic analysis."""
+"""themekit: local-first qualitative thematic analysis of interview transcripts.
+
+The library is the product; the ``themekit`` command is a thin shell over it. A
+notebook session looks like this::
+
+    import themekit
+    project = themekit.Project.open("study")
+    project.import_transcripts(["transcripts/"])
+    themekit.commit_codebook(project, themekit.load_codebook("codebooks/mhtr.yaml"),
+                             source="notebook")
+    report = themekit.compute_agreement(project, ["ana", "ben"])
+    print(report.to_markdown())
+
+Names are loaded on first use, so ``import themekit`` (and ``themekit --help``) stays
+as fast as a bare command-line app.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "Project": "themekit.project",
+    "ThemekitError": "themekit.errors",
+    "Codebook": "themekit.codebook.model",
+    "Code": "themekit.codebook.model",
+    "load_codebook": "themekit.codebook.validate",
+    "validate_codebook_file": "themekit.codebook.validate",
+    "commit_codebook": "themekit.codebook.versions",
+    "CodingSession": "themekit.coding.service",
+    "compute_agreement": "themekit.agree.service",
+    "find_disagreements": "themekit.agree.service",
+    "agreement_binary": "themekit.agree.coefficients",
+    "agreement_nominal": "themekit.agree.coefficients",
+    "per_code_and_pooled": "themekit.agree.coefficients",
+    "read_transcript": "themekit.transcripts.readers",
+    "segment_transcript": "themekit.transcripts.segment",
+    "build_table1": "themekit.export.table1",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'themekit' has no attribute {name!r}")
