@@ -31,10 +31,11 @@ from themekit.project import Project
 from themekit.store.rows import Participant
 from themekit.transcripts.model import ParsedTranscript, Segment, Turn
 
-WORDS = (
+SENTENCE = (
     "the pilot gave magistrates another option before a short sentence and the clinic"
     " met probation every fortnight while funding stayed uncertain for next year"
-).split()
+)
+WORDS = SENTENCE.split()
 
 
 def build_project(root: Path, n_segments: int) -> Project:

@@ -125,9 +125,7 @@ def drive(
     show_others: bool = False,
 ) -> Any:
     """Run the app headless, let ``steps(app, pilot)`` drive it, return the app."""
-    app = create_coding_app(
-        project, coder=coder, transcript=transcript, show_others=show_others
-    )
+    app = create_coding_app(project, coder=coder, transcript=transcript, show_others=show_others)
 
     async def main() -> None:
         async with app.run_test(size=(140, 40)) as pilot:
@@ -356,7 +354,7 @@ def test_segment_memo_and_coding_memo(study: Project) -> None:
     }
     [coding] = study.store.codings(transcript_id="P07")
     assert coding.memo == "Clear statement of the gap"
-    assert actions(study) [-3:] == ["segment.memo", "coding.apply", "coding.memo"]
+    assert actions(study)[-3:] == ["segment.memo", "coding.apply", "coding.memo"]
 
 
 def test_memo_escape_changes_nothing(study: Project) -> None:
@@ -442,7 +440,9 @@ def test_show_others_reveals_read_only_and_is_audited(study: Project) -> None:
 
         screen = app.coding_screen
         pane = screen.query_one("#codes", OptionList)
-        seen["ids"] = [pane.get_option_at_index(i).id.split(":")[0] for i in range(pane.option_count)]
+        seen["ids"] = [
+            pane.get_option_at_index(i).id.split(":")[0] for i in range(pane.option_count)
+        ]
         pane.focus()
         await pilot.pause()
         await pilot.press("x")  # bob's coding cannot be removed by alice
@@ -519,7 +519,10 @@ def test_accept_top_suggestion(study: Project) -> None:
     drive(study, steps)
     [coding] = study.store.codings(transcript_id="P07")
     assert (coding.code_id, coding.source, coding.score, coding.model) == (
-        "gap", "suggestion", 0.81, "fake-embedder/v1"
+        "gap",
+        "suggestion",
+        0.81,
+        "fake-embedder/v1",
     )
     decisions = suggestion_store_for(study.store).suggestion_decisions(segment_id=segment_id)
     assert [(d.code_id, d.coder, d.decision, d.score, d.model) for d in decisions] == [
@@ -527,7 +530,9 @@ def test_accept_top_suggestion(study: Project) -> None:
     ]
     entry = study.store.audit_entries(action="coding.apply")[-1]
     assert (entry.how, entry.details["score"], entry.details["model"]) == (
-        "suggestion", 0.81, "fake-embedder/v1"
+        "suggestion",
+        0.81,
+        "fake-embedder/v1",
     )
 
 
@@ -540,7 +545,8 @@ def test_reject_top_then_accept_highlighted(study: Project) -> None:
         await pilot.press("r")  # rejects "gap"
         pane = app.coding_screen.query_one("#suggestions", OptionList)
         assert [pane.get_option_at_index(i).id for i in range(pane.option_count)] == [
-            "funding", "options"
+            "funding",
+            "options",
         ]
         pane.focus()
         await pilot.pause()
@@ -624,3 +630,18 @@ def test_importing_the_package_does_not_import_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+def test_arrow_and_paging_keys_move_the_cursor_not_just_the_view(project: Project) -> None:
+    build_transcript(project, "P07", [("P07", f"Sentence number {n}.") for n in range(1, 201)])
+    project.store.add_codebook_version(Codebook.from_dict(CODEBOOK), source="test", changes={})
+    lines: list[int] = []
+
+    async def steps(app: Any, pilot: Any) -> None:
+        for key in ("down", "down", "up", "end", "home", "pagedown"):
+            await pilot.press(key)
+            lines.append(app.coding_screen.state.current.line)
+
+    drive(project, steps)
+    assert lines[:5] == [2, 3, 2, 200, 1]
+    assert lines[5] > 20  # a screen's worth down

@@ -40,8 +40,13 @@ def segments(codable: list[bool] = CODABLE) -> list[SegmentRow]:
     return rows
 
 
-def coding(segment_id: int, code: str = "gap", coder: str = "alice", n: int = 1,
-           span: tuple[int, int] | None = None) -> CodingRow:
+def coding(
+    segment_id: int,
+    code: str = "gap",
+    coder: str = "alice",
+    n: int = 1,
+    span: tuple[int, int] | None = None,
+) -> CodingRow:
     return CodingRow(
         id=n, uid=f"u{segment_id}-{code}-{coder}-{n}", transcript_id="P07",
         segment_id=segment_id, line=segment_id - 99,

@@ -62,7 +62,7 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
         try:
             dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
         except csv.Error:
-            dialect = csv.excel  # type: ignore[assignment]
+            dialect = csv.excel
         reader = csv.DictReader(io.StringIO(text), dialect=dialect)
         rows = [
             {(k or "").strip().lower(): (v or "") for k, v in row.items() if k is not None}

@@ -55,8 +55,9 @@ def read_codings(path: Path) -> Assignments:
         for row in reader:
             for line in expand_lines(row["line"]):
                 if row["code"] in assignments[(row["transcript"], line)]:
-                    raise SystemExit(f"{path.name}: {row['transcript']} line {line} "
-                                     f"has {row['code']} twice")
+                    raise SystemExit(
+                        f"{path.name}: {row['transcript']} line {line} has {row['code']} twice"
+                    )
                 assignments[(row["transcript"], line)].add(row["code"])
     return dict(assignments)
 
@@ -108,8 +109,12 @@ def main() -> int:
         project = Project.open(args.project) if args.project else build_project(Path(tmp) / "p")
         codebook = load_codebook(CODEBOOK)
         codable_codes = {entry.code.id for entry in codebook.walk() if entry.code.codable}
-        coders = {p.stem.removeprefix("coder_"): read_codings(p) for p in sorted(HERE.glob("coder_*.csv"))}
-        found = [msg for name, a in coders.items() for msg in problems(project, codable_codes, name, a)]
+        coders = {
+            p.stem.removeprefix("coder_"): read_codings(p) for p in sorted(HERE.glob("coder_*.csv"))
+        }
+        found = [
+            msg for name, a in coders.items() for msg in problems(project, codable_codes, name, a)
+        ]
         for name, assignments in coders.items():
             per_transcript: Counter[str] = Counter()
             lines: Counter[str] = Counter()
@@ -117,7 +122,9 @@ def main() -> int:
                 per_transcript[transcript] += len(codes)
                 lines[transcript] += 1
             total = sum(per_transcript.values())
-            detail = ", ".join(f"{t} {per_transcript[t]} ({lines[t]} lines)" for t in sorted(per_transcript))
+            detail = ", ".join(
+                f"{t} {per_transcript[t]} ({lines[t]} lines)" for t in sorted(per_transcript)
+            )
             print(f"{name}: {total} codings on {sum(lines.values())} lines: {detail}")
         names = sorted(coders)
         if len(names) == 2:

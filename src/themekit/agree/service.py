@@ -8,7 +8,7 @@ This is the glue between the store (``units.build_units``) and the pure statisti
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ import numpy as np
 
 from themekit.agree.bootstrap import bootstrap_intervals
 from themekit.agree.coefficients import (
+    UnitStatistics,
     agreement,
     binary_units,
     character_units,
@@ -23,7 +24,13 @@ from themekit.agree.coefficients import (
     nominal_units,
     per_code_and_pooled,
 )
-from themekit.agree.report import AgreementReport, CodeInfo, TranscriptNote, domain_agreement
+from themekit.agree.report import (
+    AgreementReport,
+    CodeInfo,
+    DomainAgreement,
+    TranscriptNote,
+    domain_agreement,
+)
 from themekit.agree.units import UnitData, build_units, domain_values
 from themekit.errors import AgreementError
 
@@ -65,7 +72,9 @@ def compute_agreement(
                 "The chosen transcripts have no codable segments.",
                 hint="Check 'themekit transcripts list'.",
             )
-        stats = {code: binary_units(matrix) for code, matrix in data.segment_matrices.items()}
+        stats: dict[Hashable, UnitStatistics] = {
+            code: binary_units(matrix) for code, matrix in data.segment_matrices.items()
+        }
     else:
         stats = {code: character_units(table) for code, table in data.character_tables.items()}
     if not stats:
@@ -75,11 +84,11 @@ def compute_agreement(
     n_resample_units = len(data.unit_keys) if unit == "segment" else len(data.included)
     if bootstrap and n_resample_units > 1:
         intervals = bootstrap_intervals(stats, resamples=bootstrap, level=ci, seed=seed)
-    codes = {
+    codes: dict[Hashable, CodeInfo] = {
         code: CodeInfo(code, entries[code].path_text, entries[code].code.label)
         for code in data.codes
     }
-    domains = ()
+    domains: tuple[DomainAgreement, ...] = ()
     if domain is not None:
         if unit != "segment":
             raise AgreementError("--domain works with --unit segment.", hint="Drop --unit.")
@@ -105,7 +114,7 @@ def compute_agreement(
     return report
 
 
-def _domain(project, data: UnitData, codebook, parent: str, ci, bootstrap, seed):  # type: ignore[no-untyped-def]
+def _domain(project, data: UnitData, codebook, parent: str, ci, bootstrap, seed):
     categories, values = domain_values(data, codebook, parent, project)
     entries = codebook.by_id()
     numeric = [entries[c].code.value for c in categories]
@@ -156,7 +165,7 @@ def find_disagreements(
     for code, matrix in data.segment_matrices.items():
         rows, cols = np.nonzero(matrix)
         for r, c in zip(rows, cols, strict=True):
-            per_unit[r][coders[c]].append(code)
+            per_unit[r][coders[int(c)]].append(code)
     found = []
     for code in data.codes:
         matrix = data.segment_matrices[code]
@@ -172,7 +181,7 @@ def find_disagreements(
                     code,
                     entries[code].path_text,
                     per_unit[row],
-                    [coders[i] for i in np.flatnonzero(matrix[row])],
+                    [coders[int(i)] for i in np.flatnonzero(matrix[row])],
                 )
             )
     return found

@@ -150,9 +150,9 @@ def build_units(
         )
     compared = []
     for entry in codebook.walk():
-        target = mapping[entry.code.id]
-        if target not in compared and (entry.code.codable or level != "code"):
-            compared.append(target)
+        compared_as = mapping[entry.code.id]
+        if compared_as not in compared and (entry.code.codable or level != "code"):
+            compared.append(compared_as)
     coder_index = {c: i for i, c in enumerate(coders)}
     codings_by_transcript: dict[str, list[CodingRow]] = {}
     for t in included:
@@ -187,8 +187,8 @@ def build_units(
             segments_by_id = {s.id: s for s in store.segments(t)}
             masks = {(code, k): np.zeros(length, dtype=bool) for code in compared for k in range(2)}
             for c in codings_by_transcript[t]:
-                target = mapping.get(c.code_id)
-                if target not in tables:
+                code_target = mapping.get(c.code_id)
+                if code_target is None or code_target not in tables:
                     continue
                 if c.span_start is not None and c.span_end is not None:
                     start, end = c.span_start, c.span_end
@@ -197,7 +197,7 @@ def build_units(
                     if seg is None:
                         continue
                     start, end = seg.start, seg.end
-                masks[(target, coder_index[c.coder])][start:end] = True
+                masks[(code_target, coder_index[c.coder])][start:end] = True
             for code in compared:
                 a, b = masks[(code, 0)], masks[(code, 1)]
                 both = int(np.count_nonzero(a & b))

@@ -81,7 +81,7 @@ def env() -> Environment:
     return _current
 
 
-def open_project():  # type: ignore[no-untyped-def]
+def open_project():
     """The project for this command (from --project, THEMEKIT_PROJECT or the cwd)."""
     from themekit.project import Project
 

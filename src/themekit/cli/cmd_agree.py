@@ -122,7 +122,7 @@ def agree(
         raise ThresholdNotMet("; ".join(f.message for f in failures) + ".")
 
 
-def _render(report, fmt: AgreeFormat, output: Path | None) -> None:  # type: ignore[no-untyped-def]
+def _render(report, fmt: AgreeFormat, output: Path | None) -> None:
     from themekit.fileio import atomic_write_text, atomic_writer
 
     if fmt == AgreeFormat.docx:
@@ -150,7 +150,7 @@ def _render(report, fmt: AgreeFormat, output: Path | None) -> None:  # type: ign
         env().message(f"Wrote {output}")
 
 
-def _disagreements(project, names, transcripts, include_partial, level, fmt, output):  # type: ignore[no-untyped-def]
+def _disagreements(project, names, transcripts, include_partial, level, fmt, output):
     from themekit.agree.service import find_disagreements
     from themekit.fileio import atomic_write_text
 

@@ -32,7 +32,7 @@ class ExportFormat(str, Enum):
     qdc = "qdc"
 
 
-def _print_diff(result, verb: str = "Loaded") -> None:  # type: ignore[no-untyped-def]
+def _print_diff(result, verb: str = "Loaded") -> None:
     e = env()
     if result.version is None:
         e.message("Codebook unchanged; nothing stored.")
@@ -128,7 +128,7 @@ def show(
     from rich.tree import Tree
 
     tree = Tree(f"Codebook version {version}" + (f": {codebook.name}" if codebook.name else ""))
-    nodes = {None: tree}
+    nodes: dict[str | None, Tree] = {None: tree}
     for entry in codebook.walk():
         s = stats[entry.code.id]
         label = entry.code.label if entry.code.codable else f"[bold]{entry.code.label}[/bold]"
@@ -305,7 +305,7 @@ def export(
             cx.write_codebook_docx(codebook, tmp)
     else:
         if fmt == ExportFormat.qdc:
-            from themekit.refi.qdc import codebook_to_qdc  # type: ignore[import-not-found]
+            from themekit.refi.qdc import codebook_to_qdc
 
             text = codebook_to_qdc(codebook)
         else:

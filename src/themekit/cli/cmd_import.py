@@ -32,7 +32,7 @@ def import_(
     e = env()
     qdpx = [p for p in paths if p.suffix.lower() == ".qdpx"]
     if qdpx:
-        from themekit.refi.qdpx import import_qdpx  # type: ignore[import-not-found]
+        from themekit.refi.qdpx import import_qdpx
 
         for file in qdpx:
             summary = import_qdpx(project, file)
@@ -43,7 +43,7 @@ def import_(
     failed: list[str] = []
     counts = {"imported": 0, "updated": 0, "unchanged": 0}
 
-    def report(outcome) -> None:  # type: ignore[no-untyped-def]
+    def report(outcome) -> None:
         if outcome.status == "failed":
             failed.append(outcome.path)
             e.err.print(f"Error: {outcome.error.render()}", markup=False, style="red")

@@ -46,7 +46,7 @@ def status(fmt: TableFormat = FORMAT_OPTION) -> None:
         out.print(f"Codebook: version {report.codebook_version}, {report.codes} codes")
     out.print(f"Codings: {report.codings}")
     for row in report.coverage:
-        share = 100 * int(row["coded"]) / int(row["codable"]) if row["codable"] else 0.0  # type: ignore[call-overload]
+        share = 100 * int(row["coded"]) / int(row["codable"]) if row["codable"] else 0.0
         out.print(
             f"  {row['coder']}: {row['coded']}/{row['codable']} codable segments coded"
             f" ({share:.0f}%), {row['transcripts_started']} transcripts started,"

@@ -45,9 +45,9 @@ def read_codebook_file(path: str | Path) -> Codebook:
     if not path.exists():
         raise CodebookError(f"{path}: no such file.", hint="Check the path and try again.")
     if path.suffix.lower() == ".qdc":
-        from themekit.refi.qdc import read_qdc  # type: ignore[import-not-found]
+        from themekit.refi.qdc import read_qdc
 
-        return read_qdc(path)  # type: ignore[no-any-return]
+        return read_qdc(path)
     from themekit.codebook.validate import load_codebook
 
     return load_codebook(path)
@@ -153,9 +153,7 @@ def code_stats(project: Project, *, rollup: bool = True) -> dict[str, CodeStats]
         stat.codings += 1
         stat.coders.add(c.coder)
         stat.transcripts.add(c.transcript_id)
-        seg = segments.get(c.segment_id)
-        if seg is None:
-            seg = segments[c.segment_id] = project.store.segment(c.segment_id)
+        seg = segments.get(c.segment_id) or project.store.segment(c.segment_id)
         person = resolver.resolve(c.transcript_id, seg.speaker, seg.codable) if seg else None
         if person:
             stat.participants.add(person.id)

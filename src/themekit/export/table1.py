@@ -62,12 +62,12 @@ def table1_from(
     if counts == "none" and not by:
         table = Table(caption, ["Theme", "Sub-themes"])
         for theme in themes:
-            subs = [
+            names = [
                 " > ".join(e.path[1:])
                 for e in prevalence.codebook.walk()
                 if e.depth > 0 and e.path[0] == theme.code.label
             ]
-            table.rows.append([theme.code.label, subs])
+            table.rows.append([theme.code.label, names])
         return table
     header = ["Theme", "Sub-theme"]
     if counts == "participants":

@@ -121,7 +121,7 @@ def to_html(table: Table) -> str:
     return "\n".join(parts) + "\n"
 
 
-def add_table_to_docx(document, table: Table) -> None:  # type: ignore[no-untyped-def]
+def add_table_to_docx(document, table: Table) -> None:
     """Append a captioned, real Word table to a python-docx Document."""
     from docx.shared import Pt
 

@@ -19,7 +19,7 @@ from themekit.store.rows import CodingRow
 _CODING_SELECT = "SELECT c.*, s.line AS line FROM codings c JOIN segments s ON s.id = c.segment_id"
 
 
-def _coding(r) -> CodingRow:  # type: ignore[no-untyped-def]
+def _coding(r) -> CodingRow:
     return CodingRow(
         id=r["id"],
         uid=r["uid"],

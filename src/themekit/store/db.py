@@ -41,7 +41,7 @@ class Database:
         self.conn.close()
 
     @staticmethod
-    def _retry(action):  # type: ignore[no-untyped-def]
+    def _retry(action):
         """Run ``action``, retrying on a locked database beyond the busy timeout."""
         for attempt in range(_RETRIES):
             try:
@@ -85,7 +85,7 @@ class Database:
             self._depth = 0
 
     def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
-        return self._retry(lambda: self.conn.execute(sql, params).fetchall())  # type: ignore[no-any-return]
+        return self._retry(lambda: self.conn.execute(sql, params).fetchall())
 
     def query_one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
         rows = self.query(sql, params)

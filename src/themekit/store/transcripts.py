@@ -13,7 +13,7 @@ from themekit.store.rows import SegmentRow, TranscriptInfo
 from themekit.transcripts.model import ParsedTranscript, Segment
 
 
-def _segment(row) -> SegmentRow:  # type: ignore[no-untyped-def]
+def _segment(row) -> SegmentRow:
     return SegmentRow(
         id=row["id"],
         transcript_id=row["transcript_id"],

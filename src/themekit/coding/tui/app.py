@@ -70,6 +70,18 @@ class TranscriptView(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     TranscriptView { overflow-x: hidden; }
     """
+    # ScrollView binds these keys to scrolling; here they move the cursor instead.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(key, f"screen.{action}", show=False)
+        for key, action in (
+            ("up", "cursor_up"),
+            ("down", "cursor_down"),
+            ("pageup", "page_up"),
+            ("pagedown", "page_down"),
+            ("home", "first_line"),
+            ("end", "last_line"),
+        )
+    ]
 
     def __init__(self, state: CodingState, roles: dict[tuple[str | None, bool], str], **kw: Any):
         super().__init__(**kw)
@@ -131,6 +143,10 @@ class TranscriptView(ScrollView, can_focus=True):
     def redraw_range(self, rows: range | None) -> None:
         if rows is not None and len(rows):
             self.refresh_lines(rows.start, len(rows))
+
+    def center_cursor(self) -> None:
+        height = self.size.height or 1
+        self.scroll_to(y=max(self.state.cursor - height // 2, 0), animate=False, immediate=True)
 
     def follow_cursor(self) -> None:
         """Scroll just enough to keep the cursor visible, with a little context."""
@@ -334,14 +350,10 @@ class CodingScreen(Screen[None]):
             key = (segment.speaker, segment.codable)
             if key not in roles:
                 person = resolver.resolve(self.transcript_id, segment.speaker, segment.codable)
-                roles[key] = (
-                    (person.role or person.id)
-                    if person
-                    else ("" if segment.codable else "interviewer")
-                )
+                roles[key] = (person.role or person.id) if person else ""
         self.suggestions: SuggestionStore = suggestion_store_for(store)
         self.with_suggestions = self.suggestions.has_suggestions(self.transcript_id)
-        self.entries = [e for e in session.codebook.walk()]
+        self.entries = list(session.codebook.walk())
         self.by_id = {e.code.id: e for e in self.entries}
         self.shortcuts = [e.code.id for e in self.entries if e.code.codable][: len(SHORTCUT_KEYS)]
         self.done = self.transcript_id in store.done_transcripts(coder)
@@ -382,7 +394,7 @@ class CodingScreen(Screen[None]):
             )
         if self.state.empty:
             self.message = "This transcript has no lines."
-        self.call_after_refresh(view.follow_cursor)
+        self.call_after_refresh(view.center_cursor)
         self.update_panes()
 
     def build_tree(self, text: str) -> None:
@@ -940,6 +952,9 @@ class CodingScreen(Screen[None]):
         code_id, score, model, _reason = row
         segment = self.state.current
         session = self.app_.session
+        if not segment.codable:
+            self.say("Interviewer lines cannot be coded.")
+            return
 
         def run() -> Change | None:
             with self.app_.project.store.db.transaction():

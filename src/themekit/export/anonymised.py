@@ -1,0 +1,472 @@
+"""The project side of anonymisation: the register file, the persisted map, the gate on output.
+
+``themekit.anonymise`` transforms strings and knows nothing of projects. This module
+binds it to one project so that every export behaves the same way:
+
+* **The register** is ``redact.yaml`` in the project folder. The first export (or
+  ``themekit anonymise init``) writes a commented one, pre-filled with what the project
+  already knows: speaker labels that look like names (``Dr Fielding``, ``Sunita Rahman``)
+  with their parts as aliases, the participants' sites, and the participant roles plus
+  common programme acronyms on the allow-list (so NER does not turn "Probation Service"
+  into ``[Organisation 1]``). The researcher is told to review it.
+* **The pseudonym map** is ``pseudonyms.json`` in the project folder, written atomically
+  after each export that produced output, so ``[Person 1]`` is the same person in every
+  quote of every export and every run. It holds real names: it is the re-identification
+  key and lives with the transcripts, never in an export.
+* **NER results** are kept in the store's ``ner_cache`` table (``StoreNerCache``), keyed
+  by model and text hash, and NER runs only on the texts being exported.
+* **Two anonymisers share the map.** Interview text goes through the full one (register,
+  patterns, NER). Short labels that come from the project's own tables (participant
+  groups such as a site, attribution fields, participant ids) go through a
+  register-and-patterns one: NER on "Probation Service" or "P03" only produces false
+  hits, while a registered site used as a ``--by`` group still becomes ``[Site 1]``.
+* **The gate on output.** ``ExportAnonymiser.gate`` runs ``check_leaks`` on every piece
+  (code labels, captions, notes, quotes, with a ``where`` naming its place) and
+  ``emit`` runs it once more on the whole final output: the text itself for md, csv,
+  tex, html and svg, and the text read back from the written file for docx and xlsx,
+  inside ``atomic_writer`` so a leak leaves no file behind. There is no switch to skip
+  the gate; ``--no-anonymise`` skips anonymisation altogether (and the exporter records
+  it in the audit log), which is the only way to export text the gate has not seen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from themekit.anonymise import (
+    REGISTER_FILENAME,
+    Anonymiser,
+    NerBackend,
+    PseudonymMap,
+    Register,
+    check_leaks,
+    load_register,
+)
+from themekit.anonymise.terms import normalise_key
+from themekit.errors import AnonymisationError, ExportError
+from themekit.fileio import atomic_write_text, atomic_writer
+
+if TYPE_CHECKING:
+    from themekit.project import Project
+    from themekit.store import Store
+
+PSEUDONYMS_FILENAME = "pseudonyms.json"
+BINARY_FORMATS = frozenset({"docx", "xlsx", "png"})
+
+# Words used as speaker labels that are roles, not names.
+_GENERIC_LABELS = frozenset(
+    "respondent participant interviewee interviewer speaker moderator facilitator unknown"
+    " researcher chair judge officer clinician".split()
+)
+_TITLES = ("Dr", "Mr", "Mrs", "Ms", "Miss", "Mx", "Prof", "Professor", "Sir", "Dame")
+_NAME_WORD = re.compile(r"^[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)*$")
+# Programme names and acronyms of the worked example's field that NER tags as ORG.
+DEFAULT_ALLOW = ("MHTR", "CSTR", "DRR", "ATR", "NHS", "Probation Service", "Crown Court")
+
+
+# -- the register file ---------------------------------------------------------------------
+
+
+def register_path(project: Project) -> Path:
+    return project.root / REGISTER_FILENAME
+
+
+def looks_like_name(label: str, ignore: Sequence[str] = ()) -> bool:
+    """True for speaker labels such as "Dr Fielding" or "Sunita Rahman", not "P01" or "R"."""
+    words = label.replace(".", " ").split()
+    if not words or label.casefold() in {i.casefold() for i in ignore}:
+        return False
+    if any(w.casefold() in _GENERIC_LABELS for w in words):
+        return False
+    names = [w for w in words if w not in _TITLES]
+    return bool(names) and all(_NAME_WORD.match(w) for w in names)
+
+
+@dataclass(frozen=True)
+class RegisterDraft:
+    """What ``anonymise init`` found to put in a new register."""
+
+    people: list[tuple[str, list[str]]]
+    sites: list[str]
+    allow: list[str]
+
+    def render(self) -> str:
+        def q(text: str) -> str:
+            return json.dumps(text, ensure_ascii=False)
+
+        lines = [
+            "# themekit anonymisation register. Everything listed here is replaced in every",
+            "# export ([Person 1], [Site 2] ...) and the leak gate refuses any export that",
+            "# still contains it. See docs/anonymisation.md and docs/exports.md.",
+            "#",
+            "# Written by themekit from the participants' speaker labels and sites. REVIEW IT:",
+            "# add every colleague, clinician, judge, service, place and nickname you know of,",
+            "# and remove any alias that is also an ordinary word. This file names real people:",
+            "# keep it as confidential as the transcripts.",
+            "",
+            "people:                 # -> [Person n]",
+        ]
+        for name, aliases in self.people:
+            lines.append(f"  - name: {q(name)}")
+            if aliases:
+                lines.append(f"    aliases: [{', '.join(q(a) for a in aliases)}]")
+        if not self.people:
+            lines.append("  # - name: Priya Castellano")
+            lines.append("  #   aliases: [Dr Castellano, Priya]")
+        lines += ["places:                 # -> [Place n]", "  # - Milton Keynes"]
+        lines.append("sites:                  # -> [Site n]")
+        lines += [f"  - {q(site)}" for site in self.sites] or ["  # - Northfield House"]
+        lines += [
+            "organisations:          # -> [Organisation n]",
+            "  # - name: Greenway Housing Trust",
+            "  #   aliases: [Greenway]",
+            "terms:                  # anything else, with its own class",
+            "  # - text: Operation Bluebell",
+            "  #   class: Project",
+            "allow:                  # kept even when NER or a pattern flags them",
+        ]
+        lines += [f"  - {q(term)}" for term in self.allow]
+        lines += [
+            "ner:",
+            "  enabled: true         # false: the register and patterns only (no spaCy)",
+            "  labels: [PERSON, GPE, LOC, FAC, ORG]",
+            "  dates: false",
+            "patterns: {email: true, url: true, nhs_number: true, phone: true, postcode: true}",
+            "",
+        ]
+        return "\n".join(lines)
+
+
+def draft_register(project: Project) -> RegisterDraft:
+    """People from name-like speaker labels, sites from participants, roles to allow."""
+    store = project.store
+    ignore = project.settings.import_settings.interviewer_labels
+    seen: set[str] = set()
+
+    def fresh(text: str) -> bool:
+        key = normalise_key(text)
+        if len(key) < 2 or key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    labels: list[str] = []
+    for transcript_id in store.transcript_ids():
+        labels += [speaker for speaker, _c, _n in store.speakers(transcript_id) if speaker]
+    labels += [speaker for (_t, speaker) in store.participant_links() if speaker != "*"]
+    people: list[tuple[str, list[str]]] = []
+    for label in dict.fromkeys(labels):
+        if not looks_like_name(label, ignore) or not fresh(label):
+            continue
+        # Each part of the name on its own ("Fielding" of "Dr Fielding"), since
+        # colleagues are mentioned by first name or surname far more than in full.
+        parts = [w for w in label.replace(".", " ").split() if w not in _TITLES]
+        people.append((label, [p for p in parts if p != label and fresh(p)]))
+    participants = store.participants()
+    sites = [s for s in dict.fromkeys(p.site for p in participants if p.site) if fresh(s)]
+    roles = [r for r in dict.fromkeys(p.role for p in participants if p.role)]
+    allow = [t for t in dict.fromkeys([*roles, *DEFAULT_ALLOW]) if fresh(t)]
+    return RegisterDraft(people, sites, allow)
+
+
+def init_register(project: Project, *, force: bool = False) -> tuple[Path, RegisterDraft]:
+    """Write a pre-filled ``redact.yaml``; refuse to overwrite one unless ``force``."""
+    path = register_path(project)
+    if path.exists() and not force:
+        raise AnonymisationError(
+            f"{path}: a register already exists; nothing was changed.",
+            hint="Edit it, or run 'themekit anonymise init --force' to start again"
+            " (the old one is replaced).",
+        )
+    draft = draft_register(project)
+    atomic_write_text(path, draft.render())
+    return path, draft
+
+
+def load_project_register(project: Project) -> tuple[Register, bool]:
+    """The project's register, writing a pre-filled one first if there is none.
+
+    Returns the register and whether it was just created (the caller should tell the
+    researcher to review it).
+    """
+    path = register_path(project)
+    created = False
+    if not path.exists():
+        init_register(project)
+        created = True
+    return load_register(path), created
+
+
+# -- the pseudonym map -------------------------------------------------------------------
+
+
+def pseudonyms_path(project: Project) -> Path:
+    return project.root / PSEUDONYMS_FILENAME
+
+
+def load_pseudonyms(project: Project) -> PseudonymMap:
+    path = pseudonyms_path(project)
+    if not path.exists():
+        return PseudonymMap()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise AnonymisationError(
+            f"{path}: cannot be read as a pseudonym map ({type(exc).__name__}).",
+            hint="Restore it from a backup; deleting it renumbers every placeholder.",
+        ) from None
+    return PseudonymMap.from_dict(data, source=str(path))
+
+
+def save_pseudonyms(project: Project, pseudonyms: PseudonymMap) -> None:
+    path = pseudonyms_path(project)
+    atomic_write_text(path, json.dumps(pseudonyms.to_dict(), ensure_ascii=False, indent=1) + "\n")
+    try:
+        os.chmod(path, 0o600)  # the re-identification key: readable by its owner only
+    except OSError:  # pragma: no cover - e.g. a file system without permissions
+        pass
+
+
+# -- the NER cache in the store ----------------------------------------------------------
+
+
+class StoreNerCache(MutableMapping[str, Any]):
+    """The store's ``ner_cache`` table as the mapping ``entities_cached`` expects.
+
+    Reads are memoised; writes are collected and committed by ``flush`` in one
+    transaction (one commit instead of one per text).
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._known: dict[str, Any] = {}
+        self._missing: set[str] = set()
+        self._pending: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._known:
+            return self._known[key]
+        if key not in self._missing:
+            raw = self.store.ner_cached(key)
+            if raw is not None:
+                self._known[key] = json.loads(raw)
+                return self._known[key]
+            self._missing.add(key)
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            self[key]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._known[key] = value
+        self._missing.discard(key)
+        self._pending[key] = value
+
+    def __delitem__(self, key: str) -> None:  # pragma: no cover - not needed by callers
+        raise TypeError("NER cache entries are not deleted")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._known)
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+    def flush(self) -> int:
+        pending, self._pending = self._pending, {}
+        if pending:
+            with self.store.db.transaction():
+                for key, value in pending.items():
+                    self.store.ner_store(key, json.dumps(value))
+        return len(pending)
+
+
+# -- the export-side anonymiser ----------------------------------------------------------
+
+
+class ExportAnonymiser:
+    """Anonymises and gates everything one export writes, for one project.
+
+    With ``enabled=False`` (``--no-anonymise``) every method passes text through
+    unchanged and the gate is not run.
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        *,
+        enabled: bool = True,
+        register: Register | None = None,
+        ner: NerBackend | None = None,
+    ) -> None:
+        self.project = project
+        self.enabled = enabled
+        self.created_register = False
+        self.register: Register | None = None
+        if not enabled:
+            return
+        if register is None:
+            register, self.created_register = load_project_register(project)
+        self.register = register
+        self.pseudonyms = load_pseudonyms(project)
+        self._initial = len(self.pseudonyms)
+        self.ner_cache = StoreNerCache(project.store)
+        self._full = Anonymiser(
+            register, pseudonyms=self.pseudonyms, ner=ner, ner_cache=self.ner_cache
+        )
+        plain = replace(register, ner=replace(register.ner, enabled=False))
+        self._plain = Anonymiser(plain, pseudonyms=self.pseudonyms)
+
+    def texts(self, texts: Sequence[str], wheres: Sequence[str]) -> list[str]:
+        """Interview text: register, patterns and NER (one batch), each result gated."""
+        if not self.enabled or not texts:
+            return list(texts)
+        return [r.text for r in self._full.anonymise_many(texts, wheres=wheres)]
+
+    def label(self, text: str, where: str) -> str:
+        """A label from the project's tables (a site, a role, an id): register and patterns."""
+        if not self.enabled:
+            return text
+        return self._plain.anonymise(text, where=where).text
+
+    def gate(self, text: str, where: str) -> None:
+        if self.enabled:
+            assert self.register is not None
+            check_leaks(text, self.register, where)
+
+    def finish(self) -> None:
+        """Keep what this export learnt: NER results and any new pseudonyms."""
+        if not self.enabled:
+            return
+        self.ner_cache.flush()
+        if len(self.pseudonyms) != self._initial:
+            save_pseudonyms(self.project, self.pseudonyms)
+            self._initial = len(self.pseudonyms)
+
+
+# -- writing the output --------------------------------------------------------------------
+
+
+def check_output(output: Path | None, fmt: str, *, binary: frozenset[str] = BINARY_FORMATS) -> None:
+    """Fail before any work when the output cannot be written where asked."""
+    if output is None:
+        if fmt in binary:
+            raise ExportError(
+                f"--format {fmt} is written to a file, not the terminal.",
+                hint=f"Add -o FILE.{fmt}.",
+            )
+        return
+    folder = output.parent if str(output.parent) else Path(".")
+    if output.is_dir():
+        raise ExportError(f"{output}: is a folder.", hint="Give a file name with -o.")
+    if not folder.is_dir():
+        raise ExportError(
+            f"{output}: the folder {folder} does not exist.", hint="Create it or choose another -o."
+        )
+    if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
+        raise ExportError(f"{output}: cannot write there (permission denied).",
+                          hint="Choose another -o path.")
+
+
+def infer_format(output: Path | None, given: str | None, allowed: Sequence[str], default: str) -> str:
+    """``--format`` if given, else the -o extension, else ``default``."""
+    if given:
+        fmt = given
+    elif output is not None and output.suffix:
+        fmt = output.suffix.lower().lstrip(".")
+        fmt = {"markdown": "md", "htm": "html", "jpeg": "png"}.get(fmt, fmt)
+    else:
+        fmt = default
+    if fmt not in allowed:
+        raise ExportError(
+            f"--format {fmt}: not available here (use {', '.join(allowed)}).",
+            hint="Pass --format, or an -o file name ending in one of those.",
+        )
+    return fmt
+
+
+def extract_text(path: Path, fmt: str) -> str:
+    """Every piece of text in a written docx or xlsx file, for the final gate."""
+    if fmt == "docx":
+        from docx import Document
+
+        document = Document(str(path))
+        pieces: list[str] = []
+
+        def walk_tables(tables) -> None:
+            for table in tables:
+                for row in table.rows:
+                    for cell in row.cells:
+                        pieces.extend(p.text for p in cell.paragraphs)
+                        walk_tables(cell.tables)
+
+        pieces.extend(p.text for p in document.paragraphs)
+        walk_tables(document.tables)
+        for section in document.sections:
+            for part in (section.header, section.footer):
+                pieces.extend(p.text for p in part.paragraphs)
+        props = document.core_properties
+        pieces += [props.title or "", props.subject or "", props.keywords or ""]
+        return "\n".join(pieces)
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(str(path), read_only=True)
+        pieces = []
+        for sheet in book.worksheets:
+            pieces.append(sheet.title)
+            for row in sheet.iter_rows(values_only=True):
+                pieces.extend(str(v) for v in row if v is not None)
+        book.close()
+        return "\n".join(pieces)
+    return ""
+
+
+def emit(
+    anonymiser: ExportAnonymiser,
+    *,
+    what: str,
+    fmt: str,
+    output: Path | None,
+    text: str | None = None,
+    write: Callable[[Path], None] | None = None,
+) -> str | None:
+    """Gate the final output and write it atomically; return the text when no file.
+
+    Give ``text`` for text formats or ``write(tmp_path)`` for binary ones. A leak, or any
+    error while writing, leaves no file (and an existing file unchanged).
+    """
+    where = f"the {what} output ({fmt})"
+    if text is not None:
+        anonymiser.gate(text, where)
+        if output is None:
+            anonymiser.finish()
+            return text
+        atomic_write_text(output, text)
+    else:
+        assert write is not None and output is not None
+        with atomic_writer(output) as tmp:
+            write(tmp)
+            anonymiser.gate(extract_text(tmp, fmt), where)
+    anonymiser.finish()
+    return None
+
+
+def record_export(
+    project: Project, kind: str, fmt: str, output: Path | None, anonymiser: ExportAnonymiser
+) -> None:
+    """The audit trail: every export, and unanonymised ones under their own action."""
+    details = {"export": kind, "format": fmt, "output": str(output) if output else "stdout"}
+    if not anonymiser.enabled:
+        project.store.log("export.no_anonymise", how="cli", details=details)
+    else:
+        project.store.log("export", how="cli", details=details)

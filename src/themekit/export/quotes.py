@@ -1,0 +1,658 @@
+"""The quote bank: a few anonymised, attributed quotes per sub-theme, ready for a manuscript.
+
+Passages
+    A candidate quote is a *passage*: one coded segment, or consecutive coded segments
+    of the same speaker turn joined with a space (a sentence-segmented answer coded
+    line by line comes back as the answer). A coding of part of a segment contributes
+    only that part. Each passage belongs to one participant (or, with no participants
+    table, to its transcript).
+
+Selection, per sub-theme (or theme with ``level="theme"``)
+    1. Exemplars first: passages holding a segment a coder marked as an exemplar.
+    2. Then the most typical. When the ``embeddings`` cache holds vectors for every
+       coded segment of the sub-theme under the project's model (``[suggest] model``;
+       ``themekit suggest`` fills it), a passage's typicality is the cosine between its
+       mean vector and the sub-theme's centroid (the mean of all its coded segments).
+       Without them the heuristic is: passages more coders agreed on first, then the
+       word count closest to the median of the sub-theme's passages.
+    3. At most one quote per participant, up to ``per_theme`` quotes.
+    4. Word bounds (8-80 by default): shorter passages are skipped unless a coder
+       marked them as exemplars; longer ones are trimmed to whole sentences from the
+       start, and the omission is marked ". . ." as in the worked example. A first
+       sentence longer than the limit is cut at a word. Square-bracket clarifications
+       in the text are kept as written.
+    Ties break by transcript and line, so the bank is the same on every run.
+
+Anonymisation and attribution
+    The chosen passages are anonymised in one batch by the project's ``ExportAnonymiser``
+    (the gate runs on each) and then trimmed. Attribution follows a template,
+    ``"({role})"`` by default (``[export] attribution`` in themekit.toml or
+    ``--attribution``); its fields are ``id``, ``role``, ``site`` and every participant
+    attribute, each passed through the register, so a registered site becomes
+    ``[Site 1]``. csv and xlsx carry the transcript and line range of every quote for
+    the audit trail; md and docx show them only with ``cite_lines``.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import median
+from typing import TYPE_CHECKING, Any
+
+from themekit.codebook.model import Codebook, CodeEntry
+from themekit.errors import ExportError, ThemekitError
+from themekit.export.prevalence import Prevalence, compute_prevalence
+
+if TYPE_CHECKING:
+    from themekit.export.anonymised import ExportAnonymiser
+    from themekit.project import Project
+    from themekit.store.rows import SegmentRow
+
+LEVELS = {"theme": 0, "subtheme": 1}
+OMISSION = ". . ."
+QUOTE_COLUMNS = (
+    "theme",
+    "subtheme",
+    "code_id",
+    "rank",
+    "quote",
+    "attribution",
+    "participant",
+    "transcript",
+    "lines",
+    "words",
+    "exemplar",
+    "selected_by",
+    "trimmed",
+)
+# A sentence ends at . ! ? or … (plus closing quotes/brackets) before a space and a
+# capital, an opening quote or bracket, or the end of the text.
+_SENTENCE_END = re.compile(
+    r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+[A-Z\"'\u201c\u2018(\[]|\s*$)"
+)
+
+
+# -- the level of the codebook ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sub-theme (or theme) with every code id whose codings count for it."""
+
+    entry: CodeEntry
+    theme: str
+    label: str
+    code_ids: frozenset[str]
+
+    @property
+    def code_id(self) -> str:
+        return self.entry.code.id
+
+    @property
+    def path(self) -> str:
+        return self.entry.path_text
+
+
+def level_units(codebook: Codebook, level: str) -> list[Unit]:
+    """The codes at ``level`` in codebook order; codings of descendants roll up into them."""
+    if level not in LEVELS:
+        raise ExportError(f"--level {level}: unknown.", hint="Use subtheme or theme.")
+    depth = LEVELS[level]
+    entries = list(codebook.walk())
+    units = []
+    for entry in entries:
+        if entry.depth != depth:
+            continue
+        ids = frozenset(
+            e.code.id
+            for e in entries
+            if e.depth >= depth and e.path[: depth + 1] == entry.path[: depth + 1]
+        )
+        label = " > ".join(entry.path[1:]) if depth else entry.code.label
+        units.append(Unit(entry, entry.path[0], label, ids))
+    if not units:
+        raise ExportError(
+            "The codebook has no sub-themes (no code has children).",
+            hint="Group codes under themes in the codebook, or use --level theme.",
+        )
+    return units
+
+
+# -- passages --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Consecutive coded segments of one speaker turn, with who coded them."""
+
+    segments: tuple[SegmentRow, ...]
+    texts: tuple[str, ...]
+    participant: str | None
+    coders: frozenset[str]
+    exemplar: bool
+
+    @property
+    def transcript_id(self) -> str:
+        return self.segments[0].transcript_id
+
+    @property
+    def line_start(self) -> int:
+        return self.segments[0].line
+
+    @property
+    def line_end(self) -> int:
+        return self.segments[-1].line
+
+    @property
+    def lines(self) -> str:
+        a, b = self.line_start, self.line_end
+        return str(a) if a == b else f"{a}-{b}"
+
+    @property
+    def text(self) -> str:
+        return " ".join(t.strip() for t in self.texts if t.strip())
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def owner(self) -> str:
+        return self.participant or self.transcript_id
+
+
+def coded_passages(
+    prevalence: Prevalence, unit: Unit, exemplars: set[tuple[str, int]] | None = None
+) -> list[Passage]:
+    """Every passage coded with ``unit`` (by the coders ``prevalence`` was built for)."""
+    coders_of: dict[int, set[str]] = {}
+    spans: dict[int, list[tuple[int, int] | None]] = {}
+    for code_id in unit.code_ids:
+        for coding in prevalence.by_code[code_id].codings:
+            coders_of.setdefault(coding.segment_id, set()).add(coding.coder)
+            span = None
+            if coding.span_start is not None and coding.span_end is not None:
+                span = (coding.span_start, coding.span_end)
+            spans.setdefault(coding.segment_id, []).append(span)
+    marked = {segment_id for _coder, segment_id in (exemplars or set())}
+    turns: dict[tuple[str, int], list[SegmentRow]] = {}
+    for segment_id in coders_of:
+        segment = prevalence.segments.get(segment_id)
+        if segment is None or not segment.codable:
+            continue
+        turns.setdefault((segment.transcript_id, segment.turn_index), []).append(segment)
+    passages: list[Passage] = []
+    for key in sorted(turns):
+        run: list[SegmentRow] = []
+        for segment in sorted(turns[key], key=lambda s: s.line):
+            if run and segment.line != run[-1].line + 1:
+                passages.append(_passage(run, prevalence, coders_of, spans, marked))
+                run = []
+            run.append(segment)
+        if run:
+            passages.append(_passage(run, prevalence, coders_of, spans, marked))
+    return passages
+
+
+def _passage(
+    run: list[SegmentRow],
+    prevalence: Prevalence,
+    coders_of: dict[int, set[str]],
+    spans: dict[int, list[tuple[int, int] | None]],
+    marked: set[int],
+) -> Passage:
+    texts = []
+    for segment in run:
+        parts = spans[segment.id]
+        text = segment.text
+        if parts and all(p is not None for p in parts):
+            start = max(segment.start, min(p[0] for p in parts if p))
+            end = min(segment.end, max(p[1] for p in parts if p))
+            if start < end:
+                text = segment.text[start - segment.start : end - segment.start]
+        texts.append(text)
+    coders = frozenset(c for s in run for c in coders_of[s.id])
+    return Passage(
+        tuple(run),
+        tuple(texts),
+        prevalence.speaker_of.get(run[0].id),
+        coders,
+        any(s.id in marked for s in run),
+    )
+
+
+# -- typicality ---------------------------------------------------------------------------
+
+
+def embedding_model_id(project: Project) -> str | None:
+    """The model id the suggester caches vectors under, without loading the model."""
+    from themekit.suggest.embedder import make_embedder
+
+    try:
+        return make_embedder(project.settings).model_id
+    except ThemekitError:
+        return None
+
+
+def typicality(project: Project, units_passages: Sequence[list[Passage]]) -> list[list[float] | None]:
+    """Cosine to the centroid per passage, per unit; ``None`` where vectors are missing."""
+    import numpy as np
+
+    from themekit.suggest.cache import text_hash
+
+    model_id = embedding_model_id(project)
+    if model_id is None:
+        return [None for _ in units_passages]
+    hashes = {
+        s.id: text_hash(s.text) for passages in units_passages for p in passages for s in p.segments
+    }
+    vectors = project.store.cached_embeddings(model_id, hashes.values()) if hashes else {}
+    result: list[list[float] | None] = []
+    for passages in units_passages:
+        segments = {s.id for p in passages for s in p.segments}
+        if not segments or any(hashes[s] not in vectors for s in segments):
+            result.append(None)
+            continue
+
+        def unit_vector(ids: Sequence[int]) -> Any:
+            mean = np.mean([vectors[hashes[i]] for i in ids], axis=0)
+            norm = float(np.linalg.norm(mean))
+            return mean / norm if norm else mean
+
+        centroid = unit_vector(sorted(segments))
+        result.append(
+            [float(unit_vector([s.id for s in p.segments]) @ centroid) for p in passages]
+        )
+    return result
+
+
+# -- trimming -------------------------------------------------------------------------------
+
+
+def split_sentences(text: str) -> list[str]:
+    sentences, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        sentences.append(text[start : match.end()].strip())
+        start = match.end()
+    if text[start:].strip():
+        sentences.append(text[start:].strip())
+    return sentences
+
+
+def trim_quote(text: str, max_words: int) -> tuple[str, bool]:
+    """Whole sentences from the start up to ``max_words``; ". . ." marks what was left out."""
+    if len(text.split()) <= max_words:
+        return text, False
+    kept: list[str] = []
+    count = 0
+    for sentence in split_sentences(text):
+        n = len(sentence.split())
+        if count + n > max_words:
+            break
+        kept.append(sentence)
+        count += n
+    if not kept:
+        # The first sentence alone is too long: cut it at a word.
+        words = text.split()[:max_words]
+        return " ".join(words).rstrip(",;:-\u2013\u2014") + " " + OMISSION, True
+    return " ".join(kept) + " " + OMISSION, True
+
+
+# -- attribution ---------------------------------------------------------------------------
+
+
+def attribution_fields(project: Project) -> list[str]:
+    extra = sorted({k for p in project.participants() for k in p.attributes})
+    return ["id", "role", "site", *[k for k in extra if k not in ("id", "role", "site")]]
+
+
+def check_attribution(template: str, fields: Sequence[str]) -> None:
+    try:
+        names = [name for _lit, name, _spec, _conv in string.Formatter().parse(template) if name]
+    except ValueError as exc:
+        raise ExportError(
+            f"--attribution {template!r}: not a valid template ({exc}).",
+            hint="Write fields in braces, e.g. '({role})' or '({id}, {role}, {site})'.",
+        ) from None
+    unknown = [n for n in names if n not in fields]
+    if unknown or any(n == "" for n in names):
+        raise ExportError(
+            f"--attribution {template!r}: unknown field {{{unknown[0] if unknown else ''}}}"
+            f" (fields: {', '.join(fields)}).",
+            hint="Use only those fields, in braces.",
+        )
+
+
+# -- the bank ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Quote:
+    rank: int
+    text: str
+    attribution: str
+    participant: str
+    transcript_id: str
+    lines: str
+    words: int
+    exemplar: bool
+    selected_by: str
+    trimmed: bool
+
+    def citation(self) -> str:
+        which = "lines" if "-" in self.lines else "line"
+        return f"({self.transcript_id}, {which} {self.lines})"
+
+
+@dataclass
+class QuoteSection:
+    code_id: str
+    theme: str
+    label: str
+    path: str
+    participants: int  # participants coded with it
+    candidates: int  # passages within the rules
+    quotes: list[Quote] = field(default_factory=list)
+
+
+@dataclass
+class QuoteBank:
+    sections: list[QuoteSection]
+    level: str
+    total_participants: int
+    per_theme: int
+    min_words: int
+    max_words: int
+    anonymised: bool
+    title: str = "Quote bank"
+
+    @property
+    def themes(self) -> list[tuple[str, list[QuoteSection]]]:
+        grouped: dict[str, list[QuoteSection]] = {}
+        for section in self.sections:
+            grouped.setdefault(section.theme, []).append(section)
+        return list(grouped.items())
+
+    def rule_text(self) -> str:
+        return (
+            f"No quote meets the selection rules ({self.min_words}-{self.max_words} words,"
+            " one per participant)."
+        )
+
+
+def build_quote_bank(
+    project: Project,
+    anonymiser: ExportAnonymiser,
+    *,
+    per_theme: int = 3,
+    attribution: str | None = None,
+    coders: Sequence[str] | None = None,
+    level: str = "subtheme",
+    min_words: int = 8,
+    max_words: int = 80,
+    prevalence: Prevalence | None = None,
+) -> QuoteBank:
+    if per_theme < 1:
+        raise ExportError(f"--per-theme {per_theme}: must be at least 1.")
+    if not 1 <= min_words <= max_words:
+        raise ExportError(
+            f"--min-words {min_words} / --max-words {max_words}: need 1 <= min <= max."
+        )
+    template = attribution if attribution is not None else project.settings.attribution
+    check_attribution(template, attribution_fields(project))
+    if prevalence is None:
+        prevalence = compute_prevalence(project, coders=coders)
+    units = level_units(prevalence.codebook, level)
+    for unit in units:
+        # Code labels are the researchers' words: a registered term there is a mistake
+        # to fix in the codebook, so it is gated, not replaced. The place is the code id.
+        anonymiser.gate(unit.path, f"the label of code {unit.code_id} (or of its theme)")
+    exemplars = project.store.exemplars()
+    if coders:
+        exemplars = {(c, s) for c, s in exemplars if c in coders}
+    all_passages = [coded_passages(prevalence, unit, exemplars) for unit in units]
+    scores = typicality(project, all_passages)
+
+    sections: list[QuoteSection] = []
+    chosen: list[tuple[QuoteSection, Passage, str]] = []
+    for unit, passages, unit_scores in zip(units, all_passages, scores, strict=True):
+        eligible = [
+            (i, p) for i, p in enumerate(passages) if p.words >= min_words or p.exemplar
+        ]
+        section = QuoteSection(
+            unit.code_id,
+            unit.theme,
+            unit.label,
+            unit.path,
+            len(prevalence.by_code[unit.code_id].participants),
+            len(eligible),
+        )
+        sections.append(section)
+        if unit_scores is not None:
+            method = "typical (embeddings)"
+            ordered = sorted(
+                eligible,
+                key=lambda ip: (not ip[1].exemplar, -unit_scores[ip[0]], _place(ip[1])),
+            )
+        else:
+            method = "typical (coder agreement, length)"
+            mid = median(p.words for _, p in eligible) if eligible else 0
+            ordered = sorted(
+                eligible,
+                key=lambda ip: (
+                    not ip[1].exemplar,
+                    -len(ip[1].coders),
+                    abs(ip[1].words - mid),
+                    _place(ip[1]),
+                ),
+            )
+        owners: set[str] = set()
+        for _i, passage in ordered:
+            if passage.owner in owners:
+                continue
+            owners.add(passage.owner)
+            chosen.append((section, passage, "exemplar" if passage.exemplar else method))
+            if len(owners) == per_theme:
+                break
+
+    texts = anonymiser.texts(
+        [p.text for _s, p, _m in chosen],
+        [f"quote {n} ({s.path})" for n, (s, _p, _m) in enumerate(chosen, start=1)],
+    )
+    attributions = _Attributions(project, prevalence, anonymiser, template)
+    for number, ((section, passage, method), text) in enumerate(
+        zip(chosen, texts, strict=True), start=1
+    ):
+        trimmed_text, trimmed = trim_quote(text, max_words)
+        where = f"quote {number} ({section.path})"
+        quote = Quote(
+            rank=len(section.quotes) + 1,
+            text=trimmed_text,
+            attribution=attributions.of(passage, where),
+            participant=anonymiser.label(passage.owner, f"the participant id of {where}"),
+            transcript_id=anonymiser.label(passage.transcript_id, f"the transcript id of {where}"),
+            lines=passage.lines,
+            words=len(trimmed_text.split()),
+            exemplar=passage.exemplar,
+            selected_by=method,
+            trimmed=trimmed,
+        )
+        anonymiser.gate(f"{quote.text} {quote.attribution}", where)
+        section.quotes.append(quote)
+    return QuoteBank(
+        sections,
+        level,
+        len(prevalence.participants),
+        per_theme,
+        min_words,
+        max_words,
+        anonymiser.enabled,
+    )
+
+
+def _place(passage: Passage) -> tuple[str, int]:
+    return passage.transcript_id, passage.line_start
+
+
+class _Attributions:
+    """Attribution strings per participant, with every field passed through the register."""
+
+    def __init__(
+        self, project: Project, prevalence: Prevalence, anonymiser: ExportAnonymiser, template: str
+    ) -> None:
+        self.prevalence = prevalence
+        self.anonymiser = anonymiser
+        self.template = template
+        self.fields = attribution_fields(project)
+        self.cache: dict[str | None, str] = {}
+
+    def of(self, passage: Passage, where: str) -> str:
+        key = passage.participant
+        if key not in self.cache:
+            values: dict[str, str] = {}
+            for name in self.fields:
+                if name == "id":
+                    raw: Any = passage.owner
+                else:
+                    person = self.prevalence.participants.get(key) if key else None
+                    raw = person.attribute(name) if person else None
+                value = "unknown" if raw in (None, "") else str(raw)
+                values[name] = self.anonymiser.label(value, f"the attribution of {where}")
+            self.cache[key] = self.template.format_map(values)
+        return self.cache[key]
+
+
+# -- rendering ---------------------------------------------------------------------------------
+
+
+def quote_line(quote: Quote, cite_lines: bool) -> str:
+    tail = f" {quote.citation()}" if cite_lines else ""
+    return f"{quote.text} {quote.attribution}{tail}"
+
+
+def quotes_markdown(bank: QuoteBank, *, cite_lines: bool = False, base_level: int = 1) -> str:
+    h = "#" * base_level
+    lines = [f"{h} {bank.title}", ""]
+    for theme, sections in bank.themes:
+        lines += [f"{h}# {theme}", ""]
+        for section in sections:
+            if bank.level != "theme":
+                lines += [f"{h}## {section.label}", ""]
+            if not section.quotes:
+                lines += [f"_{bank.rule_text()}_", ""]
+            for quote in section.quotes:
+                lines += [f"> {quote_line(quote, cite_lines)}", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def quote_rows(bank: QuoteBank) -> list[dict[str, Any]]:
+    rows = []
+    for section in bank.sections:
+        for q in section.quotes:
+            rows.append(
+                {
+                    "theme": section.theme,
+                    "subtheme": section.label if bank.level != "theme" else "",
+                    "code_id": section.code_id,
+                    "rank": q.rank,
+                    "quote": q.text,
+                    "attribution": q.attribution,
+                    "participant": q.participant,
+                    "transcript": q.transcript_id,
+                    "lines": q.lines,
+                    "words": q.words,
+                    "exemplar": "yes" if q.exemplar else "no",
+                    "selected_by": q.selected_by,
+                    "trimmed": "yes" if q.trimmed else "no",
+                }
+            )
+    return rows
+
+
+def quotes_csv(bank: QuoteBank) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(QUOTE_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(quote_rows(bank))
+    return buffer.getvalue()
+
+
+def quotes_html(bank: QuoteBank, *, cite_lines: bool = False, base_level: int = 1) -> str:
+    def h(level: int, text: str) -> str:
+        n = min(6, base_level + level)
+        return f"<h{n}>{html.escape(text)}</h{n}>"
+
+    parts = [h(0, bank.title)]
+    for theme, sections in bank.themes:
+        parts.append(h(1, theme))
+        for section in sections:
+            if bank.level != "theme":
+                parts.append(h(2, section.label))
+            if not section.quotes:
+                parts.append(f'<p class="note">{html.escape(bank.rule_text())}</p>')
+            for quote in section.quotes:
+                parts.append(
+                    f"<blockquote>{html.escape(quote.text)}"
+                    f' <span class="attribution">{html.escape(quote.attribution)}</span>'
+                    + (f" <small>{html.escape(quote.citation())}</small>" if cite_lines else "")
+                    + "</blockquote>"
+                )
+    return "\n".join(parts) + "\n"
+
+
+def add_quotes_to_docx(  # type: ignore[no-untyped-def]
+    document, bank: QuoteBank, *, cite_lines: bool = False, base_level: int = 1
+) -> None:
+    document.add_heading(bank.title, level=base_level)
+    for theme, sections in bank.themes:
+        document.add_heading(theme, level=min(9, base_level + 1))
+        for section in sections:
+            if bank.level != "theme":
+                document.add_heading(section.label, level=min(9, base_level + 2))
+            if not section.quotes:
+                document.add_paragraph(bank.rule_text()).runs[0].italic = True
+            for quote in section.quotes:
+                try:
+                    paragraph = document.add_paragraph(style="Quote")
+                except KeyError:  # a template without the Quote style
+                    paragraph = document.add_paragraph()
+                paragraph.add_run(quote.text + " ")
+                paragraph.add_run(quote.attribution)
+                if cite_lines:
+                    paragraph.add_run(" " + quote.citation())
+
+
+def write_quotes_docx(bank: QuoteBank, path: Path, *, cite_lines: bool = False) -> None:
+    from docx import Document
+
+    document = Document()
+    add_quotes_to_docx(document, bank, cite_lines=cite_lines)
+    document.save(str(path))
+
+
+def write_quotes_xlsx(bank: QuoteBank, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Quotes"
+    sheet.append(list(QUOTE_COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in quote_rows(bank):
+        sheet.append([row[c] for c in QUOTE_COLUMNS])
+    for row_cells in sheet.iter_rows(min_row=2):
+        for cell in row_cells:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for column, width in zip("ABCDEFGHIJKLM", (18, 30, 16, 6, 70, 24, 10, 10, 8, 7, 9, 22, 8)):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    book.save(str(path))
