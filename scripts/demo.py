@@ -36,8 +36,14 @@ def main() -> None:
     run("participants", "import", str(SAMPLE / "participants.csv"))
     run("codebook", "load", str(REPO / "codebooks" / "mhtr.yaml"))
     codings = SAMPLE / "codings"
-    for sheet in sorted(codings.glob("*.csv")) if codings.exists() else []:
-        run("code", "--apply", str(sheet), "--done")
+    coders = []
+    for sheet in sorted(codings.glob("coder_*.csv")) if codings.exists() else []:
+        coder = sheet.stem.removeprefix("coder_")
+        coders.append(coder)
+        run("code", "--coder", coder, "--apply", str(sheet), "--done")
+    if len(coders) >= 2:
+        run("agree", "--coders", ",".join(coders), "--format", "md", "--bootstrap", "1000",
+            "--seed", "1")
     run("status")
     print(f"\nThe demo project is in {DEMO}", flush=True)
 

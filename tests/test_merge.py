@@ -85,7 +85,7 @@ def diverged(tmp_path: Path) -> tuple[Project, Project]:
     ana = code(a, "ana", [("P01", 2, "benefits.options")])
     segment = a.store.segment_at("P01", 3)
     assert segment is not None
-    ana.apply(segment, "benefits.gap", span=(segment.start + 4, segment.start + 14))
+    ana.apply(segment, "benefits.gap", span=(segment.start + 7, segment.start + 16))
     ana.set_segment_memo(segment, "gap before the pilot")
     a.close()
     shutil.copytree(tmp_path / "A", tmp_path / "B")
@@ -112,6 +112,8 @@ def diverged(tmp_path: Path) -> tuple[Project, Project]:
     ben.set_done("P02")
     # B's copy of P01 is corrected and re-imported (B's own codings move with it).
     b.import_transcripts([write_transcript(tmp_path / "files-b", "P01", P01_EDITED)], unit="turn")
+    # ... and ben codes the rewritten turn, whose text A never had.
+    code(b, "ben", [("P01", 7, "challenges.funding")])
     yield a, b
     a.close()
     b.close()
@@ -121,23 +123,27 @@ def test_merge_b_into_a_adds_ben_and_reanchors_by_text(diverged) -> None:
     a, b = diverged
     ana_before = keys_of(a, "ana")
     report = merge_team_data(a, read_source(b.root, coders=None))
-    # ben's codings on the edited P01 land on A's lines by text: line 3 was reworded
-    # (fuzzy), 5 and 7 are identical text; line 6 was rewritten and cannot be placed.
+    # ben's codings on B's edited P01 land on A's lines by text: line 3 was reworded
+    # (fuzzy), 5 and 7 are identical text. His coding of line 6, orphaned in B by the
+    # rewrite, was made on the version A has: it lands where it was made. His coding
+    # of the rewritten turn cannot be placed.
     assert keys_of(a, "ben") == {
         ("P01", 3, "benefits.gap", "ben", None, None, None),
         ("P01", 5, "benefits.options", "ben", None, None, None),
+        ("P01", 6, "challenges.funding", "ben", None, None, None),
         ("P01", 7, "benefits.access", "ben", None, None, None),
         ("P02", 2, "benefits.options", "ben", None, None, None),
         ("P02", 4, "challenges.breach", "ben", None, None, None),
     }
-    assert report.codings_added == 5
+    assert report.codings_added == 6
+    assert report.codings_reanchored == 3
     assert report.codings_fuzzy == 1
     assert report.transcripts_changed == ["P01"]
     assert report.transcripts_same == ["P02"]
     # ana's two codings from before the copy are in both: recognised by uid.
     assert report.codings_present == 2
     assert [u.render() for u in report.unplaced] == [
-        "P01 line 6: coding challenges.funding (ben): its text is not in this project's"
+        "P01 line 7: coding challenges.funding (ben): its text is not in this project's"
         " version of the transcript",
     ]
     assert keys_of(a, "ana") == ana_before  # nobody else's work touched
@@ -157,7 +163,7 @@ def test_merge_twice_adds_nothing(diverged) -> None:
     again = merge_team_data(a, read_source(b.root, coders=None))
     assert again.codings_added == 0
     assert again.added == 0
-    assert again.codings_present == 7
+    assert again.codings_present == 8
     after = (uids(a), a.store.segment_memos(), a.store.exemplars(), len(a.store.audit_entries()))
     # Only the second merge's own "team.merge" audit entry is new.
     assert after[:3] == before[:3]
@@ -182,19 +188,24 @@ def test_merge_a_into_edited_b_reanchors_anas_new_work(diverged) -> None:
     assert merge_team_data(b, read_source(a.root, coders=["ana"])).codings_added == 0
 
 
-def test_span_and_memo_follow_the_text_into_the_edited_version(tmp_path: Path, diverged) -> None:
+def test_span_and_memo_follow_the_text_into_another_version(tmp_path: Path, diverged) -> None:
     a, b = diverged
-    # B's import already moved ana's span (fuzzy) onto line 4; compare with a merge of
-    # A's original into a fresh copy of B without ana's work.
-    b_span = [c for c in b.store.codings(coder="ana") if c.span_start is not None]
-    assert [(c.line, c.code_id) for c in b_span] == [(4, "benefits.gap")]
-    segment = b.store.segment_at("P01", 4)
+    # In B, ana's span coding and memo sit on the edited P01 (line 4, moved there by
+    # the re-import). A fresh project with the original P01 receives them on line 3,
+    # the span still covering the same words.
+    fresh = Project.init(tmp_path / "C", name="C")
+    fresh.import_transcripts([write_transcript(tmp_path / "files-c", "P01", P01)], unit="turn")
+    load_codebook(fresh)
+    report = merge_team_data(fresh, read_source(b.root, coders=["ana"]))
+    assert report.codings_added == 2
+    [span_coding] = [c for c in fresh.store.codings(coder="ana") if c.span_start is not None]
+    assert span_coding.line == 3
+    text = fresh.store.transcript_text("P01")
+    assert text[span_coding.span_start : span_coding.span_end] == "the pilot"  # type: ignore[misc]
+    segment = fresh.store.segment_at("P01", 3)
     assert segment is not None
-    assert b.store.transcript_text("P01")[b_span[0].span_start : b_span[0].span_end] == (  # type: ignore[index]
-        "the pilot"
-    )
-    memos = b.store.segment_memos("ana")
-    assert memos == {("ana", segment.id): "gap before the pilot"}
+    assert fresh.store.segment_memos("ana") == {("ana", segment.id): "gap before the pilot"}
+    fresh.close()
 
 
 def test_unknown_codes_stop_the_merge_and_are_listed(diverged) -> None:
@@ -224,7 +235,7 @@ def test_bundle_round_trip_equals_merging_the_folder(tmp_path: Path, diverged) -
     with Project.open(tmp_path / "A2") as a2:
         from_folder = merge_team_data(a2, read_source(b.root, coders=["ben"]))
         assert keys_of(a2) == keys_of(a)
-    assert from_bundle.codings_added == from_folder.codings_added == 5
+    assert from_bundle.codings_added == from_folder.codings_added == 6
     assert [u.render() for u in from_bundle.unplaced] == [
         u.render() for u in from_folder.unplaced
     ]
@@ -253,7 +264,7 @@ def test_dry_run_changes_nothing(diverged) -> None:
     a, b = diverged
     before = (uids(a), len(a.store.audit_entries()))
     report = merge_team_data(a, read_source(b.root, coders=None), dry_run=True)
-    assert report.codings_added == 5
+    assert report.codings_added == 6
     assert report.lines()[0] == "Would merge the work of ana, ben from B:"
     assert (uids(a), len(a.store.audit_entries())) == before
 
@@ -300,16 +311,16 @@ def test_cli_bundle_then_merge_and_write_codebook(tmp_path: Path, diverged, bare
     out = tmp_path / "ben bundle é.tkb"
     result = bare_cli("--project", str(b.root), "bundle", "--coder", "ben", "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert result.stderr.startswith(f"Wrote {out}: 6 codings, 0 memos, 1 exemplars,")
+    assert result.stderr.startswith(f"Wrote {out}: 7 codings, 0 memos, 1 exemplars,")
     result = bare_cli("--project", str(a.root), "merge", str(out))
     assert result.exit_code == 0, result.output
     assert "Merged the work of ben from B:" in result.stderr
-    assert "codings: 5 added (3 re-anchored, 1 by a fuzzy match), 0 already here" in (
+    assert "codings: 6 added (3 re-anchored, 1 by a fuzzy match), 0 already here" in (
         result.stderr
     )
-    assert "P01 line 6: coding challenges.funding (ben)" in result.stderr
+    assert "P01 line 7: coding challenges.funding (ben)" in result.stderr
     result = bare_cli("--project", str(a.root), "merge", str(out))
-    assert "codings: 0 added (0 re-anchored, 0 by a fuzzy match), 5 already here" in (
+    assert "codings: 0 added (0 re-anchored, 0 by a fuzzy match), 6 already here" in (
         result.stderr
     )
     result = bare_cli("--project", str(a.root), "bundle", "--coder", "zoe", "-o", str(out))
@@ -327,4 +338,4 @@ def test_merge_names_a_missing_coder(diverged) -> None:
     a, b = diverged
     with pytest.raises(MergeError) as caught:
         read_source(b.root, coders=["zoe"])
-    assert caught.value.message == "B: no coder named zoe there (coders: ana, ben)."
+    assert caught.value.message == f"{b.root}: no coder named zoe there (coders: ana, ben)."

@@ -268,3 +268,17 @@ def test_vtt_round_trip_invariants(
 def test_unlabelled_transcript_stays_codable() -> None:
     segments = segment_transcript(parse("It started slowly. Then it grew.\n"), ImportSettings())
     assert [(s.speaker, s.codable) for s in segments] == [(None, True), (None, True)]
+
+
+def test_bracket_and_quote_stay_with_their_sentence() -> None:
+    text = 'P01: It was a mess on the floor. [laughs] No, that\u2019s unfair. I said \u201cMild\u201d.\n'
+    assert units(text, "sentence") == [
+        (1, "P01", "It was a mess on the floor."),
+        (2, "P01", "[laughs] No, that\u2019s unfair."),
+        (3, "P01", "I said \u201cMild\u201d."),
+    ]
+    quoted = 'P01: She told us what we hear. "She didn\'t judge me." That mattered.\n'
+    assert [t for _, _, t in units(quoted, "sentence")][:2] == [
+        "She told us what we hear.",
+        '"She didn\'t judge me."',
+    ]

@@ -207,10 +207,12 @@ class Project:
                     "transcripts_started": 0,
                 },
             )
+            if not (coded or done):
+                continue  # coverage is measured over the transcripts the coder worked on
             row["coded"] = int(row["coded"]) + coded  # type: ignore[call-overload]
             row["codable"] = int(row["codable"]) + codable  # type: ignore[call-overload]
             row["transcripts_done"] = int(row["transcripts_done"]) + int(done)  # type: ignore[call-overload]
-            row["transcripts_started"] = int(row["transcripts_started"]) + int(coded > 0)  # type: ignore[call-overload]
+            row["transcripts_started"] = int(row["transcripts_started"]) + 1  # type: ignore[call-overload]
         return StatusReport(
             name=self.settings.name or self.root.name,
             root=str(self.root),

@@ -48,9 +48,9 @@ def status(fmt: TableFormat = FORMAT_OPTION) -> None:
     for row in report.coverage:
         share = 100 * int(row["coded"]) / int(row["codable"]) if row["codable"] else 0.0
         out.print(
-            f"  {row['coder']}: {row['coded']}/{row['codable']} codable segments coded"
-            f" ({share:.0f}%), {row['transcripts_started']} transcripts started,"
-            f" {row['transcripts_done']} done"
+            f"  {row['coder']}: {row['transcripts_started']} transcripts started,"
+            f" {row['transcripts_done']} done; in them {row['coded']}/{row['codable']}"
+            f" codable segments coded ({share:.0f}%)"
         )
 
 

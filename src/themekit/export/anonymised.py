@@ -53,6 +53,7 @@ from themekit.errors import AnonymisationError, ExportError
 from themekit.fileio import atomic_write_text, atomic_writer
 
 if TYPE_CHECKING:
+    from themekit.export.tables import Table
     from themekit.project import Project
     from themekit.store import Store
 
@@ -470,3 +471,23 @@ def record_export(
         project.store.log("export.no_anonymise", how="cli", details=details)
     else:
         project.store.log("export", how="cli", details=details)
+
+
+def clean_table(table: Table, anonymiser: ExportAnonymiser, what: str) -> Table:
+    """Header cells through the register (they name participant groups); the rest gated.
+
+    Code labels, captions and notes are the researchers' own words: a registered term
+    there is a mistake to fix, so the gate names the cell instead of replacing it.
+    """
+    table.header = [
+        anonymiser.label(cell, f"{what} column heading {number}")
+        for number, cell in enumerate(table.header, start=1)
+    ]
+    anonymiser.gate(table.caption, f"the caption of {what}")
+    for row_number, row in enumerate(table.rows, start=1):
+        for column, cell in enumerate(row, start=1):
+            for text in cell if isinstance(cell, list) else [cell]:
+                anonymiser.gate(text, f"{what} row {row_number} column {column}")
+    for number, note in enumerate(table.notes, start=1):
+        anonymiser.gate(note, f"note {number} of {what}")
+    return table

@@ -176,9 +176,37 @@ def _sentence_spans(parsed: ParsedTranscript) -> list[tuple[int, int, int]]:
     for (turn_index, start, _), doc in zip(
         paragraphs, nlp.pipe(texts, batch_size=PIPE_BATCH_SIZE), strict=True
     ):
-        for sentence in doc.sents:
-            spans.append((turn_index, start + sentence.start_char, start + sentence.end_char))
+        pieces = [(sentence.start_char, sentence.end_char) for sentence in doc.sents]
+        for a, b in _repair_boundaries(doc.text, pieces):
+            spans.append((turn_index, start + a, start + b))
     return spans
+
+
+_OPENERS = "[(\u201c\u2018"
+
+
+def _repair_boundaries(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Move an opening bracket or quote that the sentencizer left at a sentence's end.
+
+    spaCy's rule-based sentencizer ends "...the floor. [laughs] No." after the "[", which
+    would leave "[" on one line and "laughs] No." on the next. An opener (``[ ( “ ‘``,
+    or an unpaired straight double quote) at the very end of a sentence belongs to the
+    next one, so the boundary moves back before it.
+    """
+    repaired = list(pieces)
+    for i in range(len(repaired) - 1):
+        start, end = repaired[i]
+        stripped = text[start:end].rstrip()
+        if len(stripped) < 2:
+            continue
+        last = stripped[-1]
+        opener = last in _OPENERS or (last == '"' and stripped.count('"') % 2 == 1)
+        if not opener:
+            continue
+        cut = start + len(stripped) - 1
+        repaired[i] = (start, cut)
+        repaired[i + 1] = (cut, repaired[i + 1][1])
+    return repaired
 
 
 def _get_sentencizer() -> Any:
