@@ -347,11 +347,12 @@ def test_uid_of_another_coding_is_refused(study: Project, tmp_path: Path) -> Non
 
 def test_no_coder_anywhere(study: Project, tmp_path: Path) -> None:
     path = _csv(tmp_path, [{"transcript": "P01", "line": "2", "code": "other"}])
-    with pytest.raises(BulkApplyError) as info:
+    with pytest.raises(CodingError) as info:
         apply_bulk(study, path)
-    assert info.value.row_errors == [
-        "row 2: no coder (pass --coder NAME or fill the 'coder' column)"
-    ]
+    assert info.value.render() == (
+        f"{path}: no coder named: the file has no 'coder' column values. Pass --coder NAME."
+    )
+    assert study.store.codings() == []
 
 
 def test_no_codebook(project: Project, tmp_path: Path) -> None:
@@ -382,7 +383,7 @@ def test_ten_thousand_rows_apply_in_a_few_seconds(project: Project, tmp_path: Pa
 
 # -- property: whatever the file, it is applied whole or not at all -------------------------
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     st.lists(

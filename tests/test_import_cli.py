@@ -220,3 +220,12 @@ def test_participants_xlsx_with_links(project: Project, cli, tmp_path: Path) -> 
     segment = project.store.segment_at("int01", 2)
     assert project.participant_for(segment).role == "Probation Service"
     assert project.participant_for(project.store.segment_at("int01", 1)) is None
+
+
+def test_participants_csv_with_escaped_quotes(project: Project, cli, tmp_path: Path) -> None:
+    table = write(
+        tmp_path / "people.csv",
+        'id,role,note\nP01,Judiciary,"said ""soft option"" twice"\n',
+    )
+    assert cli("participants", "import", str(table)).exit_code == 0
+    assert project.participants()[0].attributes == {"note": 'said "soft option" twice'}

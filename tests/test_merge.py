@@ -236,9 +236,7 @@ def test_bundle_round_trip_equals_merging_the_folder(tmp_path: Path, diverged) -
         from_folder = merge_team_data(a2, read_source(b.root, coders=["ben"]))
         assert keys_of(a2) == keys_of(a)
     assert from_bundle.codings_added == from_folder.codings_added == 6
-    assert [u.render() for u in from_bundle.unplaced] == [
-        u.render() for u in from_folder.unplaced
-    ]
+    assert [u.render() for u in from_bundle.unplaced] == [u.render() for u in from_folder.unplaced]
     with zipfile.ZipFile(path) as archive:
         body = json.loads(archive.read("bundle.json"))
     assert body["coders"] == ["ben"]
@@ -315,14 +313,10 @@ def test_cli_bundle_then_merge_and_write_codebook(tmp_path: Path, diverged, bare
     result = bare_cli("--project", str(a.root), "merge", str(out))
     assert result.exit_code == 0, result.output
     assert "Merged the work of ben from B:" in result.stderr
-    assert "codings: 6 added (3 re-anchored, 1 by a fuzzy match), 0 already here" in (
-        result.stderr
-    )
+    assert "codings: 6 added (3 re-anchored, 1 by a fuzzy match), 0 already here" in (result.stderr)
     assert "P01 line 7: coding challenges.funding (ben)" in result.stderr
     result = bare_cli("--project", str(a.root), "merge", str(out))
-    assert "codings: 0 added (0 re-anchored, 0 by a fuzzy match), 6 already here" in (
-        result.stderr
-    )
+    assert "codings: 0 added (0 re-anchored, 0 by a fuzzy match), 6 already here" in (result.stderr)
     result = bare_cli("--project", str(a.root), "bundle", "--coder", "zoe", "-o", str(out))
     assert result.exit_code == 1
     assert result.stderr == "Error: No coder named 'zoe' in this project (coders: ana, ben).\n"

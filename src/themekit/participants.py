@@ -60,10 +60,12 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
         if not text.strip():
             raise ParticipantsError(path, "is empty", hint="Add a header row with an 'id' column.")
         try:
-            dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
+            # Only the delimiter is taken from the sniffer: its other guesses (such as
+            # doublequote=False for an unquoted header) misread quoted cells.
+            delimiter = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t").delimiter
         except csv.Error:
-            dialect = csv.excel
-        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+            delimiter = ","
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
         rows = [
             {(k or "").strip().lower(): (v or "") for k, v in row.items() if k is not None}
             for row in reader

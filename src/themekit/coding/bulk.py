@@ -445,6 +445,12 @@ def plan_rows(
             hint="Load one with 'themekit codebook load FILE' first.",
         )
     version, codebook = current
+    if coder is None and rows and not any((cells.get("coder") or "").strip() for _, cells in rows):
+        # One line instead of the same complaint for every row.
+        raise CodingError(
+            f"{source}: no coder named: the file has no 'coder' column values.",
+            hint="Pass --coder NAME.",
+        )
     planner = _Planner(project.store, codebook, version, coder)
     errors: list[str] = []
     for number, cells in rows:

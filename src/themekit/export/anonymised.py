@@ -31,6 +31,7 @@ binds it to one project so that every export behaves the same way:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -41,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from themekit.anonymise import (
     REGISTER_FILENAME,
+    AnonymisedText,
     Anonymiser,
     NerBackend,
     PseudonymMap,
@@ -62,12 +64,26 @@ BINARY_FORMATS = frozenset({"docx", "xlsx", "png"})
 
 # Words used as speaker labels that are roles, not names.
 _GENERIC_LABELS = frozenset(
-    "respondent participant interviewee interviewer speaker moderator facilitator unknown"
-    " researcher chair judge officer clinician".split()
+    {
+        "respondent",
+        "participant",
+        "interviewee",
+        "interviewer",
+        "speaker",
+        "moderator",
+        "facilitator",
+        "unknown",
+        "researcher",
+        "chair",
+        "judge",
+        "officer",
+        "clinician",
+    }
 )
 _TITLES = ("Dr", "Mr", "Mrs", "Ms", "Miss", "Mx", "Prof", "Professor", "Sir", "Dame")
 _NAME_WORD = re.compile(r"^[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)*$")
 # Programme names and acronyms of the worked example's field that NER tags as ORG.
+_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
 DEFAULT_ALLOW = ("MHTR", "CSTR", "DRR", "ATR", "NHS", "Probation Service", "Crown Court")
 
 
@@ -228,10 +244,8 @@ def load_pseudonyms(project: Project) -> PseudonymMap:
 def save_pseudonyms(project: Project, pseudonyms: PseudonymMap) -> None:
     path = pseudonyms_path(project)
     atomic_write_text(path, json.dumps(pseudonyms.to_dict(), ensure_ascii=False, indent=1) + "\n")
-    try:
+    with contextlib.suppress(OSError):  # a file system without permissions
         os.chmod(path, 0o600)  # the re-identification key: readable by its owner only
-    except OSError:  # pragma: no cover - e.g. a file system without permissions
-        pass
 
 
 # -- the NER cache in the store ----------------------------------------------------------
@@ -333,6 +347,12 @@ class ExportAnonymiser:
             return list(texts)
         return [r.text for r in self._full.anonymise_many(texts, wheres=wheres)]
 
+    def preview(self, texts: Sequence[str], wheres: Sequence[str]) -> list[AnonymisedText]:
+        """Like ``texts`` but with every replacement, for ``themekit anonymise preview``."""
+        if not self.enabled:
+            raise AnonymisationError("A preview needs anonymisation switched on.")
+        return self._full.anonymise_many(texts, wheres=wheres)
+
     def label(self, text: str, where: str) -> str:
         """A label from the project's tables (a site, a role, an id): register and patterns."""
         if not self.enabled:
@@ -374,11 +394,14 @@ def check_output(output: Path | None, fmt: str, *, binary: frozenset[str] = BINA
             f"{output}: the folder {folder} does not exist.", hint="Create it or choose another -o."
         )
     if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
-        raise ExportError(f"{output}: cannot write there (permission denied).",
-                          hint="Choose another -o path.")
+        raise ExportError(
+            f"{output}: cannot write there (permission denied).", hint="Choose another -o path."
+        )
 
 
-def infer_format(output: Path | None, given: str | None, allowed: Sequence[str], default: str) -> str:
+def infer_format(
+    output: Path | None, given: str | None, allowed: Sequence[str], default: str
+) -> str:
     """``--format`` if given, else the -o extension, else ``default``."""
     if given:
         fmt = given
@@ -448,7 +471,9 @@ def emit(
     """
     where = f"the {what} output ({fmt})"
     if text is not None:
-        anonymiser.gate(text, where)
+        # Embedded images (html report, svg) are base64: random letters between "+" and
+        # "/" could spell a short registered term, and they hold no text anyway.
+        anonymiser.gate(_DATA_URI.sub("data:", text), where)
         if output is None:
             anonymiser.finish()
             return text

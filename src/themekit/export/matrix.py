@@ -122,7 +122,7 @@ def build_matrix(
     return matrix
 
 
-def _framework(prevalence, units, by, anonymiser) -> list[FrameworkRow]:  # type: ignore[no-untyped-def]
+def _framework(prevalence, units, by, anonymiser) -> list[FrameworkRow]:
     # (participant, column) -> [(line range, index of the passage text)]
     cells: dict[tuple[str, int], list[tuple[str, int]]] = {}
     texts: list[str] = []
@@ -145,7 +145,8 @@ def _framework(prevalence, units, by, anonymiser) -> list[FrameworkRow]:  # type
         row_cells = []
         for column in range(len(units)):
             text = "\n\n".join(
-                f"(lines {lines}) {cleaned[index]}" for lines, index in cells.get((owner, column), [])
+                f"(lines {lines}) {cleaned[index]}"
+                for lines, index in cells.get((owner, column), [])
             )
             if len(text) > EXCEL_CELL_LIMIT:
                 text = text[:EXCEL_CELL_LIMIT].rsplit(" ", 1)[0] + " . . . (cut to fit the cell)"
@@ -168,7 +169,8 @@ def matrix_table(matrix: PrevalenceMatrix) -> Table:
     header.append(f"All (N = {matrix.total})")
     header += [f"{name} (n = {n})" for name, n in matrix.groups]
     table = Table(
-        f"Participants per {matrix.level_word.lower()}, by {matrix.by}", header,
+        f"Participants per {matrix.level_word.lower()}, by {matrix.by}",
+        header,
         notes=list(matrix.notes),
     )
     last_theme = None
@@ -181,9 +183,8 @@ def matrix_table(matrix: PrevalenceMatrix) -> Table:
             cells.append(row.label)
         cells.append(f"{row.total} ({percent(row.total, matrix.total):.0f}%)")
         cells += [
-            f"{count} ({percent(count, n):.0f}%)" for count, (_name, n) in zip(
-                row.counts, matrix.groups, strict=True
-            )
+            f"{count} ({percent(count, n):.0f}%)"
+            for count, (_name, n) in zip(row.counts, matrix.groups, strict=True)
         ]
         table.rows.append(cells)
         last_theme = row.theme
@@ -240,9 +241,7 @@ def write_matrix_xlsx(matrix: PrevalenceMatrix, path: Path) -> None:
         sheet.append([note])
     if matrix.framework is not None:
         frame = book.create_sheet("Framework")
-        frame.append(
-            ["participant", matrix.by, *[r.label or r.theme for r in matrix.rows]]
-        )
+        frame.append(["participant", matrix.by, *[r.label or r.theme for r in matrix.rows]])
         for cell in frame[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -281,8 +280,10 @@ def render_heatmap(matrix: PrevalenceMatrix, fmt: str = "png") -> bytes:
     from matplotlib.figure import Figure
 
     data = np.array(
-        [[percent(c, n) for c, (_g, n) in zip(r.counts, matrix.groups, strict=True)]
-         for r in matrix.rows],
+        [
+            [percent(c, n) for c, (_g, n) in zip(r.counts, matrix.groups, strict=True)]
+            for r in matrix.rows
+        ],
         dtype=float,
     ).reshape(len(matrix.rows), len(matrix.groups))
     width = 4.5 + 1.2 * max(1, len(matrix.groups))
@@ -309,7 +310,12 @@ def render_heatmap(matrix: PrevalenceMatrix, fmt: str = "png") -> bytes:
             for j, count in enumerate(row.counts):
                 value = data[i, j]
                 axes.text(
-                    j, i, f"{count}\n{value:.0f}%", ha="center", va="center", fontsize=7,
+                    j,
+                    i,
+                    f"{count}\n{value:.0f}%",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
                     color="white" if value > 60 else "black",
                 )
         figure.colorbar(image, ax=axes, label="% of participants in the group")

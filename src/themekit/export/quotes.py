@@ -74,9 +74,7 @@ QUOTE_COLUMNS = (
 )
 # A sentence ends at . ! ? or … (plus closing quotes/brackets) before a space and a
 # capital, an opening quote or bracket, or the end of the text.
-_SENTENCE_END = re.compile(
-    r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+[A-Z\"'\u201c\u2018(\[]|\s*$)"
-)
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+[A-Z\"'\u201c\u2018(\[]|\s*$)")
 
 
 # -- the level of the codebook ---------------------------------------------------------------
@@ -241,7 +239,9 @@ def embedding_model_id(project: Project) -> str | None:
         return None
 
 
-def typicality(project: Project, units_passages: Sequence[list[Passage]]) -> list[list[float] | None]:
+def typicality(
+    project: Project, units_passages: Sequence[list[Passage]]
+) -> list[list[float] | None]:
     """Cosine to the centroid per passage, per unit; ``None`` where vectors are missing."""
     import numpy as np
 
@@ -267,9 +267,7 @@ def typicality(project: Project, units_passages: Sequence[list[Passage]]) -> lis
             return mean / norm if norm else mean
 
         centroid = unit_vector(sorted(segments))
-        result.append(
-            [float(unit_vector([s.id for s in p.segments]) @ centroid) for p in passages]
-        )
+        result.append([float(unit_vector([s.id for s in p.segments]) @ centroid) for p in passages])
     return result
 
 
@@ -423,9 +421,7 @@ def build_quote_bank(
     sections: list[QuoteSection] = []
     chosen: list[tuple[QuoteSection, Passage, str]] = []
     for unit, passages, unit_scores in zip(units, all_passages, scores, strict=True):
-        eligible = [
-            (i, p) for i, p in enumerate(passages) if p.words >= min_words or p.exemplar
-        ]
+        eligible = [(i, p) for i, p in enumerate(passages) if p.words >= min_words or p.exemplar]
         section = QuoteSection(
             unit.code_id,
             unit.theme,
@@ -607,7 +603,7 @@ def quotes_html(bank: QuoteBank, *, cite_lines: bool = False, base_level: int = 
     return "\n".join(parts) + "\n"
 
 
-def add_quotes_to_docx(  # type: ignore[no-untyped-def]
+def add_quotes_to_docx(
     document, bank: QuoteBank, *, cite_lines: bool = False, base_level: int = 1
 ) -> None:
     document.add_heading(bank.title, level=base_level)
@@ -652,7 +648,9 @@ def write_quotes_xlsx(bank: QuoteBank, path: Path) -> None:
     for row_cells in sheet.iter_rows(min_row=2):
         for cell in row_cells:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for column, width in zip("ABCDEFGHIJKLM", (18, 30, 16, 6, 70, 24, 10, 10, 8, 7, 9, 22, 8)):
+    for column, width in zip(
+        "ABCDEFGHIJKLM", (18, 30, 16, 6, 70, 24, 10, 10, 8, 7, 9, 22, 8), strict=True
+    ):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     book.save(str(path))

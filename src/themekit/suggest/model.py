@@ -59,7 +59,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def fit_platt(
-    z: np.ndarray, y: np.ndarray, *, l2: float = 1e-2, steps: int = 50
+    z: np.ndarray, y: np.ndarray, *, l2: float = 1.0, steps: int = 50
 ) -> tuple[float, float]:
     """Slope and intercept of P(y=1) = sigmoid(a*z + b) by Newton's method (ridge on a)."""
     z = np.asarray(z, dtype=np.float64).ravel()
