@@ -32,6 +32,7 @@ binds it to one project so that every export behaves the same way:
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import re
@@ -444,7 +445,8 @@ def extract_text(path: Path, fmt: str) -> str:
     if fmt == "xlsx":
         from openpyxl import load_workbook
 
-        book = load_workbook(str(path), read_only=True)
+        # openpyxl judges a file by its extension, and the temporary file is ".part".
+        book = load_workbook(io.BytesIO(path.read_bytes()), read_only=True)
         pieces = []
         for sheet in book.worksheets:
             pieces.append(sheet.title)

@@ -506,7 +506,10 @@ class _Attributions:
         self.prevalence = prevalence
         self.anonymiser = anonymiser
         self.template = template
-        self.fields = attribution_fields(project)
+        # Only the fields the template uses, so unused ones get no placeholder numbers.
+        self.fields = [
+            name for _lit, name, _spec, _conv in string.Formatter().parse(template) if name
+        ]
         self.cache: dict[str | None, str] = {}
 
     def of(self, passage: Passage, where: str) -> str:

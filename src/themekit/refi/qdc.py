@@ -217,8 +217,11 @@ def colour_for_export(colour: str | None) -> str | None:
     return value
 
 
-def append_codes(parent: ET.Element, codes: list[Code], ns: str) -> None:
-    """``<Code>`` elements for ``codes`` (recursively) under ``parent``."""
+def append_codes(parent: ET.Element, codes: list[Code]) -> None:
+    """``<Code>`` elements for ``codes`` (recursively) under ``parent``.
+
+    Elements are built without a namespace and the document's root carries ``xmlns``
+    (ElementTree's namespace registry is global state, so it is left alone)."""
     for code in codes:
         attrs = {
             "guid": code_guid(code),
@@ -228,9 +231,9 @@ def append_codes(parent: ET.Element, codes: list[Code], ns: str) -> None:
         colour = colour_for_export(code.colour)
         if colour:
             attrs["color"] = colour
-        element = ET.SubElement(parent, f"{{{ns}}}Code", attrs)
-        ET.SubElement(element, f"{{{ns}}}Description").text = xml_text(fold_description(code))
-        append_codes(element, code.children, ns)
+        element = ET.SubElement(parent, "Code", attrs)
+        ET.SubElement(element, "Description").text = xml_text(fold_description(code))
+        append_codes(element, code.children)
 
 
 def codebook_to_qdc(codebook: Codebook) -> str:
@@ -240,9 +243,8 @@ def codebook_to_qdc(codebook: Codebook) -> str:
             "The codebook has no codes; a .qdc file needs at least one.",
             hint="Add codes with 'themekit codebook add' or load a codebook first.",
         )
-    ET.register_namespace("", CODEBOOK_NS)
-    root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": ORIGIN})
-    append_codes(ET.SubElement(root, f"{{{CODEBOOK_NS}}}Codes"), codebook.codes, CODEBOOK_NS)
+    root = ET.Element("CodeBook", {"xmlns": CODEBOOK_NS, "origin": ORIGIN})
+    append_codes(ET.SubElement(root, "Codes"), codebook.codes)
     return serialise(root)
 
 

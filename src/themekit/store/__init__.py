@@ -18,6 +18,7 @@ from themekit.store.db import Database
 from themekit.store.migrations import migrate, pending
 from themekit.store.participants import ParticipantStore
 from themekit.store.suggest_store import SuggestionWriteStore
+from themekit.store.suggestions import SuggestionStore
 from themekit.store.transcripts import TranscriptStore
 
 
@@ -29,6 +30,7 @@ class Store(
     AuditStore,
     CacheStore,
     SuggestionWriteStore,
+    SuggestionStore,
 ):
     def __init__(self, path: str | Path, *, auto_migrate: bool = True) -> None:
         self.db = Database(path)

@@ -1,0 +1,14 @@
+"""REFI-QDA interoperability: codebooks (.qdc) and projects (.qdpx), in and out.
+
+``qdc``        a ``Codebook`` to and from ``<CodeBook>`` XML; GUID, namespace and
+               description helpers shared with ``qdpx``.
+``qdpx``       a whole project to a .qdpx zip (``export_qdpx``) and back
+               (``import_qdpx`` / ``import_qdpx_report``), all-or-nothing.
+``positions``  the character-counting conventions real tools use (code points, UTF-16
+               units, CRLF as two), their detection per source and the check of each
+               selection against its text.
+
+The schemas (QDA-XML 1.0, MIT) are in the shared ``refi-qda`` folder; the tests validate
+every export against them. See docs/migrating.md for moving a study between programs.
+Modules are imported on use, so ``import themekit.refi`` costs nothing.
+"""
