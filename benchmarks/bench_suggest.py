@@ -103,9 +103,7 @@ def quality(fake: bool, folds: int) -> None:
         ("prior strength 10", {"prior_strength": 10.0}),
         ("no prototypes (examples only)", {"pieces": "none"}),
     ]
-    print(
-        "| variant | zero-shot top-3 | top-1 | top-3 | top-3 @3 | @10 | @30 | kappa | alpha |"
-    )
+    print("| variant | zero-shot top-3 | top-1 | top-3 | top-3 @3 | @10 | @30 | kappa | alpha |")
     print("|---|---|---|---|---|---|---|---|---|")
     baseline_row = None
     for name, v in variants:
@@ -205,7 +203,9 @@ def speed(n: int) -> None:
     print(f"### Embedding speed, {n:,} segments ({os.cpu_count()} cores, {embedder.model_id})\n")
     print("| run | seconds | segments/s | CPU/wall |")
     print("|---|---|---|---|")
-    print(f"| raw SentenceTransformer.encode | {raw_s:.1f} | {n / raw_s:.0f} | {raw_cpu / raw_s:.2f} |")
+    print(
+        f"| raw SentenceTransformer.encode | {raw_s:.1f} | {n / raw_s:.0f} | {raw_cpu / raw_s:.2f} |"
+    )
     print(
         f"| first run through the cache | {first_s:.1f} | {n / first_s:.0f}"
         f" | {first_cpu / first_s:.2f} |"
@@ -269,7 +269,11 @@ def build_big_project(root: str, n: int) -> tuple[Any, list[str]]:
             offset += len(s) + 1
         parsed = ParsedTranscript(text, [Turn("R", 0, len(text))], "txt")
         project.store.add_transcript_version(
-            f"T{t // per:04d}", parsed, segments, content_hash=str(t), source_name="x",
+            f"T{t // per:04d}",
+            parsed,
+            segments,
+            content_hash=str(t),
+            source_name="x",
             unit="sentence",
         )
     return project, texts
@@ -287,7 +291,9 @@ def memory(n: int, real_new: int) -> None:
         line = [x for x in out.stdout.splitlines() if x.startswith("RESULT")][-1]
         segments, embedded, took, before, peak = line.split()[1:]
         print(f"### Peak memory, {int(segments):,} segments\n")
-        print("| segments | newly embedded (real model) | seconds | RSS before suggest | peak RSS |")
+        print(
+            "| segments | newly embedded (real model) | seconds | RSS before suggest | peak RSS |"
+        )
         print("|---|---|---|---|---|")
         print(f"| {int(segments):,} | {int(embedded):,} | {took} | {before} MB | {peak} MB |")
     _ = resource

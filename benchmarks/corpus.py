@@ -8,13 +8,20 @@ answers of several sentences, with curly quotes and dashes as Word writes them, 
 sentencizer and the speaker detection do realistic work. Everything is fictional and
 seeded: the same arguments give the same bytes.
 
+``measure(argv)`` runs a command in a fresh process and returns its wall time and peak
+resident memory (``getrusage`` of a wrapper process whose only child is the command),
+which every benchmark here uses for its figure and its baseline alike.
+
 Run directly to pre-generate: ``python benchmarks/corpus.py 200 8000``.
 """
 
 from __future__ import annotations
 
+import json
 import random
+import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 CORPUS_ROOT = Path(__file__).resolve().parent / "corpus"
@@ -118,6 +125,41 @@ def make_corpus(n_transcripts: int, words: int) -> Path:
 
 def corpus_words(folder: Path) -> int:
     return sum(len(p.read_text(encoding="utf-8").split()) for p in sorted(folder.glob("*.txt")))
+
+
+_MEASURE = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+wall = time.perf_counter() - start
+peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+print(json.dumps({"wall": wall, "peak_kib": peak_kib, "rc": done.returncode,
+                  "stderr": done.stderr[-2000:]}))
+"""
+
+
+@dataclass(frozen=True)
+class Measured:
+    wall_s: float
+    peak_mib: float
+
+
+def measure(
+    argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> Measured:
+    """Run ``argv`` in a fresh process; its wall time and peak memory (fails loudly)."""
+    out = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *argv],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        check=True,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if result["rc"] != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed ({result['rc']}): {result['stderr']}")
+    return Measured(result["wall"], result["peak_kib"] / 1024)
 
 
 if __name__ == "__main__":

@@ -461,15 +461,12 @@ def test_cli_option_conflicts(study: Project, cli, tmp_path: Path) -> None:
 
 
 def test_cli_launches_the_coding_app(study: Project, cli, monkeypatch) -> None:
-    import sys
-    import types
+    import themekit.coding.tui as tui
 
     calls: list[dict] = []
-    fake = types.ModuleType("themekit.coding.tui.app")
-    fake.run_coding_app = lambda project, **kw: calls.append(  # type: ignore[attr-defined]
-        {"root": project.root, **kw}
+    monkeypatch.setattr(
+        tui, "run_coding_app", lambda project, **kw: calls.append({"root": project.root, **kw})
     )
-    monkeypatch.setitem(sys.modules, "themekit.coding.tui.app", fake)
     result = cli("code", "P02", "--coder", " ana ", "--show-others")
     assert result.exit_code == 0, result.output
     assert calls == [{"root": study.root, "coder": "ana", "transcript": "P02", "show_others": True}]

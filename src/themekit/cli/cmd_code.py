@@ -68,7 +68,7 @@ def code(
     project = open_project()
     if transcript is not None and not project.store.has_transcript(transcript):
         raise CodingError(f"No transcript '{transcript}'.", hint="See 'themekit transcripts list'.")
-    from themekit.coding.tui.app import run_coding_app
+    from themekit.coding.tui import run_coding_app
 
     run_coding_app(project, coder=coder.strip(), transcript=transcript, show_others=show_others)
 

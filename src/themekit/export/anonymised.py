@@ -36,6 +36,7 @@ import io
 import json
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -390,14 +391,23 @@ def check_output(output: Path | None, fmt: str, *, binary: frozenset[str] = BINA
     folder = output.parent if str(output.parent) else Path(".")
     if output.is_dir():
         raise ExportError(f"{output}: is a folder.", hint="Give a file name with -o.")
+    if folder.exists() and not folder.is_dir():
+        raise ExportError(f"{output}: {folder} is not a folder.", hint="Choose another -o.")
     if not folder.is_dir():
         raise ExportError(
             f"{output}: the folder {folder} does not exist.", hint="Create it or choose another -o."
         )
-    if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
+    # Try it: permission bits, read-only file systems and root all answer the same way.
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".themekit-probe.", dir=folder)
+        os.close(handle)
+        os.unlink(probe)
+        if output.exists() and not os.access(output, os.W_OK):
+            raise PermissionError(13, "Permission denied")
+    except OSError as exc:
         raise ExportError(
-            f"{output}: cannot write there (permission denied).", hint="Choose another -o path."
-        )
+            f"{output}: cannot write there ({exc.strerror}).", hint="Choose another -o path."
+        ) from None
 
 
 def infer_format(
