@@ -43,8 +43,7 @@ CODEBOOK: dict[str, Any] = {
                 {
                     "id": "staff",
                     "label": "Dedicated staff",
-                    "definition": "Named practitioners, psychologists and protected clinical"
-                    " time.",
+                    "definition": "Named practitioners, psychologists and protected clinical time.",
                 },
             ],
         }
@@ -75,8 +74,15 @@ def add_transcript(project: Project, tid: str, lines: Sequence[tuple[str, str, i
         prefix = f"{speaker}: "
         start = offset + len(prefix)
         segments.append(
-            Segment(index + 1, speaker, turn, start, start + len(sentence), sentence,
-                    speaker != "Interviewer")
+            Segment(
+                index + 1,
+                speaker,
+                turn,
+                start,
+                start + len(sentence),
+                sentence,
+                speaker != "Interviewer",
+            )
         )
         turns.append(Turn(speaker, start, start + len(sentence)))
         parts.append(prefix + sentence)

@@ -158,7 +158,9 @@ def test_reanchoring_a_large_transcript_is_fast() -> None:
     anchors = [Anchor(n, n + 1) for n in range(3000)]
     began = time.perf_counter()
     results = reanchor(old, anchors, new)
-    assert time.perf_counter() - began < 5.0
+    assert (
+        time.perf_counter() - began < 30.0
+    )  # a guard against quadratic blow-up, not a benchmark (see benchmarks/)
     assert [r.line for r in results] == [n + 2 for n in range(3000)]
     assert sum(r.method == "fuzzy" for r in results) == 1000
 

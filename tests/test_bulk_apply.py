@@ -90,9 +90,13 @@ def test_en_dash_range_and_spreadsheet_numbers(study: Project, tmp_path: Path) -
     ]
 
 
-def test_explicit_interviewer_line_is_applied(study: Project, tmp_path: Path) -> None:
+def test_explicit_interviewer_line_is_refused(study: Project, tmp_path: Path) -> None:
     path = _csv(tmp_path, [{"transcript": "P01", "line": "1", "code": "other"}])
-    assert apply_bulk(study, path, coder="ana").applied == 1
+    with pytest.raises(BulkApplyError) as info:
+        apply_bulk(study, path, coder="ana")
+    assert info.value.row_errors == [
+        f"row 2: line 1 of 'P01' is not codable ({study.store.segment_at('P01', 1).speaker})"
+    ]
 
 
 def test_span_coding(study: Project, tmp_path: Path) -> None:
@@ -370,15 +374,15 @@ def test_ten_thousand_rows_apply_in_a_few_seconds(project: Project, tmp_path: Pa
         {"transcript": "BIG", "line": str(line), "code": codes[k]}
         for line in range(1, 2_501)
         for k in range(4)
-        if line % 5 != 1 or k == 0
+        if line % 5 != 1  # every fifth line is the interviewer's
     ]
     path = _csv(tmp_path, rows)
     started = time.perf_counter()
     result = apply_bulk(project, path, coder="ana")
     elapsed = time.perf_counter() - started
-    assert result.applied == len(rows) > 8_000
+    assert result.applied == len(rows) > 7_000
     assert project.store.count_codings() == len(rows)
-    assert elapsed < 8, elapsed
+    assert elapsed < 60, elapsed  # a hang guard, not a benchmark (see benchmarks/)
 
 
 # -- property: whatever the file, it is applied whole or not at all -------------------------
@@ -475,6 +479,15 @@ def test_cli_launches_the_coding_app(study: Project, cli, monkeypatch) -> None:
 
 
 def test_cli_transcripts_done_and_undo(study: Project, cli) -> None:
+    typo = cli("transcripts", "done", "P01", "--coder", "anna")
+    assert typo.exit_code == 1
+    assert typo.stderr == (
+        "Error: Unknown coder 'anna' (known: none). Check the name; a coder becomes known"
+        " with their first coding.\n"
+    )
+    assert study.store.coders() == []
+    study.store.ensure_coder("ana")
+    study.store.ensure_coder("ben")
     result = cli("transcripts", "done", "P01", "P02", "--coder", "ana")
     assert result.exit_code == 0, result.output
     assert result.stderr == "Marked P01, P02 as done by ana\n"

@@ -375,6 +375,8 @@ def test_paths_with_spaces_and_accents_work_end_to_end(tmp_path: Path) -> None:
         ["codebook", "export", "-o", str(out / "libro de códigos.yaml")],
         ["backup", "-o", str(out / "copia de seguridad.db")],
         ["bundle", "--coder", "ana", "-o", str(out / "paquete ana.tkb")],
+        ["merge", str(out / "paquete ana.tkb")],
+        ["merge", str(base)],  # a project folder with spaces and accents (merging itself)
     ):
         result = cli(*args)
         assert result.exit_code == 0, (args, result.output)

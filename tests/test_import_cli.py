@@ -80,7 +80,11 @@ BAD_FILES = {
     "binary": ("garbage.txt", bytes(range(256)) * 40, ""),
     "docx_not_zip": ("notzip.docx", b"this is not a zip file at all", ""),
     "zip_not_docx": ("zipped.docx", zip_bytes({"hello.txt": b"hi"}), ""),
-    "undecodable": ("bad.txt", "Interviewer: caf\u00e9\n".encode("utf-16-le")[:-1] + b"\x81\x8d", ""),
+    "undecodable": (
+        "bad.txt",
+        "Interviewer: caf\u00e9\n".encode("utf-16-le")[:-1] + b"\x81\x8d",
+        "",
+    ),
     "unknown_ext": ("notes.pdf", b"%PDF-1.4", ""),
 }
 
@@ -167,6 +171,13 @@ def test_changed_transcript_reanchors_codings(project: Project, cli, tmp_path: P
     # The funding sentence changed too much to be matched: kept, orphaned, listed.
     assert codings["funding"].orphaned
     assert "orphaned: P01 line 6: funding (ana)" in result.stderr
+    listing = cli("codings", "orphaned", "-f", "csv")
+    assert listing.stdout.splitlines()[1].startswith(
+        "P01,1,6,funding,ana,Nobody knows about next year.,"
+    )
+    assert "Orphaned codings: 1" in cli("status").stdout
+    assert cli("codings", "drop-orphaned").stderr == "Dropped 1 orphaned codings.\n"
+    assert project.store.codings(orphaned_only=True) == []
 
 
 def test_participants_import_and_list(project: Project, cli, tmp_path: Path) -> None:
@@ -229,3 +240,36 @@ def test_participants_csv_with_escaped_quotes(project: Project, cli, tmp_path: P
     )
     assert cli("participants", "import", str(table)).exit_code == 0
     assert project.participants()[0].attributes == {"note": 'said "soft option" twice'}
+
+
+def test_reimport_with_another_unit_resegments(project: Project, cli, tmp_path: Path) -> None:
+    path = write(tmp_path / "P01.txt", GOOD)
+    cli("import", str(path))
+    result = cli("import", str(path), "--unit", "turn")
+    assert result.exit_code == 0, result.output
+    assert "P01: updated (new version), 4 segments (2 codable)" in result.stderr
+    assert project.store.current_unit("P01") == "turn"
+    assert "already imported" in cli("import", str(path), "--unit", "turn").stderr
+
+
+def test_partial_participants_table_adds_instead_of_wiping(
+    project: Project, cli, tmp_path: Path
+) -> None:
+    cli(
+        "participants",
+        "import",
+        str(write(tmp_path / "a.csv", "id,role,site\nP01,Judiciary,Fenwick\n")),
+    )
+    result = cli(
+        "participants",
+        "import",
+        str(write(tmp_path / "b.csv", "id,years_in_role,transcript,speaker\nP01,7,P09,Sam\n")),
+    )
+    assert result.exit_code == 0
+    person = project.participants()[0]
+    assert (person.role, person.site, person.attributes) == (
+        "Judiciary",
+        "Fenwick",
+        {"years_in_role": 7},
+    )
+    assert "warning: P01: transcript 'P09' is not imported (yet)" in result.stderr

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers_suggest import build, code
 
+from helpers_suggest import build, code
 from themekit.project import Project
 
 
@@ -21,7 +21,13 @@ def test_json_lists_every_codable_segment_with_ranked_suggestions(project: Proje
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [(d["transcript"], d["line"]) for d in data] == [
-        ("P01", 2), ("P01", 3), ("P01", 4), ("P01", 5), ("P02", 1), ("P02", 2), ("P02", 3),
+        ("P01", 2),
+        ("P01", 3),
+        ("P01", 4),
+        ("P01", 5),
+        ("P02", 1),
+        ("P02", 2),
+        ("P02", 3),
     ]
     first = data[0]
     assert first["text"] == "The budget for the pilot ends next March."
@@ -60,7 +66,13 @@ def test_accept_above_dry_run_then_for_real(project: Project, cli) -> None:  # t
     plan = json.loads(dry.stdout)
     assert plan["dry_run"] is True and plan["codings"] > 0
     assert sum(row["codings"] for row in plan["per_code"]) == plan["codings"]
-    assert plan["already_coded"] == 3
+    own = {("P01", 5, "housing"), ("P01", 2, "funding"), ("P02", 1, "staff")}
+    high = {
+        (s.transcript_id, s.line, s.code_id)
+        for s in project.store.stored_suggestions(min_score=0.5)
+    }
+    assert plan["already_coded"] == len(own & high) > 0
+    assert plan["codings"] == len(high - own)
     before = len(project.store.codings(coder="ana"))
     assert before == 3
     real = cli("suggest", "--accept-above", "0.5", "--coder", "ana")
@@ -75,14 +87,25 @@ def test_accept_above_dry_run_then_for_real(project: Project, cli) -> None:  # t
 
 def test_evaluate_json(project: Project, cli) -> None:  # type: ignore[no-untyped-def]
     build(project)
-    code(project, "ana", [("P01", 2, "funding"), ("P01", 4, "housing"), ("P02", 1, "staff"),
-                          ("P02", 3, "housing")])
+    code(
+        project,
+        "ana",
+        [("P01", 2, "funding"), ("P01", 4, "housing"), ("P02", 1, "staff"), ("P02", 3, "housing")],
+    )
     result = cli("suggest", "--evaluate", "--coder", "ana", "--folds", "2", "-f", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["units"] == 4 and data["folds"] == 2 and data["grouping"] == "transcript"
-    assert {"top1", "top3", "baseline_top3", "zero_shot_top3", "chance_top3", "agreement",
-            "per_code", "learning_curve"} <= set(data)
+    assert {
+        "top1",
+        "top3",
+        "baseline_top3",
+        "zero_shot_top3",
+        "chance_top3",
+        "agreement",
+        "per_code",
+        "learning_curve",
+    } <= set(data)
 
 
 def test_evaluate_table(project: Project, cli) -> None:  # type: ignore[no-untyped-def]
@@ -125,8 +148,13 @@ def test_evaluate_table(project: Project, cli) -> None:  # type: ignore[no-untyp
         ),
     ],
 )
-def test_bad_input_is_one_clear_line(project: Project, cli, setup: str, args: list[str],  # type: ignore[no-untyped-def]
-                                     message: str) -> None:
+def test_bad_input_is_one_clear_line(
+    project: Project,
+    cli,
+    setup: str,
+    args: list[str],  # type: ignore[no-untyped-def]
+    message: str,
+) -> None:
     from helpers_suggest import load_codebook
 
     if setup == "full":

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from helpers_suggest import P01, add_transcript, build, code, counting_embedder
 
+from helpers_suggest import P01, add_transcript, build, code, counting_embedder
 from themekit.errors import ModelLoadError, SuggestError
 from themekit.project import Project
 from themekit.store.suggestions import suggestion_store_for
 from themekit.suggest.accept import accept, plan_acceptance
 from themekit.suggest.embedder import FakeEmbedder
-from themekit.suggest.engine import SuggestionEngine, code_pieces, codable_entries, turn_context
+from themekit.suggest.engine import SuggestionEngine, codable_entries, code_pieces, turn_context
 
 
 def top_codes(run):  # type: ignore[no-untyped-def]
@@ -170,8 +170,9 @@ def test_accept_above_records_codings_and_decisions(project: Project) -> None:
     plan = plan_acceptance(project, "ana", 0.5, ids)
     # ana's own codings scoring >= 0.5 are not proposed again.
     assert sorted((i.transcript_id, i.line, i.code_id) for i in plan.items) == [
-        e for e in expected if e not in {("P01", 5, "housing"), ("P01", 2, "funding"),
-                                         ("P02", 1, "staff")}
+        e
+        for e in expected
+        if e not in {("P01", 5, "housing"), ("P01", 2, "funding"), ("P02", 1, "staff")}
     ]
     assert plan.already_coded == len(expected) - len(plan.items)
     assert sum(plan.per_code().values()) == len(plan.items)

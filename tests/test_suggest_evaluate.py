@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers_suggest import build, code
 
+from helpers_suggest import build, code
 from themekit.errors import SuggestError
 from themekit.project import Project
 from themekit.suggest.embedder import FakeEmbedder

@@ -22,8 +22,10 @@ def test_fake_embedder_is_deterministic_normalised_and_counts_calls() -> None:
     assert a.shape == (2, 384) and a.dtype == np.float32
     assert np.allclose(np.linalg.norm(a, axis=1), 1.0)
     assert np.allclose(a[0], a[1])  # case and punctuation do not matter
-    assert np.array_equal(a, FakeEmbedder().encode(["The funding runs out in March.",
-                                                    "the FUNDING runs out in march"]))
+    assert np.array_equal(
+        a,
+        FakeEmbedder().encode(["The funding runs out in March.", "the FUNDING runs out in march"]),
+    )
     assert (fake.calls, fake.texts_encoded) == (1, 2)
     assert fake.encode([]).shape == (0, 384)
     assert not fake.encode(["the and of"]).any()  # only stopwords: the zero vector
@@ -67,15 +69,23 @@ def test_zero_shot_ranks_by_prototype_and_stays_in_unit_interval() -> None:
 
 def test_examples_outweigh_a_misleading_definition() -> None:
     # Code 0's definition points at axis 0, but everything coded 0 sits near axis 1.
-    X = unit([0.1, 1, 0], [0.15, 1, 0.05], [0.1, 0.95, 0.1], [0, 0.1, 1], [0.05, 0, 1],
-             [0.1, 1, 0.02])
-    Y = np.zeros((6, 3), bool)
+    pieces = unit([1, 0, 0], [0, 0, 1])
+    X = unit(
+        [0.1, 1, 0],
+        [0.15, 1, 0.05],
+        [0.1, 0.95, 0.1],
+        [0, 0.1, 1],
+        [0.05, 0, 1],
+        [0.1, 1, 0.02],
+        [0.9, 0.1, 0.1],
+    )
+    Y = np.zeros((7, 2), bool)
     Y[0:3, 0] = True
-    Y[3:5, 2] = True
-    model = CodeSuggester(PIECES, PIECE_CODES, prior_strength=1.0).fit(X, Y)
-    assert model.n_examples_.tolist() == [3, 0, 2]
+    Y[3:5, 1] = True
+    model = CodeSuggester(pieces, np.array([0, 1]), prior_strength=1.0).fit(X, Y)
+    assert model.n_examples_.tolist() == [3, 2]
     assert model.train_index_.tolist() == [0, 1, 2, 3, 4]
-    details = model.score_details(X[5:])
+    details = model.score_details(X[5:6])
     assert details.proba[0].argmax() == 0
     assert bool(details.by_examples[0, 0])
     assert model.train_index_[details.neighbour[0, 0]] in (0, 1, 2)

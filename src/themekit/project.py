@@ -54,6 +54,7 @@ class StatusReport:
     codebook_version: int | None
     codes: int
     codings: int
+    orphaned_codings: int
     coverage: list[dict[str, object]]
 
     def to_dict(self) -> dict[str, object]:
@@ -168,6 +169,7 @@ class Project:
 
     # -- participants ----------------------------------------------------------------------
     def import_participants(self, path: str | Path) -> int:
+        """Add or update participants from a table; see ``participant_link_warnings``."""
         table = read_participants(path)
         with self.store.db.transaction():
             self.store.replace_participants(table.participants, table.links)
@@ -177,6 +179,26 @@ class Project:
                 details={"file": Path(path).name, "participants": len(table.participants)},
             )
         return len(table.participants)
+
+    def participant_link_warnings(self) -> list[str]:
+        """Links that point nowhere: unknown transcripts or speakers, shared transcripts."""
+        warnings = []
+        owners: dict[tuple[str, str], str] = {}
+        for (transcript, speaker), pid in sorted(self.store.participant_links().items()):
+            if not self.store.has_transcript(transcript):
+                warnings.append(f"{pid}: transcript '{transcript}' is not imported (yet)")
+                continue
+            if speaker != "*":
+                speakers = {s for s, _c, _n in self.store.speakers(transcript)}
+                if speaker not in speakers:
+                    warnings.append(
+                        f"{pid}: no speaker '{speaker}' in transcript '{transcript}'"
+                        f" (speakers: {', '.join(str(s) for s in speakers if s)})"
+                    )
+            other = owners.setdefault((transcript, speaker), pid)
+            if other != pid:
+                warnings.append(f"{pid} and {other} both claim {transcript} {speaker}")
+        return warnings
 
     def participants(self) -> list[Participant]:
         return self.store.participants()
@@ -225,6 +247,7 @@ class Project:
             codebook_version=current[0] if current else None,
             codes=sum(1 for _ in current[1].walk()) if current else 0,
             codings=self.store.count_codings(),
+            orphaned_codings=self.store.count_codings(orphaned=True),
             coverage=list(coverage.values()),
         )
 
@@ -239,19 +262,36 @@ class Project:
             folder.mkdir(exist_ok=True)
             target = folder / f"themekit-{stamp}.db"
         target = Path(target)
+        if not target.parent.is_dir():
+            raise ThemekitError(
+                f"{target}: the folder {target.parent} does not exist.",
+                hint="Create it, or choose another -o path.",
+            )
         tmp = target.with_name(target.name + ".part")
-        dest = sqlite3.connect(str(tmp))
         try:
-            with dest:
-                self.store.db.conn.backup(dest)
-        finally:
-            dest.close()
-        os.replace(tmp, target)
+            dest = sqlite3.connect(str(tmp))
+            try:
+                with dest:
+                    self.store.db.conn.backup(dest)
+            finally:
+                dest.close()
+            os.replace(tmp, target)
+        except (sqlite3.Error, OSError) as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise ThemekitError(
+                f"{target}: the backup could not be written ({exc}).",
+                hint="Choose another -o path with free space.",
+            ) from exc
         return target
 
-    def restore(self, source: str | Path) -> None:
+    def restore(self, source: str | Path) -> Path:
         """Replace the project database with a backup (the current one is kept aside)."""
         source = Path(source)
+        if not source.is_file():
+            raise ThemekitError(
+                f"{source}: no such backup file.",
+                hint="List your backups with 'ls backups/' in the project folder.",
+            )
         check = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
             ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -262,7 +302,11 @@ class Project:
             check.close()
         if not ok:
             raise ThemekitError(f"{source}: the backup fails SQLite's integrity check.")
-        self.backup(self.root / "themekit.before-restore.db")
+        from datetime import datetime
+
+        # A new name each time: a second restore must not overwrite what the first kept.
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        kept = self.backup(self.root / f"themekit.before-restore-{stamp}.db")
         # Copy page by page into the live database with the backup API: other open
         # connections see the restored content instead of a file swapped under them.
         source_conn = sqlite3.connect(str(source))
@@ -272,4 +316,5 @@ class Project:
             source_conn.close()
         self.store.close()
         self.store = Store(self.root / DB_FILE)
-        self.store.log("restore", details={"from": source.name})
+        self.store.log("restore", details={"from": source.name, "previous": kept.name})
+        return kept

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from themekit.agree.units import build_units
 from themekit.coding.service import CodingSession
-from themekit.errors import AgreementError, BulkApplyError
+from themekit.errors import AgreementError, BulkApplyError, CodingError
 
 if TYPE_CHECKING:
     from themekit.project import Project
@@ -139,15 +139,22 @@ def decided_units(session: CodingSession) -> set[tuple[str, int]]:
     }
 
 
-def apply_decisions_file(
-    project: Project, plan: ReconcilePlan, session: CodingSession, path: str | Path
-) -> int:
-    """Apply a decisions CSV (transcript, line, decision[, code][, memo]) all or nothing."""
+Decision = tuple[UnitDisagreement, str, str | None, str | None]
+
+
+def read_decisions_file(
+    plan: ReconcilePlan, session: CodingSession, path: str | Path
+) -> list[Decision]:
+    """Check a decisions CSV (transcript, line, decision[, code][, memo]); raise on any bad row."""
     path = Path(path)
+    if not path.is_file():
+        raise AgreementError(f"{path}: no such file.", hint="Check the path to --decisions.")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise AgreementError(f"{path}: cannot be read as UTF-8 text ({exc}).") from exc
+        raise AgreementError(
+            f"{path}: cannot be read as UTF-8 text.", hint="Save it as UTF-8 CSV."
+        ) from exc
     rows = list(csv.DictReader(text.splitlines()))
     if not rows or not {"transcript", "line", "decision"} <= set(rows[0]):
         raise AgreementError(
@@ -167,9 +174,16 @@ def apply_decisions_file(
         if decision not in (*plan.coders, *DECISIONS):
             errors.append(f"row {number}: unknown decision '{decision}'")
             continue
-        if decision == "code" and not (row.get("code") or "").strip():
-            errors.append(f"row {number}: decision 'code' needs a code")
-            continue
+        if decision == "code":
+            code = (row.get("code") or "").strip()
+            if not code:
+                errors.append(f"row {number}: decision 'code' needs a code")
+                continue
+            try:
+                session.resolve_code(code)
+            except CodingError as exc:  # unknown or grouping code
+                errors.append(f"row {number}: {exc.message}")
+                continue
         actions.append(
             (
                 unit,
@@ -180,7 +194,18 @@ def apply_decisions_file(
         )
     if errors:
         raise BulkApplyError(path, errors)
-    with project.store.db.transaction():
+    return actions
+
+
+def apply_decisions(session: CodingSession, actions: list[Decision]) -> int:
+    with session.store.db.transaction():
         for unit, decision, code, memo in actions:
             decide(session, unit, decision, other_code=code, memo=memo)
     return len(actions)
+
+
+def apply_decisions_file(
+    project: Project, plan: ReconcilePlan, session: CodingSession, path: str | Path
+) -> int:
+    """Apply a decisions CSV all or nothing (the library form of ``--decisions``)."""
+    return apply_decisions(session, read_decisions_file(plan, session, path))

@@ -75,7 +75,15 @@ def choose_transcripts(
     choices = []
     for t in sorted(known):
         if all(t in done[c] for c in coders):
-            choices.append(TranscriptChoice(t, True, "done by every coder"))
+            silent = [c for c in coders if t not in coded[c]]
+            reason = "done by every coder"
+            if silent:
+                # A "done" mark with no codings is usually a slip; say so, loudly.
+                reason += (
+                    f" (warning: {', '.join(silent)} marked it done but coded nothing in it;"
+                    " check with 'themekit codings list -t " + t + "')"
+                )
+            choices.append(TranscriptChoice(t, True, reason))
         elif all(t in coded[c] for c in coders):
             reason = "coded by every coder, not marked done by " + ", ".join(
                 c for c in coders if t not in done[c]
@@ -150,8 +158,10 @@ def build_units(
         )
     compared = []
     for entry in codebook.walk():
+        # Only codes a coder could apply, collapsed to their level: a grouping node with
+        # no codable descendant would add units on which nobody could ever agree or not.
         compared_as = mapping[entry.code.id]
-        if compared_as not in compared and (entry.code.codable or level != "code"):
+        if entry.code.codable and compared_as not in compared:
             compared.append(compared_as)
     coder_index = {c: i for i, c in enumerate(coders)}
     codings_by_transcript: dict[str, list[CodingRow]] = {}

@@ -59,7 +59,11 @@ def agree(
     transcripts: list[str] | None = TRANSCRIPTS,
     include_partial: bool = PARTIAL,
     unit: Unit = typer.Option(Unit.segment, "--unit", help="Unit of comparison."),
-    level: Level = typer.Option(Level.code, "--level", help="Compare codes, or collapse them."),
+    level: Level = typer.Option(
+        Level.code, "--level",
+        help="code: as coded; theme: collapse onto second-level codes; category: onto"
+        " top-level codes (e.g. Benefits).",
+    ),
     domain: str | None = typer.Option(
         None,
         "--domain",
@@ -81,7 +85,10 @@ def agree(
         None, "--min-kappa", help="Exit with code 3 when pooled kappa (Cohen/Fleiss) is below."
     ),
     disagreements: bool = typer.Option(
-        False, "--disagreements", help="List each unit where the coders differ, by code."
+        False,
+        "--disagreements",
+        help="Instead of the statistics, list each line where the coders differ, by code"
+        " (md, csv or json).",
     ),
 ) -> None:
     """Inter-coder agreement per code and pooled, with bootstrap confidence intervals.
@@ -157,7 +164,20 @@ def _disagreements(project, names, transcripts, include_partial, level, fmt, out
     found = find_disagreements(
         project, names, transcripts=transcripts, include_partial=include_partial, level=level
     )
-    if fmt in (AgreeFormat.csv, AgreeFormat.json):
+    if fmt == AgreeFormat.json:
+        import json
+
+        text = json.dumps(
+            [
+                {"code": d.code_id, "code_path": d.code_path, "transcript": d.transcript,
+                 "line": d.line, "speaker": d.speaker, "text": d.text,
+                 "applied_by": d.applied_by,
+                 "codes": {c: d.codes_by_coder[c] for c in names}}
+                for d in found
+            ],
+            indent=2, ensure_ascii=False,
+        )
+    elif fmt == AgreeFormat.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(
@@ -227,7 +247,8 @@ def reconcile(
     """
     from themekit.agree.reconcile import (
         apply_agreed,
-        apply_decisions_file,
+        apply_decisions,
+        read_decisions_file,
         decide,
         decided_units,
         plan_reconciliation,
@@ -246,12 +267,17 @@ def reconcile(
     )
     session = CodingSession(project, into)
     e = env()
-    added = apply_agreed(plan, session)
-    e.message(f"{into}: {added} agreed codings copied; {len(plan.disputed)} lines to decide.")
     if decisions is not None:
-        n = apply_decisions_file(project, plan, session, decisions)
+        # Check the whole file before the consensus coder gets anything.
+        actions = read_decisions_file(plan, session, decisions)
+        with project.store.db.transaction():
+            added = apply_agreed(plan, session)
+            n = apply_decisions(session, actions)
+        e.message(f"{into}: {added} agreed codings copied; {len(plan.disputed)} lines to decide.")
         e.message(f"{into}: {n} decisions applied from {decisions}.")
         return
+    added = apply_agreed(plan, session)
+    e.message(f"{into}: {added} agreed codings copied; {len(plan.disputed)} lines to decide.")
     shortcuts = {name[0].lower(): name for name in names}
     decided = 0
     done = decided_units(session)

@@ -249,16 +249,21 @@ def remove(
     _print_diff(result, "Saved")
 
 
+class HistoryFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
 @codebook_app.command("history")
 def history(
-    fmt: ShowFormat = typer.Option(ShowFormat.tree, "--format", "-f", help="tree or json."),
+    fmt: HistoryFormat = typer.Option(HistoryFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Every codebook version with its source and changes."""
     from themekit.codebook.diff import CodebookDiff
 
     project = open_project()
     versions = project.store.codebook_versions()
-    if fmt == ShowFormat.json:
+    if fmt == HistoryFormat.json:
         env().write(
             json.dumps(
                 [
@@ -278,8 +283,9 @@ def history(
     if not versions:
         env().message("No codebook versions yet (themekit codebook load FILE).")
     for v in versions:
-        lines = CodebookDiff.from_dict(v.changes).to_lines() if v.changes else []
-        summary = f"{len(lines)} changes" if v.version > 1 else f"{len(lines)} codes"
+        diff = CodebookDiff.from_dict(v.changes) if v.changes else CodebookDiff()
+        lines = diff.to_lines()
+        summary = f"{len(lines)} changes" if v.version > 1 else f"{len(diff.added)} codes"
         env().write(f"version {v.version}  {v.created_at[:19]}  {v.source}  ({summary})")
         for line in lines[:50] if v.version > 1 else []:
             env().write(f"    {line}")

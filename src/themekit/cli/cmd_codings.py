@@ -66,3 +66,53 @@ def export_codings(
         e.write(text)
         return
     e.message(f"Exported {count} coding{'' if count == 1 else 's'} to {output}")
+
+
+@codings_app.command("orphaned")
+def orphaned_codings(fmt: TableFormat = FORMAT_OPTION) -> None:
+    """Codings that could not be re-anchored after a transcript changed, with their text.
+
+    They are kept, never dropped: re-apply them by hand in the new version (the text shows
+    what was coded), then remove the old ones with 'themekit codings drop-orphaned'.
+    """
+    project = open_project()
+    store = project.store
+    rows = []
+    for c in store.codings(orphaned_only=True):
+        seg = store.segment(c.segment_id)
+        rows.append(
+            {
+                "transcript": c.transcript_id,
+                "version": seg.version if seg else None,
+                "old_line": c.line,
+                "code": c.code_id,
+                "coder": c.coder,
+                "text": seg.text if seg else "",
+                "uid": c.uid,
+            }
+        )
+    render_rows(
+        rows,
+        ["transcript", "version", "old_line", "code", "coder", "text", "uid"],
+        fmt,
+        title="Orphaned codings",
+    )
+
+
+@codings_app.command("drop-orphaned")
+def drop_orphaned(
+    transcript: str | None = typer.Option(None, "--transcript", "-t", help="Only this transcript."),
+) -> None:
+    """Delete orphaned codings once they have been re-applied by hand (audit-logged)."""
+    project = open_project()
+    store = project.store
+    dropped = 0
+    with store.db.transaction():
+        for c in store.codings(transcript_id=transcript, orphaned_only=True):
+            store.delete_coding(c.id)
+            store.log(
+                "coding.drop_orphaned", actor=c.coder, how="hand",
+                details={"transcript": c.transcript_id, "code": c.code_id, "coding": c.uid},
+            )
+            dropped += 1
+    env().message(f"Dropped {dropped} orphaned codings.")

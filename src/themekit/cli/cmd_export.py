@@ -208,6 +208,11 @@ def matrix(
     ),
     output: Path | None = OUTPUT,
     level: Level = typer.Option(Level.subtheme, "--level", help="subtheme or theme."),
+    framework: bool = typer.Option(
+        True,
+        "--framework/--no-framework",
+        help="xlsx: add the framework sheet (participants x sub-themes, the coded text).",
+    ),
     coder: list[str] | None = CODERS,
     no_anonymise: bool = NO_ANONYMISE,
 ) -> None:
@@ -224,7 +229,7 @@ def matrix(
             by=by,
             coders=coder or None,
             level=level.value,
-            framework=fmt == "xlsx",
+            framework=framework and fmt == "xlsx",
         )
         if fmt == "md":
             table = clean_table(m.matrix_table(result), anonymiser, "the matrix")

@@ -23,6 +23,8 @@ def import_participants(
     project = open_project()
     n = project.import_participants(file)
     env().message(f"Imported {n} participants from {file}")
+    for warning in project.participant_link_warnings():
+        env().warn(warning)
 
 
 @participants_app.command("list")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
+from enum import Enum
 from pathlib import Path
 
 import typer
 
 from themekit.cli.app import app, env, open_project
-from themekit.cli.render import FORMAT_OPTION, TableFormat
 
 
 @app.command()
@@ -24,12 +24,19 @@ def init(
     env().message("Next: themekit import TRANSCRIPTS... and themekit codebook load FILE")
 
 
+class StatusFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
 @app.command()
-def status(fmt: TableFormat = FORMAT_OPTION) -> None:
+def status(
+    fmt: StatusFormat = typer.Option(StatusFormat.table, "--format", "-f", help="table or json."),
+) -> None:
     """Transcripts, segments, participants by role, codebook version, coverage per coder."""
     project = open_project()
     report = project.status()
-    if fmt == TableFormat.json:
+    if fmt == StatusFormat.json:
         env().write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return
     out = env().out
@@ -45,6 +52,11 @@ def status(fmt: TableFormat = FORMAT_OPTION) -> None:
     else:
         out.print(f"Codebook: version {report.codebook_version}, {report.codes} codes")
     out.print(f"Codings: {report.codings}")
+    if report.orphaned_codings:
+        out.print(
+            f"Orphaned codings: {report.orphaned_codings} (a transcript changed;"
+            " see 'themekit codings orphaned')"
+        )
     for row in report.coverage:
         share = 100 * int(row["coded"]) / int(row["codable"]) if row["codable"] else 0.0
         out.print(
@@ -72,7 +84,5 @@ def restore(
 ) -> None:
     """Replace the project database with a backup (the current one is kept aside)."""
     project = open_project()
-    project.restore(backup_file)
-    env().message(
-        f"Restored from {backup_file}; the previous database is in themekit.before-restore.db"
-    )
+    kept = project.restore(backup_file)
+    env().message(f"Restored from {backup_file}; the previous database is kept as {kept.name}")

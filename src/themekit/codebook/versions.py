@@ -68,6 +68,11 @@ def commit_codebook(
     ``merges`` maps removed code ids to the code that takes over their codings (from
     ``codebook merge``); ``merge_into`` does that for every removed code with codings.
     """
+    if merge_into is not None and drop_codings:
+        raise CodebookError(
+            "--merge-into and --drop-codings contradict each other.",
+            hint="Choose one: move the codings, or delete them.",
+        )
     store = project.store
     current = store.current_codebook()
     old = current[1] if current else Codebook()

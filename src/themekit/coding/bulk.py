@@ -9,7 +9,8 @@ transcript transcript id (required)
 line       a line number, or a range ``12-15`` (required); a range codes every
            codable line in it, skipping interviewer lines between the first and last
 code       a code id, or a path ``Benefits > Filling a previous gap in services``
-           (``\\`` also separates) (required)
+           (``\\`` also separates) (required); interviewer lines and headers
+           cannot be coded
 memo       a memo stored on each coding (optional)
 coder      who coded it (optional): used when ``--coder`` is not given; when both
            are, they must agree
@@ -351,6 +352,13 @@ class _Planner:
                 )
         else:
             targets = [segments[first]]
+            if not targets[0].codable:
+                # Interviewer lines and headers are never coded: the app refuses them
+                # and agreement ignores them, so a table must not slip them in.
+                who = targets[0].speaker or "a header"
+                raise _RowProblem(
+                    f"line {first} of '{transcript_id}' is not codable ({who})"
+                )
         if span is not None:
             seg = targets[0]
             start, end = span

@@ -49,7 +49,8 @@ class CodingSession:
                 hint="Load one with 'themekit codebook load FILE' first.",
             )
         self.codebook_version, self.codebook = current
-        self.store.ensure_coder(coder)
+        # The coder is registered by their first write, not by opening a session, so a
+        # typo in --coder does not leave a phantom coder behind.
 
     def refresh_codebook(self) -> None:
         current = self.store.current_codebook()

@@ -294,7 +294,7 @@ def render_heatmap(matrix: PrevalenceMatrix, fmt: str = "png") -> bytes:
         image = axes.imshow(data, cmap="Blues", vmin=0, vmax=100, aspect="auto")
         axes.set_xticks(
             range(len(matrix.groups)),
-            labels=[textwrap.fill(f"{g} (n = {n})", 18) for g, n in matrix.groups],
+            labels=[textwrap.fill(g, 18) + f"\n(n = {n})" for g, n in matrix.groups],
             rotation=30,
             ha="right",
             fontsize=8,

@@ -3,7 +3,9 @@
 ``qdc``        a ``Codebook`` to and from ``<CodeBook>`` XML; GUID, namespace and
                description helpers shared with ``qdpx``.
 ``qdpx``       a whole project to a .qdpx zip (``export_qdpx``) and back
-               (``import_qdpx`` / ``import_qdpx_report``), all-or-nothing.
+               (``import_qdpx`` / ``import_qdpx_report``), all-or-nothing; it uses
+``reader``     a .qdpx archive read and checked into plain data (``read_qdpx``), and
+``writer``     the project built as REFI-QDA XML plus source texts (``build_qdpx``).
 ``positions``  the character-counting conventions real tools use (code points, UTF-16
                units, CRLF as two), their detection per source and the check of each
                selection against its text.

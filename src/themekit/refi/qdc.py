@@ -59,7 +59,9 @@ ORIGIN = f"themekit {__version__}"
 THEMEKIT_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://themekit.invalid/refi-qda")
 
 HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
-_GUID = re.compile(r"\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?")
+_GUID = re.compile(
+    r"\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?"
+)
 _FIELD_LINE = re.compile(r"(include|exclude|example|value|themekit id)\s*:[ \t]?(.*)", re.I)
 _BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -179,9 +181,9 @@ def unfold_description(text: str | None) -> DescriptionFields:
     current: list[str] = definition
     found: list[tuple[str, list[str]]] = []
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        match = _FIELD_LINE.fullmatch(line.strip())
+        match = _FIELD_LINE.fullmatch(line.lstrip())
         if match:
-            current = [match.group(2).strip()]
+            current = [match.group(2)]
             found.append((match.group(1).lower(), current))
         else:
             current.append(line)
@@ -253,12 +255,13 @@ def codebook_to_qdc(codebook: Codebook) -> str:
 class RefiCode:
     """A code as read from REFI-QDA XML, before it has a themekit id."""
 
-    guid: str
+    guid: str  # normalised, for matching
     label: str
     codable: bool
     colour: str | None
     fields: DescriptionFields
     children: list[RefiCode] = field(default_factory=list)
+    written_guid: str = ""  # as the file wrote it, kept in Code.guid
 
     def walk(self, path: tuple[str, ...] = ()) -> list[tuple[RefiCode, tuple[str, ...]]]:
         here = (*path, self.label)
@@ -308,6 +311,7 @@ def read_codes(codes: ET.Element, warnings: list[str], where: str = "") -> list[
         description = child(element, "Description")
         fields = unfold_description(description.text if description is not None else None)
         code = RefiCode(
+            written_guid=(raw_guid or "").strip() or guid,
             guid=guid,
             label=label,
             codable=_boolean(element.get("isCodable")),
@@ -341,8 +345,9 @@ def to_code(item: RefiCode, code_id: str) -> Code:
         colour=item.colour,
         codable=item.codable,
         value=item.fields.value,
-        # The GUID themekit would derive is not stored: it is implied by the id.
-        guid=None if item.guid == derived else item.guid,
+        # The GUID themekit would derive is not stored: it is implied by the id. Any
+        # other is kept as the file wrote it (case and braces), as codebook files do.
+        guid=None if item.guid == derived else (item.written_guid or item.guid),
     )
 
 

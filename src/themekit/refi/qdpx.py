@@ -3,16 +3,18 @@
 A .qdpx file is a zip holding ``project.qde`` (XML, ``urn:QDA-XML:project:1.0``) and a
 ``sources/`` folder. themekit writes, and reads back:
 
-| themekit | REFI-QDA |
-|---|---|
-| transcript (current version) | ``TextSource`` named by its id; the stored text as ``sources/<guid>.txt`` |
-| coder | ``User`` |
-| codebook | ``CodeBook`` (see ``qdc``: guidance and id in each ``Description``) |
-| participant and attributes | ``Case`` with ``VariableValue``s; ``role``, ``site`` and every attribute a ``Variable`` |
-| coding | ``PlainTextSelection`` with one ``Coding`` (``creatingUser``, ``creationDateTime``) |
-| coding memo | ``Note`` referenced from the ``Coding`` |
-| segment memo | ``Note`` referenced from a ``PlainTextSelection`` over the segment, with no coding |
-| participant roles | ``Set`` per role of the transcripts spoken by that role |
+* transcript (current version): a ``TextSource`` named by its id, the stored text
+  as ``sources/<guid>.txt``;
+* coder: a ``User``;
+* codebook: the ``CodeBook`` (see ``qdc``: guidance and id in each ``Description``);
+* participant: a ``Case`` with ``VariableValue``s; ``role``, ``site`` and every
+  attribute a ``Variable`` (an attribute held empty is a value-less ``VariableValue``);
+* coding: a ``PlainTextSelection`` with one ``Coding`` (``creatingUser``,
+  ``creationDateTime``; the ``Coding`` GUID is the coding's ``uid``);
+* coding memo: a ``Note`` referred to from the ``Coding``;
+* segment memo: a ``Note`` referred to from a ``PlainTextSelection`` over the segment,
+  with no coding;
+* participant roles: a ``Set`` per role, of the transcripts those participants speak in.
 
 Positions are code points of the stored text, end exclusive. A whole-segment coding is
 exported as its segment's span; a span coding keeps its exact span.
@@ -49,82 +51,65 @@ transaction, so a bad file leaves the project as it was:
 Broken input (not a zip, no project file, XML that does not parse, a coding of a code
 the file does not define, a source whose text is missing) is a ``RefiError`` naming the
 file and the problem.
+
+This module is the entry point and does the import; ``reader`` reads an archive into
+plain data and ``writer`` builds and writes exports (both re-exported here).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
 import uuid
-import xml.etree.ElementTree as ET
-import zipfile
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from decimal import Decimal
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from themekit.codebook.model import Code, Codebook
+from themekit.codebook.model import Code, Codebook, CodeEntry
 from themekit.codebook.validate import derive_id
 from themekit.errors import RefiError
-from themekit.fileio import atomic_writer
 from themekit.refi.positions import (
     Convention,
     OffsetMap,
     Selection,
-    SourceText,
     check_selection,
     detect_convention,
 )
 from themekit.refi.qdc import (
-    ORIGIN,
-    PROJECT_NS,
     RefiCode,
-    append_codes,
-    child,
-    children,
     code_guid,
-    derived_guid,
     normalise_guid,
-    parse_xml,
-    read_codes,
-    serialise,
     to_code,
     unique_id,
-    xml_text,
 )
-from themekit.store.rows import CodingRow, Participant, SegmentRow
+from themekit.refi.reader import (
+    RefiProject,
+    RefiSource,
+    read_qdpx,
+)
+from themekit.refi.writer import ExportSummary, QdpxPackage, build_qdpx, export_qdpx
+from themekit.store.rows import Participant, SegmentRow
 from themekit.transcripts.model import ParsedTranscript, Segment
 
 if TYPE_CHECKING:
     from themekit.project import Project
 
-PROJECT_FILE = "project.qde"
-SOURCES_FOLDER = "sources"
-_MARKER = re.compile(r"themekit (transcript|unit|format|file|links)\s*:[ \t]?(.*)", re.I)
+__all__ = [
+    "ExportSummary",
+    "ImportReport",
+    "QdpxPackage",
+    "build_qdpx",
+    "export_qdpx",
+    "import_qdpx",
+    "import_qdpx_report",
+    "read_qdpx",
+]
+
 _KNOWN_SUFFIXES = (".txt", ".docx", ".doc", ".rtf", ".odt", ".md", ".pdf", ".vtt", ".srt")
 _RESERVED_VARIABLES = {"id", "transcript", "speaker"}
-_NOT_TEXT_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
-
-
-def _sub(parent: ET.Element, tag: str, attrs: dict[str, str] | None = None) -> ET.Element:
-    return ET.SubElement(parent, tag, attrs or {})
-
-
-def _xsd_datetime(value: str | None) -> str | None:
-    """``value`` when it is an ISO date-time with a zone that xsd:dateTime accepts."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return value if value == parsed.isoformat() else parsed.isoformat()
 
 
 def _store_datetime(value: str | None) -> str | None:
@@ -141,696 +126,6 @@ def _store_datetime(value: str | None) -> str | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-# =====================================================================================
-# Export
-# =====================================================================================
-@dataclass
-class ExportSummary:
-    transcripts: int = 0
-    codes: int = 0
-    coders: int = 0
-    participants: int = 0
-    codings: int = 0
-    memos: int = 0
-    orphaned_skipped: int = 0
-
-    def text(self) -> str:
-        line = (
-            f"{self.transcripts} transcripts, {self.codes} codes, {self.coders} coders,"
-            f" {self.participants} participants, {self.codings} codings, {self.memos} memos"
-        )
-        if self.orphaned_skipped:
-            line += f" ({self.orphaned_skipped} orphaned codings not exported)"
-        return line
-
-
-@dataclass
-class QdpxPackage:
-    """What goes into the zip: the project XML and the source files by archive path."""
-
-    qde: str
-    sources: dict[str, str]
-    summary: ExportSummary
-
-
-def _coding_guid(uid: str) -> str:
-    try:
-        return str(uuid.UUID(hex=uid))
-    except ValueError:
-        return derived_guid("coding", uid)
-
-
-def _variable_type(values: list[Any]) -> str:
-    """The REFI variable type that holds every value (None is "no value")."""
-    present = [v for v in values if v is not None]
-    if not present:
-        return "Text"
-    if all(isinstance(v, bool) for v in present):
-        return "Boolean"
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in present):
-        return "Integer"
-    if all(
-        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-        for v in present
-    ):
-        return "Float"
-    return "Text"
-
-
-def _value_element(parent: ET.Element, kind: str, value: Any) -> None:
-    """``<TextValue>`` etc.; None writes no value element (the schema allows none)."""
-    if value is None:
-        return
-    element = _sub(parent, f"{kind}Value")
-    if kind == "Boolean":
-        element.text = "true" if value else "false"
-    elif kind == "Float":
-        # xsd:decimal has no exponent: 1e-05 is written 0.00001; 7.0 stays 7.0.
-        element.text = format(Decimal(str(value)), "f")
-    else:
-        element.text = xml_text(str(value))
-
-
-def _participant_transcripts(
-    people: list[Participant], links: dict[tuple[str, str], str], transcript_ids: set[str]
-) -> dict[str, list[str]]:
-    by_person: dict[str, set[str]] = {p.id: set() for p in people}
-    for (tid, _speaker), pid in links.items():
-        if pid in by_person and tid in transcript_ids:
-            by_person[pid].add(tid)
-    for pid, tids in by_person.items():
-        if pid in transcript_ids:
-            tids.add(pid)
-    return {pid: sorted(tids) for pid, tids in by_person.items()}
-
-
-def build_qdpx(project: Project) -> QdpxPackage:
-    """The project as REFI-QDA XML plus source texts (nothing is written)."""
-    store = project.store
-    summary = ExportSummary()
-    root = ET.Element(
-        "Project",
-        {
-            "xmlns": PROJECT_NS,
-            "name": xml_text(project.settings.name or project.root.name),
-            "origin": ORIGIN,
-            "creationDateTime": datetime.now(UTC).isoformat(timespec="seconds"),
-        },
-    )
-    current = store.current_codebook()
-    codebook = current[1] if current else Codebook()
-    code_guids = {entry.code.id: code_guid(entry.code) for entry in codebook.walk()}
-    codings = store.codings()
-    summary.orphaned_skipped = len(store.codings(orphaned_only=True))
-    memos = store.segment_memos()
-    coders = sorted(set(store.coders()) | {c.coder for c in codings} | {k[0] for k in memos})
-    user_guid = {name: derived_guid("user", name) for name in coders}
-
-    # Users, CodeBook, Variables, Cases, Sources, Notes, Sets: the schema's order.
-    if coders:
-        users = _sub(root, "Users")
-        for name in coders:
-            _sub(users, "User", {"guid": user_guid[name], "name": xml_text(name)})
-    summary.coders = len(coders)
-    if codebook.codes:
-        book = _sub(root, "CodeBook")
-        append_codes(_sub(book, "Codes"), codebook.codes)
-    summary.codes = len(code_guids)
-
-    transcripts = store.transcripts()
-    transcript_ids = {t.id for t in transcripts}
-    source_guid = {t.id: derived_guid("source", f"{t.id}:{t.content_hash}") for t in transcripts}
-    people = store.participants()
-    links = store.participant_links()
-    spoken_in = _participant_transcripts(people, links, transcript_ids)
-    _append_participants(root, people, links, spoken_in, source_guid)
-    summary.participants = len(people)
-
-    notes: list[tuple[str, str, str | None, str]] = []  # (guid, text, coder, name)
-    sources: dict[str, str] = {}
-    segments_by_id: dict[int, SegmentRow] = {}
-    if transcripts:
-        sources_el = _sub(root, "Sources")
-        by_transcript: dict[str, list[CodingRow]] = {}
-        for coding in codings:
-            by_transcript.setdefault(coding.transcript_id, []).append(coding)
-        for info in transcripts:
-            segments = store.segments(info.id)
-            segments_by_id.update((s.id, s) for s in segments)
-            text = store.transcript_text(info.id)
-            guid = source_guid[info.id]
-            sources[f"{SOURCES_FOLDER}/{guid}.txt"] = text
-            attrs = {"guid": guid, "name": xml_text(info.id), "plainTextPath": f"internal://{guid}.txt"}
-            imported_at = _xsd_datetime(info.imported_at)
-            if imported_at:
-                attrs["creationDateTime"] = imported_at
-            element = _sub(sources_el, "TextSource", attrs)
-            _sub(element, "Description").text = xml_text(
-                f"themekit transcript: {info.id}\nthemekit unit: {info.unit}\n"
-                f"themekit format: {info.source_format}\nthemekit file: {info.source_name}"
-            )
-            summary.codings += _append_selections(
-                element, text, by_transcript.get(info.id, []), segments_by_id, code_guids,
-                user_guid, notes,
-            )
-            summary.transcripts += 1
-        # Segment memos: a selection over the segment with no coding, and a note.
-        for (coder, segment_id), memo in sorted(memos.items()):
-            segment = segments_by_id.get(segment_id)
-            if segment is None:  # on an old version of its transcript
-                continue
-            note_guid = derived_guid("segment-memo", f"{coder}:{segment.transcript_id}:{segment.line}")
-            target = next(
-                e for e in sources_el if e.get("guid") == source_guid[segment.transcript_id]
-            )
-            selection = ET.Element(
-                "PlainTextSelection",
-                {
-                    "guid": derived_guid("memo-selection", note_guid),
-                    "name": xml_text(segment.text),
-                    "startPosition": str(segment.start),
-                    "endPosition": str(segment.end),
-                    "creatingUser": user_guid[coder],
-                },
-            )
-            _sub(selection, "NoteRef", {"targetGUID": note_guid})
-            _insert_selection(target, selection)
-            notes.append((note_guid, memo, coder, f"Memo on {segment.transcript_id} line {segment.line}"))
-    if notes:
-        notes_el = _sub(root, "Notes")
-        for guid, text, coder, name in notes:
-            attrs = {"guid": guid, "name": xml_text(name)}
-            if coder:
-                attrs["creatingUser"] = user_guid[coder]
-            note = _sub(notes_el, "Note", attrs)
-            _sub(note, "PlainTextContent").text = xml_text(text)
-    summary.memos = len(notes)
-    _append_role_sets(root, people, spoken_in, source_guid)
-    return QdpxPackage(serialise(root), sources, summary)
-
-
-def _insert_selection(source: ET.Element, selection: ET.Element) -> None:
-    """Put a selection after the source's other selections (the schema's order)."""
-    position = 0
-    for index, item in enumerate(source):
-        if item.tag in ("Description", "PlainTextContent", "PlainTextSelection"):
-            position = index + 1
-    source.insert(position, selection)
-
-
-def _append_selections(
-    source: ET.Element,
-    text: str,
-    codings: list[CodingRow],
-    segments: dict[int, SegmentRow],
-    code_guids: dict[str, str],
-    user_guid: dict[str, str],
-    notes: list[tuple[str, str, str | None, str]],
-) -> int:
-    written = 0
-    for coding in sorted(codings, key=lambda c: (c.span_start or 0, c.line, c.coder, c.code_id)):
-        segment = segments.get(coding.segment_id)
-        if segment is None or coding.code_id not in code_guids:
-            continue
-        if coding.span_start is not None and coding.span_end is not None:
-            start, end = coding.span_start, coding.span_end
-        else:
-            start, end = segment.start, segment.end
-        when = _xsd_datetime(coding.created_at)
-        attrs = {
-            "guid": derived_guid("selection", coding.uid),
-            "name": xml_text(text[start:end]),
-            "startPosition": str(start),
-            "endPosition": str(end),
-            "creatingUser": user_guid[coding.coder],
-        }
-        if when:
-            attrs["creationDateTime"] = when
-        selection = _sub(source, "PlainTextSelection", attrs)
-        coding_attrs = {"guid": _coding_guid(coding.uid), "creatingUser": user_guid[coding.coder]}
-        if when:
-            coding_attrs["creationDateTime"] = when
-        coding_el = _sub(selection, "Coding", coding_attrs)
-        _sub(coding_el, "CodeRef", {"targetGUID": code_guids[coding.code_id]})
-        if coding.memo:
-            note_guid = derived_guid("coding-memo", coding.uid)
-            _sub(coding_el, "NoteRef", {"targetGUID": note_guid})
-            notes.append(
-                (note_guid, coding.memo, coding.coder,
-                 f"Memo on a coding of {coding.transcript_id} line {coding.line}")
-            )
-        written += 1
-    return written
-
-
-def _append_participants(
-    root: ET.Element,
-    people: list[Participant],
-    links: dict[tuple[str, str], str],
-    spoken_in: dict[str, list[str]],
-    source_guid: dict[str, str],
-) -> None:
-    if not people:
-        return
-    names: list[str] = []
-    if any(p.role is not None for p in people):
-        names.append("role")
-    if any(p.site is not None for p in people):
-        names.append("site")
-    for person in people:
-        names.extend(k for k in person.attributes if k not in names)
-    kinds = {name: _variable_type([p.attribute(name) for p in people]) for name in names}
-    variable_guid = {name: derived_guid("variable", name) for name in names}
-    if names:
-        variables = _sub(root, "Variables")
-        for name in names:
-            _sub(
-                variables,
-                "Variable",
-                {"guid": variable_guid[name], "name": xml_text(name), "typeOfVariable": kinds[name]},
-            )
-    cases = _sub(root, "Cases")
-    for person in people:
-        case = _sub(cases, "Case", {"guid": derived_guid("case", person.id), "name": xml_text(person.id)})
-        explicit = sorted([t, s] for (t, s), pid in links.items() if pid == person.id)
-        if explicit:
-            _sub(case, "Description").text = xml_text(
-                "themekit links: " + json.dumps(explicit, ensure_ascii=False)
-            )
-        for name in names:
-            value = person.attribute(name)
-            # An attribute held as None is written as a value-less VariableValue, so it
-            # comes back as None; role and site are fields, not attributes.
-            if value is None and (name in ("role", "site") or name not in person.attributes):
-                continue
-            holder = _sub(case, "VariableValue")
-            _sub(holder, "VariableRef", {"targetGUID": variable_guid[name]})
-            _value_element(holder, kinds[name], value)
-        for tid in spoken_in.get(person.id, []):
-            _sub(case, "SourceRef", {"targetGUID": source_guid[tid]})
-
-
-def _append_role_sets(
-    root: ET.Element,
-    people: list[Participant],
-    spoken_in: dict[str, list[str]],
-    source_guid: dict[str, str],
-) -> None:
-    by_role: dict[str, set[str]] = {}
-    for person in people:
-        if person.role and spoken_in.get(person.id):
-            by_role.setdefault(person.role, set()).update(spoken_in[person.id])
-    if not by_role:
-        return
-    sets = _sub(root, "Sets")
-    for role in sorted(by_role):
-        item = _sub(sets, "Set", {"guid": derived_guid("role-set", role), "name": xml_text(f"Role: {role}")})
-        _sub(item, "Description").text = "Transcripts of the participants with this role (themekit)."
-        for tid in sorted(by_role[role]):
-            _sub(item, "MemberSource", {"targetGUID": source_guid[tid]})
-
-
-def export_qdpx(project: Project, path: str | Path) -> ExportSummary:
-    """Write the project to ``path`` as a .qdpx archive (atomically)."""
-    package = build_qdpx(project)
-    with atomic_writer(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(PROJECT_FILE, package.qde.encode("utf-8"))
-        for name, text in package.sources.items():
-            archive.writestr(name, text.encode("utf-8"))
-    return package.summary
-
-
-# =====================================================================================
-# Import: reading the archive into plain data
-# =====================================================================================
-@dataclass
-class RefiCoding:
-    guid: str
-    code_guid: str
-    creator: str | None
-    created: str | None
-    note_refs: list[str] = field(default_factory=list)
-
-
-@dataclass
-class RefiSelection:
-    guid: str
-    start: int
-    end: int
-    name: str | None
-    creator: str | None
-    created: str | None
-    codings: list[RefiCoding] = field(default_factory=list)
-    note_refs: list[str] = field(default_factory=list)
-    canonical: bool = False  # positions already in canonical offsets (whole-source codings)
-
-
-@dataclass
-class RefiSource:
-    guid: str
-    name: str
-    markers: dict[str, str]
-    text: SourceText
-    creator: str | None
-    selections: list[RefiSelection] = field(default_factory=list)
-
-
-@dataclass
-class RefiNote:
-    guid: str
-    text: str
-    creator: str | None
-
-
-@dataclass
-class RefiCase:
-    guid: str
-    name: str
-    markers: dict[str, str]
-    values: list[tuple[str, str, str]]  # (variable guid, value kind or "" for none, text)
-    source_refs: list[str]
-
-
-@dataclass
-class RefiProject:
-    """Everything themekit takes from a .qdpx, GUIDs normalised (see ``normalise_guid``)."""
-
-    file: str
-    name: str
-    creator: str | None
-    users: dict[str, str]
-    codes: list[RefiCode]
-    variables: dict[str, str]  # guid -> name
-    cases: list[RefiCase]
-    sources: list[RefiSource]
-    notes: dict[str, RefiNote]
-    warnings: list[str] = field(default_factory=list)
-
-
-def _markers(text: str | None) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for line in (text or "").splitlines():
-        match = _MARKER.fullmatch(line.strip())
-        if match:
-            found[match.group(1).lower()] = match.group(2).strip()
-    return found
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-class _Archive:
-    """A .qdpx zip: finds the project file and source files whatever their case."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.file = str(path)
-        if not path.exists():
-            raise RefiError(path, "no such file", hint="Check the path and the file name.")
-        try:
-            self.zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError):
-            raise RefiError(
-                path,
-                "is not a zip archive, so not a REFI-QDA project (.qdpx)",
-                hint="Export the project again from your QDA program as a REFI-QDA project.",
-            ) from None
-        self.names = [n for n in self.zip.namelist() if not n.endswith("/")]
-        self.by_lower = {n.lower(): n for n in self.names}
-
-    def close(self) -> None:
-        self.zip.close()
-
-    def project_file(self) -> str:
-        candidates = [
-            n for n in self.names if n.lower().endswith(".qde") and "__macosx" not in n.lower()
-        ]
-        if not candidates:
-            raise RefiError(
-                self.path,
-                "holds no project file (*.qde)",
-                hint="A .qdpx must contain project.qde; export the project again.",
-            )
-        candidates.sort(key=lambda n: (n.lower() != PROJECT_FILE, n.count("/"), n.lower()))
-        return candidates[0]
-
-    def read(self, name: str) -> bytes:
-        try:
-            return self.zip.read(name)
-        except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
-            raise RefiError(self.path, f"{name} cannot be read from the archive ({exc})") from None
-
-    def find_source(self, reference: str) -> str | None:
-        """The archive member a ``plainTextPath`` points at, if it is in the archive."""
-        target = reference.strip()
-        scheme = ""
-        if "://" in target:
-            scheme, target = target.split("://", 1)
-        target = target.replace("\\", "/").lstrip("/")
-        lowered = target.lower()
-        if scheme.lower() in ("internal", ""):
-            for candidate in (f"{SOURCES_FOLDER}/{lowered}", lowered):
-                if candidate in self.by_lower:
-                    return self.by_lower[candidate]
-        basename = PurePosixPath(lowered).name
-        matches = [n for n in self.names if PurePosixPath(n.lower()).name == basename]
-        matches.sort(key=lambda n: (not n.lower().startswith(f"{SOURCES_FOLDER}/"), n))
-        return matches[0] if matches else None
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int((value or "").strip())
-    except ValueError:
-        return None
-
-
-def _guid_attr(element: ET.Element, name: str) -> str | None:
-    value = element.get(name)
-    return normalise_guid(value) if value else None
-
-
-def _read_codings(parent: ET.Element) -> list[RefiCoding]:
-    out = []
-    for element in children(parent, "Coding"):
-        ref = child(element, "CodeRef")
-        out.append(
-            RefiCoding(
-                guid=_guid_attr(element, "guid") or str(uuid.uuid4()),
-                code_guid=normalise_guid(ref.get("targetGUID")) if ref is not None else "",
-                creator=_guid_attr(element, "creatingUser"),
-                created=element.get("creationDateTime"),
-                note_refs=[
-                    normalise_guid(n.get("targetGUID")) for n in children(element, "NoteRef")
-                ],
-            )
-        )
-    return out
-
-
-def _source_text(archive: _Archive, element: ET.Element, label: str) -> str:
-    content = child(element, "PlainTextContent")
-    if content is not None and content.text:
-        return content.text
-    reference = element.get("plainTextPath")
-    if not reference:
-        raise RefiError(
-            archive.path,
-            f"source '{label}' has no plain text (neither PlainTextContent nor plainTextPath)",
-            hint="Export the project again with plain-text sources.",
-        )
-    member = archive.find_source(reference)
-    if member is None:
-        raise RefiError(
-            archive.path,
-            f"source '{label}' points at {reference}, which is not in the archive",
-            hint="Export the project again with its sources included.",
-        )
-    return _decode(archive.read(member))
-
-
-def read_qdpx(path: str | Path) -> RefiProject:
-    """Read and check a .qdpx archive (nothing is imported); ``RefiError`` if broken."""
-    archive = _Archive(Path(path))
-    try:
-        return _read(archive)
-    finally:
-        archive.close()
-
-
-def _read(archive: _Archive) -> RefiProject:
-    qde = archive.project_file()
-    where = f"{archive.file} ({qde})"
-    root = parse_xml(archive.read(qde), where)
-    if root.tag != "Project":
-        raise RefiError(
-            where,
-            f"is not a REFI-QDA project (its root element is <{root.tag}>, not <Project>)",
-            hint="Export the project again from your QDA program as a REFI-QDA project.",
-        )
-    warnings: list[str] = []
-    users: dict[str, str] = {}
-    users_el = child(root, "Users")
-    for element in children(users_el, "User") if users_el is not None else []:
-        guid = _guid_attr(element, "guid")
-        if guid:
-            users[guid] = (element.get("name") or element.get("id") or "").strip() or (
-                f"user-{guid[:8]}"
-            )
-    book = child(root, "CodeBook")
-    codes_el = child(book, "Codes") if book is not None else None
-    codes = read_codes(codes_el, warnings) if codes_el is not None else []
-    variables: dict[str, str] = {}
-    variables_el = child(root, "Variables")
-    for element in children(variables_el, "Variable") if variables_el is not None else []:
-        guid = _guid_attr(element, "guid")
-        if guid:
-            variables[guid] = (element.get("name") or "").strip() or f"variable-{guid[:8]}"
-    cases: list[RefiCase] = []
-    cases_el = child(root, "Cases")
-    for element in children(cases_el, "Case") if cases_el is not None else []:
-        guid = _guid_attr(element, "guid") or str(uuid.uuid4())
-        description = child(element, "Description")
-        values = []
-        for holder in children(element, "VariableValue"):
-            ref = child(holder, "VariableRef")
-            value = next((v for v in holder if v.tag.endswith("Value")), None)
-            if ref is None:
-                continue
-            kind = value.tag[: -len("Value")] if value is not None else ""
-            text = (value.text or "") if value is not None else ""
-            values.append((normalise_guid(ref.get("targetGUID")), kind, text))
-        cases.append(
-            RefiCase(
-                guid=guid,
-                name=(element.get("name") or "").strip(),
-                markers=_markers(description.text if description is not None else None),
-                values=values,
-                source_refs=[
-                    normalise_guid(r.get("targetGUID")) for r in children(element, "SourceRef")
-                ],
-            )
-        )
-    notes: dict[str, RefiNote] = {}
-    notes_el = child(root, "Notes")
-    for element in children(notes_el, "Note") if notes_el is not None else []:
-        guid = _guid_attr(element, "guid")
-        if not guid:
-            continue
-        label = element.get("name") or guid
-        try:
-            text = _source_text(archive, element, f"note {label}")
-        except RefiError:
-            warnings.append(f"note '{label}' has no readable text; not imported")
-            continue
-        notes[guid] = RefiNote(guid, text.strip(), _guid_attr(element, "creatingUser"))
-    sources = _read_sources(archive, root, warnings)
-    _check_references(archive, codes, sources)
-    return RefiProject(
-        file=archive.file,
-        name=root.get("name") or archive.path.stem,
-        creator=_guid_attr(root, "creatingUserGUID"),
-        users=users,
-        codes=codes,
-        variables=variables,
-        cases=cases,
-        sources=sources,
-        notes=notes,
-        warnings=warnings,
-    )
-
-
-def _read_sources(archive: _Archive, root: ET.Element, warnings: list[str]) -> list[RefiSource]:
-    sources: list[RefiSource] = []
-    sources_el = child(root, "Sources")
-    if sources_el is None:
-        return sources
-    skipped: dict[str, int] = {}
-    for element in sources_el:
-        if element.tag in _NOT_TEXT_SOURCES:
-            skipped[element.tag] = skipped.get(element.tag, 0) + 1
-            continue
-        if element.tag != "TextSource":
-            continue
-        guid = _guid_attr(element, "guid") or str(uuid.uuid4())
-        name = (element.get("name") or "").strip() or f"source-{guid[:8]}"
-        description = child(element, "Description")
-        text = SourceText.from_raw(_source_text(archive, element, name))
-        source = RefiSource(
-            guid=guid,
-            name=name,
-            markers=_markers(description.text if description is not None else None),
-            text=text,
-            creator=_guid_attr(element, "creatingUser"),
-        )
-        for selection in children(element, "PlainTextSelection"):
-            start, end = _int(selection.get("startPosition")), _int(selection.get("endPosition"))
-            sel_guid = _guid_attr(selection, "guid") or str(uuid.uuid4())
-            if start is None or end is None:
-                warnings.append(f"source '{name}': selection {sel_guid} has no valid positions; skipped")
-                continue
-            source.selections.append(
-                RefiSelection(
-                    guid=sel_guid,
-                    start=start,
-                    end=end,
-                    name=selection.get("name"),
-                    creator=_guid_attr(selection, "creatingUser"),
-                    created=selection.get("creationDateTime"),
-                    codings=_read_codings(selection),
-                    note_refs=[
-                        normalise_guid(n.get("targetGUID")) for n in children(selection, "NoteRef")
-                    ],
-                )
-            )
-        whole = _read_codings(element)
-        if whole:
-            warnings.append(
-                f"source '{name}': {len(whole)} codings of the whole source are applied to"
-                " every segment"
-            )
-            source.selections.append(
-                RefiSelection(
-                    guid=derived_guid("whole-source", guid),
-                    start=0,
-                    end=len(text.canonical),
-                    name=None,
-                    creator=None,
-                    created=None,
-                    codings=whole,
-                    canonical=True,
-                )
-            )
-        sources.append(source)
-    for tag, count in sorted(skipped.items()):
-        warnings.append(f"{count} {tag} element(s) not imported (themekit codes text only)")
-    return sources
-
-
-def _check_references(archive: _Archive, codes: list[RefiCode], sources: list[RefiSource]) -> None:
-    known = {item.guid for top in codes for item, _path in top.walk()}
-    for source in sources:
-        for selection in source.selections:
-            for coding in selection.codings:
-                if coding.code_guid not in known:
-                    target = coding.code_guid or "(no CodeRef)"
-                    raise RefiError(
-                        archive.path,
-                        f"a coding in source '{source.name}' refers to code {target},"
-                        " which the project's codebook does not define",
-                        hint="The file is incomplete; export the project again from the program"
-                        " that made it.",
-                    )
 
 
 # =====================================================================================
@@ -856,7 +151,11 @@ class ImportReport:
     def summary(self) -> str:
         parts = [
             f"{len(self.transcripts_added)} transcripts imported"
-            + (f" ({len(self.transcripts_reused)} already present)" if self.transcripts_reused else ""),
+            + (
+                f" ({len(self.transcripts_reused)} already present)"
+                if self.transcripts_reused
+                else ""
+            ),
             f"{self.codes_added} codes added"
             + (f" ({self.codes_matched} matched)" if self.codes_matched else ""),
             f"{self.participants} participants",
@@ -940,7 +239,8 @@ def _plan_sources(project: Project, refi: RefiProject) -> list[_PlannedSource]:
             refi.warnings.append(f"source '{source.name}' has no text to code; not imported")
             continue
         detection = detect_convention(
-            source.text, [Selection(s.start, s.end, s.name) for s in source.selections if not s.canonical]
+            source.text,
+            [Selection(s.start, s.end, s.name) for s in source.selections if not s.canonical],
         )
         planned.append(
             _PlannedSource(
@@ -1009,7 +309,7 @@ def _merge_codebook(
     return book, mapping, added
 
 
-def _coder_namer(refi: RefiProject, default: str, warnings: list[str]):  # type: ignore[no-untyped-def]
+def _coder_namer(refi: RefiProject, default: str, warnings: list[str]) -> Callable[..., str]:
     unknown: set[str] = set()
 
     def name(*guids: str | None) -> str:
@@ -1027,7 +327,9 @@ def _coder_namer(refi: RefiProject, default: str, warnings: list[str]):  # type:
     return name
 
 
-def _participants(refi: RefiProject, planned: list[_PlannedSource], warnings: list[str]):  # type: ignore[no-untyped-def]
+def _participants(
+    refi: RefiProject, planned: list[_PlannedSource], warnings: list[str]
+) -> tuple[list[Participant], list[tuple[str, str, str]]]:
     tid_of = {p.source.guid: p.transcript_id for p in planned}
     people: list[Participant] = []
     links: list[tuple[str, str, str]] = []
@@ -1111,7 +413,9 @@ def _piece_uid(coding_guid: str, index: int, used: set[str]) -> str:
     return uid
 
 
-def _targets(segments: list[SegmentRow], starts: list[int], span: tuple[int, int]):  # type: ignore[no-untyped-def]
+def _targets(
+    segments: list[SegmentRow], starts: list[int], span: tuple[int, int]
+) -> list[tuple[SegmentRow, tuple[int, int] | None]]:
     """(segment, span or None) for each segment ``span`` overlaps, clipped."""
     start, end = span
     index = max(bisect_right(starts, start) - 1, 0)
@@ -1139,6 +443,7 @@ def import_qdpx_report(
     refi = read_qdpx(path)
     report = ImportReport(file=str(path))
     planned = _plan_sources(project, refi)
+    report.warnings.extend(refi.warnings)
     store = project.store
     coder_of = _coder_namer(refi, default_coder, report.warnings)
     with store.db.transaction():
@@ -1154,7 +459,9 @@ def import_qdpx_report(
             code = entries[mapping[guid]].code
             if not code.codable and code.id in added:
                 code.codable = True
-                report.warnings.append(f"code '{entries[code.id].path_text}' has codings; made codable")
+                report.warnings.append(
+                    f"code '{entries[code.id].path_text}' has codings; made codable"
+                )
         if book.codes:
             result = commit_codebook(project, book, source=f"file:{Path(path).name}")
             report.codebook_version = result.version or store.current_codebook_version()
@@ -1198,8 +505,18 @@ def import_qdpx_report(
         attached_notes: set[str] = set()
         for plan in planned:
             _import_selections(
-                project, refi, plan, mapping, entries, version, coder_of, used_uids,
-                memo_texts, attached_notes, coders, report,
+                project,
+                refi,
+                plan,
+                mapping,
+                entries,
+                version,
+                coder_of,
+                used_uids,
+                memo_texts,
+                attached_notes,
+                coders,
+                report,
             )
         unattached = len(set(refi.notes) - attached_notes)
         if unattached:
@@ -1228,9 +545,9 @@ def _import_selections(
     refi: RefiProject,
     plan: _PlannedSource,
     mapping: dict[str, str],
-    entries: dict,  # type: ignore[type-arg]
+    entries: dict[str, CodeEntry],
     version: int | None,
-    coder_of,  # type: ignore[no-untyped-def]
+    coder_of: Callable[..., str],
     used_uids: set[str],
     memo_texts: dict[tuple[str, int], str],
     attached_notes: set[str],
@@ -1244,7 +561,7 @@ def _import_selections(
     report.conventions[plan.transcript_id] = plan.offsets.convention
     for selection in source.selections:
         if selection.canonical:
-            span: tuple[int, int] | None = (selection.start, selection.end)
+            span = (selection.start, selection.end)
         else:
             placed = check_selection(
                 plan.offsets,
@@ -1252,7 +569,9 @@ def _import_selections(
                 names_are_text=plan.names_are_text,
             )
             if placed.span is None:
-                report.skipped.append(f"{plan.transcript_id}: selection {selection.guid}: {placed.problem}")
+                report.skipped.append(
+                    f"{plan.transcript_id}: selection {selection.guid}: {placed.problem}"
+                )
                 attached_notes.update(selection.note_refs)
                 for coding in selection.codings:
                     attached_notes.update(coding.note_refs)
@@ -1304,7 +623,10 @@ def _import_selections(
                 if piece is not None:
                     details["span"] = list(piece)
                 store.log(
-                    "coding.apply", actor=coder, how="import", codebook_version=version,
+                    "coding.apply",
+                    actor=coder,
+                    how="import",
+                    codebook_version=version,
                     details=details,
                 )
         if selection.note_refs:

@@ -178,8 +178,8 @@ class CodingStore(StoreBase):
         sql += " ORDER BY c.transcript_id, s.line, c.coder, c.code_id, c.id"
         return [_coding(r) for r in self.db.query(sql, tuple(params))]
 
-    def count_codings(self) -> int:
-        row = self.db.query_one("SELECT COUNT(*) FROM codings WHERE orphaned = 0")
+    def count_codings(self, *, orphaned: bool = False) -> int:
+        row = self.db.query_one("SELECT COUNT(*) FROM codings WHERE orphaned = ?", (int(orphaned),))
         return int(row[0]) if row else 0
 
     def move_coding(

@@ -10,14 +10,29 @@ class ParticipantStore(StoreBase):
     def replace_participants(
         self, participants: list[Participant], links: list[tuple[str, str, str]]
     ) -> None:
-        """Insert or update participants and set (transcript, speaker, participant) links."""
+        """Insert or update participants and set (transcript, speaker, participant) links.
+
+        An update only changes what the new table says: a missing column or an empty
+        cell keeps the stored value, so importing a partial table adds to the record
+        instead of wiping it.
+        """
         with self.db.transaction() as conn:
             for p in participants:
+                row = conn.execute(
+                    "SELECT role, site, attributes FROM participants WHERE id = ?", (p.id,)
+                ).fetchone()
+                if row is None:
+                    role, site, attributes = p.role, p.site, dict(p.attributes)
+                else:
+                    role = p.role if p.role is not None else row["role"]
+                    site = p.site if p.site is not None else row["site"]
+                    attributes = self.loads(row["attributes"])
+                    attributes.update({k: v for k, v in p.attributes.items() if v is not None})
                 conn.execute(
                     "INSERT INTO participants (id, role, site, attributes) VALUES (?, ?, ?, ?)"
                     " ON CONFLICT(id) DO UPDATE SET role = excluded.role, site = excluded.site,"
                     " attributes = excluded.attributes",
-                    (p.id, p.role, p.site, self.dumps(p.attributes)),
+                    (p.id, role, site, self.dumps(attributes)),
                 )
             for transcript_id, speaker, participant_id in links:
                 conn.execute(

@@ -167,6 +167,14 @@ class TranscriptStore(StoreBase):
             )
         return row[0] if row else ""
 
+    def current_unit(self, transcript_id: str) -> str | None:
+        row = self.db.query_one(
+            "SELECT v.unit FROM transcripts t JOIN transcript_versions v"
+            " ON v.transcript_id = t.id AND v.version = t.current_version WHERE t.id = ?",
+            (transcript_id,),
+        )
+        return row[0] if row else None
+
     def current_version(self, transcript_id: str) -> int | None:
         row = self.db.query_one(
             "SELECT current_version FROM transcripts WHERE id = ?", (transcript_id,)

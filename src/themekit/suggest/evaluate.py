@@ -33,6 +33,7 @@ import numpy as np
 
 from themekit.errors import SuggestError
 from themekit.suggest.engine import (
+    CONTEXT_WEIGHT,
     ProgressFactory,
     SuggestionEngine,
     code_pieces,
@@ -307,6 +308,8 @@ def evaluate_coder(
     embedder: Embedder | None = None,
     seed: int = 0,
     progress: ProgressFactory = no_progress,
+    context_weight: float = CONTEXT_WEIGHT,
+    model_params: dict[str, Any] | None = None,
 ) -> Evaluation:
     """Cross-validate the suggester on ``coder``'s codings in ``project``."""
     if folds < 2:
@@ -325,7 +328,13 @@ def evaluate_coder(
         )
         what = "no codings" if coded.size == 0 else "only one coded segment"
         raise SuggestError(f"Coder '{coder}' has {what} to evaluate on.", hint=hint)
-    engine = SuggestionEngine(project, embedder, progress=progress)
+    engine = SuggestionEngine(
+        project,
+        embedder,
+        progress=progress,
+        context_weight=context_weight,
+        model_params=model_params,
+    )
     pieces = code_pieces(entries)
     piece_vectors, _, _ = engine.embed(pieces.texts, "Embedding the codebook")
     X_all, _, _ = engine.segment_vectors(segments)

@@ -347,7 +347,9 @@ def _read_project(folder: Path, *, coders: list[str] | None) -> TeamData:
     with tempfile.TemporaryDirectory(prefix="themekit-merge-") as scratch:
         snapshot = Path(scratch) / DB_FILE
         try:
-            source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+            # A read-only URI: the other project is never written to (as_uri escapes
+            # spaces, '#', '?' and non-ASCII characters in the path).
+            source = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
             try:
                 target = sqlite3.connect(str(snapshot))
                 with target:

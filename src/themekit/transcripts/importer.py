@@ -70,7 +70,11 @@ def import_one(
         parsed = read_transcript(path, settings)
         digest = content_hash(parsed.text)
         store = project.store
-        if store.current_hash(tid) == digest:
+        if store.current_hash(tid) == digest and (
+            unit is None or store.current_unit(tid) == settings.unit
+        ):
+            # Same text (and no new unit asked for): nothing to do. A different --unit
+            # re-segments the same text as a new version, re-anchoring its codings.
             return ImportOutcome(str(path), tid, "unchanged")
         segments = segment_transcript(parsed, settings)
         if not segments:

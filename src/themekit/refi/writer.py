@@ -1,0 +1,408 @@
+"""Writing a themekit project as a REFI-QDA project (.qdpx); see ``qdpx`` for the mapping.
+
+``build_qdpx`` turns the project into the ``project.qde`` XML and the source texts
+without writing anything (tests validate it against Project.xsd); ``export_qdpx`` zips
+them atomically. Every GUID is derived from a stable key (``qdc.derived_guid``), so
+repeated exports of the same project, or of two projects sharing transcripts and a
+codebook, give the same GUIDs. Elements are written in the order the schema's
+sequences require, and optional groups (``Users``, ``Variables``...) only when they
+have members, as the schema needs at least one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from themekit.codebook.model import Codebook
+from themekit.fileio import atomic_writer
+from themekit.refi.qdc import (
+    ORIGIN,
+    PROJECT_NS,
+    append_codes,
+    code_guid,
+    derived_guid,
+    serialise,
+    xml_text,
+)
+from themekit.refi.reader import PROJECT_FILE, SOURCES_FOLDER
+from themekit.store.rows import CodingRow, Participant, SegmentRow
+
+if TYPE_CHECKING:
+    from themekit.project import Project
+
+
+def _sub(parent: ET.Element, tag: str, attrs: dict[str, str] | None = None) -> ET.Element:
+    return ET.SubElement(parent, tag, attrs or {})
+
+
+def _xsd_datetime(value: str | None) -> str | None:
+    """``value`` when it is an ISO date-time with a zone that xsd:dateTime accepts."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return value if value == parsed.isoformat() else parsed.isoformat()
+
+
+@dataclass
+class ExportSummary:
+    transcripts: int = 0
+    codes: int = 0
+    coders: int = 0
+    participants: int = 0
+    codings: int = 0
+    memos: int = 0
+    orphaned_skipped: int = 0
+
+    def text(self) -> str:
+        line = (
+            f"{self.transcripts} transcripts, {self.codes} codes, {self.coders} coders,"
+            f" {self.participants} participants, {self.codings} codings, {self.memos} memos"
+        )
+        if self.orphaned_skipped:
+            line += f" ({self.orphaned_skipped} orphaned codings not exported)"
+        return line
+
+
+@dataclass
+class QdpxPackage:
+    """What goes into the zip: the project XML and the source files by archive path."""
+
+    qde: str
+    sources: dict[str, str]
+    summary: ExportSummary
+
+
+def _coding_guid(uid: str) -> str:
+    try:
+        return str(uuid.UUID(hex=uid))
+    except ValueError:
+        return derived_guid("coding", uid)
+
+
+def _variable_type(values: list[Any]) -> str:
+    """The REFI variable type that holds every value (None is "no value")."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return "Text"
+    if all(isinstance(v, bool) for v in present):
+        return "Boolean"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return "Integer"
+    if all(
+        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in present
+    ):
+        return "Float"
+    return "Text"
+
+
+def _value_element(parent: ET.Element, kind: str, value: Any) -> None:
+    """``<TextValue>`` etc.; None writes no value element (the schema allows none)."""
+    if value is None:
+        return
+    element = _sub(parent, f"{kind}Value")
+    if kind == "Boolean":
+        element.text = "true" if value else "false"
+    elif kind == "Float":
+        # xsd:decimal has no exponent: 1e-05 is written 0.00001; 7.0 stays 7.0.
+        element.text = format(Decimal(str(value)), "f")
+    else:
+        element.text = xml_text(str(value))
+
+
+def _participant_transcripts(
+    people: list[Participant], links: dict[tuple[str, str], str], transcript_ids: set[str]
+) -> dict[str, list[str]]:
+    by_person: dict[str, set[str]] = {p.id: set() for p in people}
+    for (tid, _speaker), pid in links.items():
+        if pid in by_person and tid in transcript_ids:
+            by_person[pid].add(tid)
+    for pid, tids in by_person.items():
+        if pid in transcript_ids:
+            tids.add(pid)
+    return {pid: sorted(tids) for pid, tids in by_person.items()}
+
+
+def build_qdpx(project: Project) -> QdpxPackage:
+    """The project as REFI-QDA XML plus source texts (nothing is written)."""
+    store = project.store
+    summary = ExportSummary()
+    root = ET.Element(
+        "Project",
+        {
+            "xmlns": PROJECT_NS,
+            "name": xml_text(project.settings.name or project.root.name),
+            "origin": ORIGIN,
+            "creationDateTime": datetime.now(UTC).isoformat(timespec="seconds"),
+        },
+    )
+    current = store.current_codebook()
+    codebook = current[1] if current else Codebook()
+    code_guids = {entry.code.id: code_guid(entry.code) for entry in codebook.walk()}
+    codings = store.codings()
+    summary.orphaned_skipped = len(store.codings(orphaned_only=True))
+    memos = store.segment_memos()
+    coders = sorted(set(store.coders()) | {c.coder for c in codings} | {k[0] for k in memos})
+    user_guid = {name: derived_guid("user", name) for name in coders}
+
+    # Users, CodeBook, Variables, Cases, Sources, Notes, Sets: the schema's order.
+    if coders:
+        users = _sub(root, "Users")
+        for name in coders:
+            _sub(users, "User", {"guid": user_guid[name], "name": xml_text(name)})
+    summary.coders = len(coders)
+    if codebook.codes:
+        book = _sub(root, "CodeBook")
+        append_codes(_sub(book, "Codes"), codebook.codes)
+    summary.codes = len(code_guids)
+
+    transcripts = store.transcripts()
+    transcript_ids = {t.id for t in transcripts}
+    source_guid = {t.id: derived_guid("source", f"{t.id}:{t.content_hash}") for t in transcripts}
+    people = store.participants()
+    links = store.participant_links()
+    spoken_in = _participant_transcripts(people, links, transcript_ids)
+    _append_participants(root, people, links, spoken_in, source_guid)
+    summary.participants = len(people)
+
+    notes: list[tuple[str, str, str, str]] = []  # (guid, text, coder, name)
+    sources: dict[str, str] = {}
+    segments_by_id: dict[int, SegmentRow] = {}
+    if transcripts:
+        sources_el = _sub(root, "Sources")
+        by_transcript: dict[str, list[CodingRow]] = {}
+        for coding in codings:
+            by_transcript.setdefault(coding.transcript_id, []).append(coding)
+        for info in transcripts:
+            segments = store.segments(info.id)
+            segments_by_id.update((s.id, s) for s in segments)
+            text = store.transcript_text(info.id)
+            guid = source_guid[info.id]
+            sources[f"{SOURCES_FOLDER}/{guid}.txt"] = text
+            attrs = {
+                "guid": guid,
+                "name": xml_text(info.id),
+                "plainTextPath": f"internal://{guid}.txt",
+            }
+            imported_at = _xsd_datetime(info.imported_at)
+            if imported_at:
+                attrs["creationDateTime"] = imported_at
+            element = _sub(sources_el, "TextSource", attrs)
+            _sub(element, "Description").text = xml_text(
+                f"themekit transcript: {info.id}\nthemekit unit: {info.unit}\n"
+                f"themekit format: {info.source_format}\nthemekit file: {info.source_name}"
+            )
+            summary.codings += _append_selections(
+                element,
+                text,
+                by_transcript.get(info.id, []),
+                segments_by_id,
+                code_guids,
+                user_guid,
+                notes,
+            )
+            summary.transcripts += 1
+        # Segment memos: a selection over the segment with no coding, and a note.
+        for (coder, segment_id), memo in sorted(memos.items()):
+            segment = segments_by_id.get(segment_id)
+            if segment is None:  # on an old version of its transcript
+                continue
+            note_guid = derived_guid(
+                "segment-memo", f"{coder}:{segment.transcript_id}:{segment.line}"
+            )
+            target = next(
+                e for e in sources_el if e.get("guid") == source_guid[segment.transcript_id]
+            )
+            selection = ET.Element(
+                "PlainTextSelection",
+                {
+                    "guid": derived_guid("memo-selection", note_guid),
+                    "name": xml_text(segment.text),
+                    "startPosition": str(segment.start),
+                    "endPosition": str(segment.end),
+                    "creatingUser": user_guid[coder],
+                },
+            )
+            _sub(selection, "NoteRef", {"targetGUID": note_guid})
+            _insert_selection(target, selection)
+            notes.append(
+                (note_guid, memo, coder, f"Memo on {segment.transcript_id} line {segment.line}")
+            )
+    if notes:
+        notes_el = _sub(root, "Notes")
+        for guid, memo_text, author, name in notes:
+            attrs = {"guid": guid, "name": xml_text(name), "creatingUser": user_guid[author]}
+            note = _sub(notes_el, "Note", attrs)
+            _sub(note, "PlainTextContent").text = xml_text(memo_text)
+    summary.memos = len(notes)
+    _append_role_sets(root, people, spoken_in, source_guid)
+    return QdpxPackage(serialise(root), sources, summary)
+
+
+def _insert_selection(source: ET.Element, selection: ET.Element) -> None:
+    """Put a selection after the source's other selections (the schema's order)."""
+    position = 0
+    for index, item in enumerate(source):
+        if item.tag in ("Description", "PlainTextContent", "PlainTextSelection"):
+            position = index + 1
+    source.insert(position, selection)
+
+
+def _append_selections(
+    source: ET.Element,
+    text: str,
+    codings: list[CodingRow],
+    segments: dict[int, SegmentRow],
+    code_guids: dict[str, str],
+    user_guid: dict[str, str],
+    notes: list[tuple[str, str, str, str]],
+) -> int:
+    written = 0
+    for coding in sorted(codings, key=lambda c: (c.span_start or 0, c.line, c.coder, c.code_id)):
+        segment = segments.get(coding.segment_id)
+        if segment is None or coding.code_id not in code_guids:
+            continue
+        if coding.span_start is not None and coding.span_end is not None:
+            start, end = coding.span_start, coding.span_end
+        else:
+            start, end = segment.start, segment.end
+        when = _xsd_datetime(coding.created_at)
+        attrs = {
+            "guid": derived_guid("selection", coding.uid),
+            "name": xml_text(text[start:end]),
+            "startPosition": str(start),
+            "endPosition": str(end),
+            "creatingUser": user_guid[coding.coder],
+        }
+        if when:
+            attrs["creationDateTime"] = when
+        selection = _sub(source, "PlainTextSelection", attrs)
+        coding_attrs = {"guid": _coding_guid(coding.uid), "creatingUser": user_guid[coding.coder]}
+        if when:
+            coding_attrs["creationDateTime"] = when
+        coding_el = _sub(selection, "Coding", coding_attrs)
+        _sub(coding_el, "CodeRef", {"targetGUID": code_guids[coding.code_id]})
+        if coding.memo:
+            note_guid = derived_guid("coding-memo", coding.uid)
+            _sub(coding_el, "NoteRef", {"targetGUID": note_guid})
+            notes.append(
+                (
+                    note_guid,
+                    coding.memo,
+                    coding.coder,
+                    f"Memo on a coding of {coding.transcript_id} line {coding.line}",
+                )
+            )
+        written += 1
+    return written
+
+
+def _append_participants(
+    root: ET.Element,
+    people: list[Participant],
+    links: dict[tuple[str, str], str],
+    spoken_in: dict[str, list[str]],
+    source_guid: dict[str, str],
+) -> None:
+    if not people:
+        return
+    names: list[str] = []
+    if any(p.role is not None for p in people):
+        names.append("role")
+    if any(p.site is not None for p in people):
+        names.append("site")
+    for person in people:
+        names.extend(k for k in person.attributes if k not in names)
+    kinds = {name: _variable_type([p.attribute(name) for p in people]) for name in names}
+    variable_guid = {name: derived_guid("variable", name) for name in names}
+    if names:
+        variables = _sub(root, "Variables")
+        for name in names:
+            _sub(
+                variables,
+                "Variable",
+                {
+                    "guid": variable_guid[name],
+                    "name": xml_text(name),
+                    "typeOfVariable": kinds[name],
+                },
+            )
+    cases = _sub(root, "Cases")
+    for person in people:
+        case = _sub(
+            cases, "Case", {"guid": derived_guid("case", person.id), "name": xml_text(person.id)}
+        )
+        explicit = sorted([t, s] for (t, s), pid in links.items() if pid == person.id)
+        if explicit:
+            _sub(case, "Description").text = xml_text(
+                "themekit links: " + json.dumps(explicit, ensure_ascii=False)
+            )
+        for name in names:
+            value = person.attribute(name)
+            # An attribute held as None is written as a value-less VariableValue, so it
+            # comes back as None; role and site are fields, not attributes.
+            if value is None and (name in ("role", "site") or name not in person.attributes):
+                continue
+            holder = _sub(case, "VariableValue")
+            _sub(holder, "VariableRef", {"targetGUID": variable_guid[name]})
+            _value_element(holder, kinds[name], value)
+        for tid in spoken_in.get(person.id, []):
+            _sub(case, "SourceRef", {"targetGUID": source_guid[tid]})
+
+
+def _append_role_sets(
+    root: ET.Element,
+    people: list[Participant],
+    spoken_in: dict[str, list[str]],
+    source_guid: dict[str, str],
+) -> None:
+    by_role: dict[str, set[str]] = {}
+    for person in people:
+        if person.role and spoken_in.get(person.id):
+            by_role.setdefault(person.role, set()).update(spoken_in[person.id])
+    if not by_role:
+        return
+    sets = _sub(root, "Sets")
+    for role in sorted(by_role):
+        item = _sub(
+            sets, "Set", {"guid": derived_guid("role-set", role), "name": xml_text(f"Role: {role}")}
+        )
+        _sub(
+            item, "Description"
+        ).text = "Transcripts of the participants with this role (themekit)."
+        for tid in sorted(by_role[role]):
+            _sub(item, "MemberSource", {"targetGUID": source_guid[tid]})
+
+
+def export_qdpx(project: Project, path: str | Path) -> ExportSummary:
+    """Write the project to ``path`` as a .qdpx archive (atomically) and record it in the
+    audit log: the archive holds the full transcript texts."""
+    package = build_qdpx(project)
+    with atomic_writer(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(PROJECT_FILE, package.qde.encode("utf-8"))
+        for name, text in package.sources.items():
+            archive.writestr(name, text.encode("utf-8"))
+    summary = package.summary
+    project.store.log(
+        "refi.export",
+        how="export",
+        details={
+            "file": Path(path).name,
+            "transcripts": summary.transcripts,
+            "codings": summary.codings,
+        },
+    )
+    return summary
