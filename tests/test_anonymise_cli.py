@@ -173,18 +173,19 @@ def test_ner_results_are_cached_in_the_store(project: Project) -> None:
     second = ExportAnonymiser(project, ner=second_ner)
     assert second.texts(texts, ["a", "b"])[0] == "[Person 1] from the team came along."
     assert second_ner.texts_seen == 0
-    saved = json.loads((project.root / "pseudonyms.json").read_text(encoding="utf-8"))
+    saved = json.loads(project.store.get_meta("pseudonyms"))
     assert [e["original"] for e in saved["entries"]] == ["Bex", "Priya Castellano"]
 
 
 def test_a_broken_pseudonym_map_is_a_clear_error(project: Project, cli) -> None:
     build_export_study(project)
-    (project.root / "pseudonyms.json").write_text("{not json", encoding="utf-8")
+    project.store.set_meta("pseudonyms", "{not json")
     result = cli("export", "quotes")
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: {project.root / 'pseudonyms.json'}: cannot be read as a pseudonym map"
-        " (JSONDecodeError). Restore it from a backup; deleting it renumbers every placeholder.\n"
+        f"Error: {project.root / 'themekit.db'} (pseudonym map): cannot be read as a pseudonym"
+        " map (JSONDecodeError). Restore the project from a backup ('themekit restore FILE');"
+        " resetting it renumbers every placeholder.\n"
     )
 
 

@@ -283,7 +283,7 @@ def test_csv_is_exact_and_carries_the_audit_trail(study: Project, cli) -> None:
 
 def test_placeholders_are_kept_in_the_project(study: Project, cli, tmp_path: Path) -> None:
     assert cli("export", "quotes", "--format", "csv").exit_code == 0
-    saved = json.loads((study.root / "pseudonyms.json").read_text(encoding="utf-8"))
+    saved = json.loads(study.store.get_meta("pseudonyms"))
     assert [(e["class"], e["number"], e["original"]) for e in saved["entries"]] == [
         ("Person", 1, "Priya Castellano"),
         ("Site", 1, "Fenwick"),
@@ -371,7 +371,7 @@ def test_a_leak_fails_the_export_names_the_place_and_leaves_no_file(
     assert "castellano" not in result.stderr.lower()
     assert not target.exists()
     assert leftovers(tmp_path) == []
-    assert not (study.root / "pseudonyms.json").exists()
+    assert study.store.get_meta("pseudonyms") is None
 
 
 def test_no_anonymise_is_explicit_and_audited(study: Project, cli) -> None:

@@ -80,7 +80,10 @@ def load(
     from themekit.codebook.versions import commit_codebook, read_codebook_file
 
     project = open_project()
-    codebook = read_codebook_file(file)
+    warnings: list[str] = []
+    codebook = read_codebook_file(file, warnings)
+    for warning in warnings:
+        env().warn(warning)
     result = commit_codebook(
         project,
         codebook,

@@ -39,15 +39,18 @@ class CodeStats:
     transcripts: set[str] = field(default_factory=set)
 
 
-def read_codebook_file(path: str | Path) -> Codebook:
-    """A codebook from YAML, CSV/XLSX or REFI-QDA .qdc, or CodebookError."""
+def read_codebook_file(path: str | Path, warnings: list[str] | None = None) -> Codebook:
+    """A codebook from YAML, CSV/XLSX or REFI-QDA .qdc, or CodebookError.
+
+    Repairs made while reading a .qdc from another program are appended to ``warnings``.
+    """
     path = Path(path)
     if not path.exists():
         raise CodebookError(f"{path}: no such file.", hint="Check the path and try again.")
     if path.suffix.lower() == ".qdc":
         from themekit.refi.qdc import read_qdc
 
-        return read_qdc(path)
+        return read_qdc(path, warnings)
     from themekit.codebook.validate import load_codebook
 
     return load_codebook(path)

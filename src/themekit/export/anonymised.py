@@ -9,10 +9,11 @@ binds it to one project so that every export behaves the same way:
   with their parts as aliases, the participants' sites, and the participant roles plus
   common programme acronyms on the allow-list (so NER does not turn "Probation Service"
   into ``[Organisation 1]``). The researcher is told to review it.
-* **The pseudonym map** is ``pseudonyms.json`` in the project folder, written atomically
-  after each export that produced output, so ``[Person 1]`` is the same person in every
-  quote of every export and every run. It holds real names: it is the re-identification
-  key and lives with the transcripts, never in an export.
+* **The pseudonym map** is kept in the project database (``project_meta``, key
+  ``pseudonyms``), saved after each export that produced output, so ``[Person 1]`` is the
+  same person in every quote of every export and every run, and backups, bundles and
+  restores carry it. It holds real names: it is the re-identification key and lives with
+  the transcripts, never in an export (``themekit anonymise key`` writes it out on purpose).
 * **NER results** are kept in the store's ``ner_cache`` table (``StoreNerCache``), keyed
   by model and text hash, and NER runs only on the texts being exported.
 * **Two anonymisers share the map.** Interview text goes through the full one (register,
@@ -31,7 +32,6 @@ binds it to one project so that every export behaves the same way:
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
@@ -62,7 +62,6 @@ if TYPE_CHECKING:
     from themekit.project import Project
     from themekit.store import Store
 
-PSEUDONYMS_FILENAME = "pseudonyms.json"
 BINARY_FORMATS = frozenset({"docx", "xlsx", "png"})
 
 # Words used as speaker labels that are roles, not names.
@@ -226,29 +225,29 @@ def load_project_register(project: Project) -> tuple[Register, bool]:
 # -- the pseudonym map -------------------------------------------------------------------
 
 
-def pseudonyms_path(project: Project) -> Path:
-    return project.root / PSEUDONYMS_FILENAME
+PSEUDONYMS_KEY = "pseudonyms"
 
 
 def load_pseudonyms(project: Project) -> PseudonymMap:
-    path = pseudonyms_path(project)
-    if not path.exists():
+    source = f"{project.root / 'themekit.db'} (pseudonym map)"
+    text = project.store.get_meta(PSEUDONYMS_KEY)
+    if text is None:
         return PseudonymMap()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
         raise AnonymisationError(
-            f"{path}: cannot be read as a pseudonym map ({type(exc).__name__}).",
-            hint="Restore it from a backup; deleting it renumbers every placeholder.",
+            f"{source}: cannot be read as a pseudonym map ({type(exc).__name__}).",
+            hint="Restore the project from a backup ('themekit restore FILE');"
+            " resetting it renumbers every placeholder.",
         ) from None
-    return PseudonymMap.from_dict(data, source=str(path))
+    return PseudonymMap.from_dict(data, source=source)
 
 
 def save_pseudonyms(project: Project, pseudonyms: PseudonymMap) -> None:
-    path = pseudonyms_path(project)
-    atomic_write_text(path, json.dumps(pseudonyms.to_dict(), ensure_ascii=False, indent=1) + "\n")
-    with contextlib.suppress(OSError):  # a file system without permissions
-        os.chmod(path, 0o600)  # the re-identification key: readable by its owner only
+    project.store.set_meta(
+        PSEUDONYMS_KEY, json.dumps(pseudonyms.to_dict(), ensure_ascii=False, sort_keys=True)
+    )
 
 
 # -- the NER cache in the store ----------------------------------------------------------

@@ -15,6 +15,7 @@ from themekit.store.caches import CacheStore
 from themekit.store.codebook import CodebookStore
 from themekit.store.codings import CodingStore
 from themekit.store.db import Database
+from themekit.store.meta import MetaStore
 from themekit.store.migrations import migrate, pending
 from themekit.store.participants import ParticipantStore
 from themekit.store.suggest_store import SuggestionWriteStore
@@ -31,6 +32,7 @@ class Store(
     CacheStore,
     SuggestionWriteStore,
     SuggestionStore,
+    MetaStore,
 ):
     def __init__(self, path: str | Path, *, auto_migrate: bool = True) -> None:
         self.db = Database(path)
