@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import CODEBOOKS
 
+from conftest import CODEBOOKS
 from themekit.coding.service import CodingSession
 from themekit.project import Project
 from themekit.transcripts.model import ParsedTranscript, Segment
@@ -43,7 +43,11 @@ def add_transcript(project: Project) -> None:
         start = text.index(sentence)
         segments.append(Segment(line, "P01", 0, start, start + len(sentence), sentence, True))
     project.store.add_transcript_version(
-        "P01", ParsedTranscript(text, [], "txt"), segments, content_hash="h", source_name="P01.txt",
+        "P01",
+        ParsedTranscript(text, [], "txt"),
+        segments,
+        content_hash="h",
+        source_name="P01.txt",
         unit="sentence",
     )
 
@@ -93,9 +97,7 @@ def test_removing_a_code_with_codings_is_refused(project: Project, cli, tmp_path
     merged = load(cli, tmp_path, without_access, "--merge-into", "benefits.gap")
     assert merged.exit_code == 0, merged.output
     codings = project.store.codings()
-    assert [(c.line, c.code_id, c.codebook_version) for c in codings] == [
-        (2, "benefits.gap", 1)
-    ]
+    assert [(c.line, c.code_id, c.codebook_version) for c in codings] == [(2, "benefits.gap", 1)]
     assert json.loads(codings[0].origin) == {"merged_from": "benefits.access"}
 
 
@@ -122,8 +124,15 @@ def test_revision_commands_and_history(project: Project, cli, tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert (
         cli(
-            "codebook", "add", "Housing", "--id", "benefits.housing", "--parent", "benefits",
-            "--definition", "Accommodation found through the pilot.",
+            "codebook",
+            "add",
+            "Housing",
+            "--id",
+            "benefits.housing",
+            "--parent",
+            "benefits",
+            "--definition",
+            "Accommodation found through the pilot.",
         ).exit_code
         == 0
     )
@@ -140,7 +149,9 @@ def test_revision_commands_and_history(project: Project, cli, tmp_path: Path) ->
     assert [line.split("  ")[0] for line in lines if line.startswith("version")] == [
         f"version {n}" for n in range(1, 6)
     ]
-    assert "    ~ renamed Filling a previous gap in services -> Filling a gap [benefits.gap]" in lines
+    assert (
+        "    ~ renamed Filling a previous gap in services -> Filling a gap [benefits.gap]" in lines
+    )
     shown = json.loads(cli("codebook", "show", "--format", "json").stdout)
     by_id = {c["id"]: c for c in shown["codes"]}
     assert by_id["benefits.gap"]["codings"] == 2
@@ -188,7 +199,10 @@ def test_no_codebook_message(cli) -> None:
 BAD_CODEBOOKS = {
     "malformed_yaml": ("bad.yaml", b"codes:\n  - id: a\n    label: [unclosed\n"),
     "not_a_codebook": ("list.yaml", b"- just\n- a list\n"),
-    "csv_duplicate_ids": ("dup.csv", b"id,path,definition\na,Benefits > One,x\na,Benefits > Two,y\n"),
+    "csv_duplicate_ids": (
+        "dup.csv",
+        b"id,path,definition\na,Benefits > One,x\na,Benefits > Two,y\n",
+    ),
     "csv_cycle": ("cycle.csv", b"id,label,parent\na,A,b\nb,B,a\n"),
     "not_utf8": ("latin.yaml", "codes:\n  - id: a\n    label: Caf\u00e9\n".encode("latin-1")),
     "unknown_type": ("book.pdf", b"%PDF-1.4"),

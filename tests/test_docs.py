@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 from conftest import REPO
-
 from themekit.cli.reference import commands_without_help
 
 
@@ -17,7 +16,8 @@ def test_every_command_has_help_text() -> None:
 def test_generated_docs_are_up_to_date() -> None:
     result = subprocess.run(
         [sys.executable, str(REPO / "scripts" / "gen_docs.py"), "--check"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
 

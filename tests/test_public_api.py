@@ -18,10 +18,12 @@ def test_library_works_without_the_cli(tmp_path: Path) -> None:
     code = (
         "import sys, themekit\n"
         f"p = themekit.Project.init({str(tmp_path / 'nb')!r})\n"
-        f"open({str(tmp_path / 'P01.txt')!r}, 'w').write('Interviewer: Hi?\\nP01: Hello. Bye.\\n')\n"
+        f"open({str(tmp_path / 'P01.txt')!r}, 'w')"
+        ".write('Interviewer: Hi?\\nP01: Hello. Bye.\\n')\n"
         f"out = p.import_transcripts([{str(tmp_path / 'P01.txt')!r}])\n"
         "assert out[0].status == 'imported', out\n"
-        "assert [s.text for s in p.store.segments('P01', codable_only=True)] == ['Hello.', 'Bye.']\n"
+        "texts = [s.text for s in p.store.segments('P01', codable_only=True)]\n"
+        "assert texts == ['Hello.', 'Bye.'], texts\n"
         # spaCy itself imports typer for its own CLI; what matters is that ours stays out.
         "assert not [m for m in sys.modules if m.startswith('themekit.cli')]\n"
     )

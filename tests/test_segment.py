@@ -271,7 +271,10 @@ def test_unlabelled_transcript_stays_codable() -> None:
 
 
 def test_bracket_and_quote_stay_with_their_sentence() -> None:
-    text = 'P01: It was a mess on the floor. [laughs] No, that\u2019s unfair. I said \u201cMild\u201d.\n'
+    text = (
+        "P01: It was a mess on the floor. [laughs] No, that\u2019s unfair."
+        " I said \u201cMild\u201d.\n"
+    )
     assert units(text, "sentence") == [
         (1, "P01", "It was a mess on the floor."),
         (2, "P01", "[laughs] No, that\u2019s unfair."),

@@ -60,7 +60,8 @@ def agree(
     include_partial: bool = PARTIAL,
     unit: Unit = typer.Option(Unit.segment, "--unit", help="Unit of comparison."),
     level: Level = typer.Option(
-        Level.code, "--level",
+        Level.code,
+        "--level",
         help="code: as coded; theme: collapse onto second-level codes; category: onto"
         " top-level codes (e.g. Benefits).",
     ),
@@ -169,13 +170,20 @@ def _disagreements(project, names, transcripts, include_partial, level, fmt, out
 
         text = json.dumps(
             [
-                {"code": d.code_id, "code_path": d.code_path, "transcript": d.transcript,
-                 "line": d.line, "speaker": d.speaker, "text": d.text,
-                 "applied_by": d.applied_by,
-                 "codes": {c: d.codes_by_coder[c] for c in names}}
+                {
+                    "code": d.code_id,
+                    "code_path": d.code_path,
+                    "transcript": d.transcript,
+                    "line": d.line,
+                    "speaker": d.speaker,
+                    "text": d.text,
+                    "applied_by": d.applied_by,
+                    "codes": {c: d.codes_by_coder[c] for c in names},
+                }
                 for d in found
             ],
-            indent=2, ensure_ascii=False,
+            indent=2,
+            ensure_ascii=False,
         )
     elif fmt == AgreeFormat.csv:
         buffer = io.StringIO()
@@ -248,10 +256,10 @@ def reconcile(
     from themekit.agree.reconcile import (
         apply_agreed,
         apply_decisions,
-        read_decisions_file,
         decide,
         decided_units,
         plan_reconciliation,
+        read_decisions_file,
     )
     from themekit.coding.service import CodingSession
 
