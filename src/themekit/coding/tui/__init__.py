@@ -39,6 +39,17 @@ def run_coding_app(
     project: Project, *, coder: str, transcript: str | None, show_others: bool
 ) -> None:
     """Run the coding app in the terminal until the coder quits."""
+    import sys
+
+    from themekit.errors import CodingError
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Without a terminal the app would wait for keys that never come.
+        raise CodingError(
+            "The coding app needs an interactive terminal.",
+            hint="Run 'themekit code' in a terminal window, or apply codings from a table"
+            " with 'themekit code --coder NAME --apply FILE.csv'.",
+        )
     create_coding_app(project, coder=coder, transcript=transcript, show_others=show_others).run()
 
 
