@@ -273,3 +273,13 @@ def test_partial_participants_table_adds_instead_of_wiping(
         {"years_in_role": 7},
     )
     assert "warning: P01: transcript 'P09' is not imported (yet)" in result.stderr
+
+
+def test_participant_transcript_column_may_hold_file_names(
+    project: Project, cli, tmp_path: Path
+) -> None:
+    cli("import", str(write(tmp_path / "int01.txt", "Interviewer: Hi.\nSam: Hello there.\n")))
+    table = write(tmp_path / "p.csv", "id,role,transcript,speaker\nP01,Judiciary,int01.txt,Sam\n")
+    result = cli("participants", "import", str(table))
+    assert result.stderr == f"Imported 1 participants from {table}\n"
+    assert project.participant_for(project.store.segment_at("int01", 2)).id == "P01"

@@ -104,6 +104,15 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
     return rows
 
 
+def _transcript_id(value: str) -> str:
+    """A transcript id from a cell that may hold the file name ("P02.docx" -> "P02")."""
+    text = value.strip()
+    suffix = Path(text).suffix.lower()
+    if suffix in (".txt", ".md", ".docx", ".vtt", ".srt"):
+        return Path(text).stem
+    return text
+
+
 def read_participants(path: str | Path) -> ParticipantTable:
     """Parse a participants table; raise ParticipantsError naming the file and row."""
     path = Path(path)
@@ -123,7 +132,7 @@ def read_participants(path: str | Path) -> ParticipantTable:
             row.get("site", "").strip() or None,
             attributes,
         )
-        transcript = row.get("transcript", "").strip()
+        transcript = _transcript_id(row.get("transcript", ""))
         speaker = row.get("speaker", "").strip()
         if pid in participants:
             if transcript and participants[pid] == person:

@@ -34,6 +34,9 @@ class ParticipantStore(StoreBase):
                     " attributes = excluded.attributes",
                     (p.id, role, site, self.dumps(attributes)),
                 )
+            # A table that says where a participant speaks replaces what was said before.
+            for pid in {participant_id for _t, _s, participant_id in links}:
+                conn.execute("DELETE FROM participant_links WHERE participant_id = ?", (pid,))
             for transcript_id, speaker, participant_id in links:
                 conn.execute(
                     "INSERT INTO participant_links (transcript_id, speaker, participant_id)"
