@@ -115,7 +115,7 @@ def test_markdown_table(report: AgreementReport) -> None:
     assert lines[1] == "Transcripts compared: 1; left out: 1."
     assert lines[2] == "Intervals: 95% percentile bootstrap, 200 resamples of units, seed 5."
     assert (
-        "| Code | Units | Both | A only | B only | Neither | % agree | Cohen κ | Kripp. α "
+        "| Code | Units | Both | ana only | ben only | Neither | % agree | Cohen κ | Kripp. α "
         "| Gwet AC1 |" in lines
     )
     funding = next(line for line in lines if line.startswith("| Challenges > Funding"))

@@ -16,7 +16,7 @@ def agreement_table(report: AgreementReport) -> Table:
     names = report.coefficient_names()
     two = len(report.coders) == 2
     head = (
-        ["Code", "Units", "Both", "A only", "B only", "Neither"]
+        ["Code", "Units", "Both", f"{report.coders[0]} only", f"{report.coders[1]} only", "Neither"]
         if two
         else ["Code", "Units", "All present", "Split", "All absent"]
     )

@@ -305,10 +305,16 @@ class AgreementReport:
             text += f" {interval.format(self.digits - 1)}"
         return text
 
+    def _only_headings(self) -> list[str]:
+        """ "ana only", "ben only": the coders' names, not A and B."""
+        if len(self.coders) == 2:
+            return [f"{self.coders[0]} only", f"{self.coders[1]} only"]
+        return ["A only", "B only"]
+
     def to_markdown(self) -> str:
         names = self.coefficient_names()
         lines = [*self._header_lines(), ""]
-        head = ["Code", "Units", "Both", "A only", "B only", "Neither"]
+        head = ["Code", "Units", "Both", *self._only_headings(), "Neither"]
         if len(self.coders) != 2:
             head = ["Code", "Units", "All present", "Split", "All absent"]
         head += [SHORT_LABELS[name] for name in names]
@@ -375,7 +381,7 @@ class AgreementReport:
         table.add_column("Code")
         table.add_column("Units", justify="right")
         if len(self.coders) == 2:
-            for heading in ("Both", "A only", "B only", "Neither"):
+            for heading in ("Both", *self._only_headings(), "Neither"):
                 table.add_column(heading, justify="right")
         else:
             for heading in ("All present", "Split", "All absent"):
