@@ -90,11 +90,12 @@ def quality(fake: bool, folds: int) -> None:
         return _cached_encode(embedder, texts_k), pieces.codes[keep]
 
     variants: list[tuple[str, dict[str, Any]]] = [
-        ("default (all pieces, context 0.3, knn 0.5, prior 4)", {}),
+        ("default (all pieces, context 0.6, knn 0.5, prior 4)", {}),
+        ("turn context 0.3", {"context": 0.3}),
         ("prototypes: label only", {"pieces": "label"}),
         ("prototypes: label + definition + include", {"pieces": "definition"}),
         ("turn context 0", {"context": 0.0}),
-        ("turn context 0.6", {"context": 0.6}),
+        
         ("turn context 1.0", {"context": 1.0}),
         ("centroid only (knn weight 0)", {"knn_weight": 0.0}),
         ("nearest neighbours only (knn weight 1)", {"knn_weight": 1.0}),
@@ -112,7 +113,7 @@ def quality(fake: bool, folds: int) -> None:
             pv, pc = np.zeros((0, raw.shape[1]), np.float32), np.zeros(0, np.int64)
         else:
             pv, pc = pieces_for(kind)
-        X = turn_context(raw, [(s.group, s.turn) for s in data], v.get("context", 0.3))
+        X = turn_context(raw, [(s.group, s.turn) for s in data], v.get("context", 0.6))
         params = {k: v[k] for k in ("knn_weight", "k", "prior_strength") if k in v}
         started = time.perf_counter()
         result = evaluate_arrays(

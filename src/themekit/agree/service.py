@@ -82,6 +82,13 @@ def compute_agreement(
     result = per_code_and_pooled(stats)
     intervals = None
     n_resample_units = len(data.unit_keys) if unit == "segment" else len(data.included)
+    warnings: list[str] = []
+    if bootstrap and n_resample_units < 10:
+        what = "transcripts" if unit == "character" else "units"
+        warnings.append(
+            f"the bootstrap resamples only {n_resample_units} {what}; its intervals are"
+            " unreliable with so few"
+        )
     if bootstrap and n_resample_units > 1:
         intervals = bootstrap_intervals(stats, resamples=bootstrap, level=ci, seed=seed)
     codes: dict[Hashable, CodeInfo] = {
@@ -109,7 +116,7 @@ def compute_agreement(
         ),
         intervals=intervals,
         domains=domains,
-        extra={"units": n_resample_units, "seed": seed},
+        extra={"units": n_resample_units, "seed": seed, "warnings": warnings},
     )
     return report
 

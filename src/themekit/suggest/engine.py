@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from themekit.project import Project
 
 METHOD = "proto-knn-1"
-CONTEXT_WEIGHT = 0.3
+CONTEXT_WEIGHT = 0.6
 ALL_CODERS = "all"
 EXAMPLE_REASON_CHARS = 60
 
