@@ -124,6 +124,8 @@ def agree(
         e.message(
             f"{note.transcript}: {'included' if note.included else 'left out'} ({note.reason})"
         )
+    for warning in report.extra.get("warnings", []):
+        e.warn(warning)
     _render(report, fmt, output)
     failures = threshold_failures(report.result, min_alpha=min_alpha, min_kappa=min_kappa)
     if failures:
