@@ -95,7 +95,6 @@ def quality(fake: bool, folds: int) -> None:
         ("prototypes: label only", {"pieces": "label"}),
         ("prototypes: label + definition + include", {"pieces": "definition"}),
         ("turn context 0", {"context": 0.0}),
-        
         ("turn context 1.0", {"context": 1.0}),
         ("centroid only (knn weight 0)", {"knn_weight": 0.0}),
         ("nearest neighbours only (knn weight 1)", {"knn_weight": 1.0}),
@@ -113,7 +112,7 @@ def quality(fake: bool, folds: int) -> None:
             pv, pc = np.zeros((0, raw.shape[1]), np.float32), np.zeros(0, np.int64)
         else:
             pv, pc = pieces_for(kind)
-        X = turn_context(raw, [(s.group, s.turn) for s in data], v.get("context", 0.6))
+        X = turn_context(raw.copy(), [(s.group, s.turn) for s in data], v.get("context", 0.6))
         params = {k: v[k] for k in ("knn_weight", "k", "prior_strength") if k in v}
         started = time.perf_counter()
         result = evaluate_arrays(

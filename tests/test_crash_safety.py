@@ -41,10 +41,31 @@ N_FILES = 150
 TURNS_PER_FILE = 60
 N_CODES = 2000
 SPEAKERS = ["Interviewer", "Participant"]
-WORDS = (
-    "the court team service pilot funding referral pathway review hearing housing support"
-    " clinic probation order treatment week month plan worker nurse group steering"
-).split()
+WORDS = [
+    "the",
+    "court",
+    "team",
+    "service",
+    "pilot",
+    "funding",
+    "referral",
+    "pathway",
+    "review",
+    "hearing",
+    "housing",
+    "support",
+    "clinic",
+    "probation",
+    "order",
+    "treatment",
+    "week",
+    "month",
+    "plan",
+    "worker",
+    "nurse",
+    "group",
+    "steering",
+]
 
 
 def _transcript_text(rng: random.Random) -> str:

@@ -212,6 +212,17 @@ def test_truncated_participants_xlsx(
     outcome(lambda: read_participants(path), path)
 
 
+# -- bulk coding files -----------------------------------------------------------------------------
+@FUZZ
+@given(data=st.binary(max_size=2000), suffix=st.sampled_from([".csv", ".xlsx"]))
+def test_random_bytes_as_bulk_file(tmp_path: Path, data: bytes, suffix: str) -> None:
+    from themekit.coding.bulk import read_bulk_file
+
+    path = tmp_path / f"codings{suffix}"
+    path.write_bytes(data)
+    outcome(lambda: read_bulk_file(path), path)
+
+
 # -- codebooks -------------------------------------------------------------------------------------
 def _codebook_outcome(path: Path) -> None:
     with deadline():
@@ -242,9 +253,7 @@ def test_damaged_real_codebook_yaml(
     "text",
     [
         "codes:\n"
-        + "".join(
-            "  " * i + f"- id: c{i}\n" + "  " * i + "  children:\n" for i in range(400)
-        ),
+        + "".join("  " * i + f"- id: c{i}\n" + "  " * i + "  children:\n" for i in range(400)),
         "codes: " + "[" * 5000 + "]" * 5000,
         "codes: " + "{a: " * 3000 + "1" + "}" * 3000,
         "a: &a [*a]\n",

@@ -66,10 +66,17 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
         except csv.Error:
             delimiter = ","
         reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-        rows = [
-            {(k or "").strip().lower(): (v or "") for k, v in row.items() if k is not None}
-            for row in reader
-        ]
+        try:
+            rows = [
+                {(k or "").strip().lower(): (v or "") for k, v in row.items() if k is not None}
+                for row in reader
+            ]
+        except csv.Error as exc:
+            raise ParticipantsError(
+                path,
+                f"is not a readable CSV table (line {reader.line_num}: {exc})",
+                hint="Save it again from your spreadsheet as CSV (UTF-8).",
+            ) from None
         fields = [(f or "").strip().lower() for f in (reader.fieldnames or [])]
     elif suffix in (".xlsx", ".xlsm"):
         import zipfile

@@ -292,7 +292,7 @@ class Project:
                 f"{source}: no such backup file.",
                 hint="List your backups with 'ls backups/' in the project folder.",
             )
-        check = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        check = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         try:
             ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             check.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()

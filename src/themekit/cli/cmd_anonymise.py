@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from themekit.cli.app import app, env, open_project
 from themekit.cli.render import FORMAT_OPTION, TableFormat, render_rows
 from themekit.errors import AnonymisationError
-from themekit.store.rows import SegmentRow
+
+if TYPE_CHECKING:
+    from themekit.store.rows import SegmentRow
 
 anonymise_app = typer.Typer(
     help="Anonymisation: the register (redact.yaml), a preview of replacements, the key.",

@@ -3,47 +3,47 @@ spreadsheet, validated with a location for every problem, diffed, revised and ex
 
 Pure library code: no database and no CLI here (the project store records versions,
 the CLI calls these functions).
+
+Names are loaded on first use, so importing the package (as the store and the command
+line do at start-up) does not load the YAML, spreadsheet and Word machinery.
 """
 
-from themekit.codebook.diff import CodebookDiff, diff_codebooks
-from themekit.codebook.export import (
-    codebook_to_csv,
-    codebook_to_markdown,
-    codebook_to_yaml,
-    write_codebook_docx,
-)
-from themekit.codebook.io_table import read_codebook_table
-from themekit.codebook.io_yaml import parse_codebook_yaml, read_codebook_yaml
-from themekit.codebook.model import Code, Codebook, CodeEntry, split_path
-from themekit.codebook.revise import add_code, merge_codes, move_code, remove_code, rename_code
-from themekit.codebook.validate import (
-    check_codebook,
-    derive_id,
-    load_codebook,
-    validate_codebook_file,
-)
+from __future__ import annotations
 
-__all__ = [
-    "Code",
-    "CodeEntry",
-    "Codebook",
-    "CodebookDiff",
-    "add_code",
-    "check_codebook",
-    "codebook_to_csv",
-    "codebook_to_markdown",
-    "codebook_to_yaml",
-    "derive_id",
-    "diff_codebooks",
-    "load_codebook",
-    "merge_codes",
-    "move_code",
-    "parse_codebook_yaml",
-    "read_codebook_table",
-    "read_codebook_yaml",
-    "remove_code",
-    "rename_code",
-    "split_path",
-    "validate_codebook_file",
-    "write_codebook_docx",
-]
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "Code": "themekit.codebook.model",
+    "CodeEntry": "themekit.codebook.model",
+    "Codebook": "themekit.codebook.model",
+    "CodebookDiff": "themekit.codebook.diff",
+    "add_code": "themekit.codebook.revise",
+    "check_codebook": "themekit.codebook.validate",
+    "codebook_to_csv": "themekit.codebook.export",
+    "codebook_to_markdown": "themekit.codebook.export",
+    "codebook_to_yaml": "themekit.codebook.export",
+    "derive_id": "themekit.codebook.validate",
+    "diff_codebooks": "themekit.codebook.diff",
+    "load_codebook": "themekit.codebook.validate",
+    "merge_codes": "themekit.codebook.revise",
+    "move_code": "themekit.codebook.revise",
+    "parse_codebook_yaml": "themekit.codebook.io_yaml",
+    "read_codebook_table": "themekit.codebook.io_table",
+    "read_codebook_yaml": "themekit.codebook.io_yaml",
+    "remove_code": "themekit.codebook.revise",
+    "rename_code": "themekit.codebook.revise",
+    "split_path": "themekit.codebook.model",
+    "validate_codebook_file": "themekit.codebook.validate",
+    "write_codebook_docx": "themekit.codebook.export",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'themekit.codebook' has no attribute {name!r}")

@@ -144,12 +144,19 @@ def _read_csv(path: Path) -> tuple[list[str], list[Row]]:
     except csv.Error:
         delimiter = ","
     reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)
-    header = [_normalise_header(h) for h in next(reader)]
     rows: list[Row] = []
-    for number, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        rows.append((number, {header[i]: v for i, v in enumerate(values) if i < len(header)}))
+    try:
+        header = [_normalise_header(h) for h in next(reader)]
+        for number, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            rows.append((number, {header[i]: v for i, v in enumerate(values) if i < len(header)}))
+    except csv.Error as exc:
+        raise InputFileError(
+            path,
+            f"is not a readable CSV table (line {reader.line_num}: {exc})",
+            hint="Save it again from your spreadsheet as CSV (UTF-8).",
+        ) from None
     return header, rows
 
 
@@ -356,9 +363,7 @@ class _Planner:
                 # Interviewer lines and headers are never coded: the app refuses them
                 # and agreement ignores them, so a table must not slip them in.
                 who = targets[0].speaker or "a header"
-                raise _RowProblem(
-                    f"line {first} of '{transcript_id}' is not codable ({who})"
-                )
+                raise _RowProblem(f"line {first} of '{transcript_id}' is not codable ({who})")
         if span is not None:
             seg = targets[0]
             start, end = span

@@ -112,6 +112,12 @@ def parse_xml(data: bytes, file: str) -> ET.Element:
     """Parse XML bytes, or a ``RefiError`` with the line and column of the problem."""
     try:
         root = ET.fromstring(data)
+    except (LookupError, ValueError) as exc:  # an unknown or impossible declared encoding
+        raise RefiError(
+            file,
+            f"the XML declares an encoding that cannot be read ({exc})",
+            hint="Export the file again from the program that made it (UTF-8).",
+        ) from None
     except ET.ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
         raise RefiError(

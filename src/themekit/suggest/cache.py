@@ -55,30 +55,45 @@ def embed_texts(
 
     ``progress(n)`` is called as texts are encoded (n new texts at a time).
     """
-    hashes = [text_hash(t) for t in texts]
-    unique: dict[str, str] = {}
-    for h, t in zip(hashes, texts, strict=True):
-        unique.setdefault(h, t)
-    keys = list(unique)
-    found: dict[str, np.ndarray] = {}
+    # Rows of the result that each distinct text fills; vectors go straight into the
+    # result, so no second copy of 100,000 vectors is held on the way.
+    rows_of: dict[str, list[int]] = {}
+    first_text: dict[str, str] = {}
+    for row, text in enumerate(texts):
+        h = text_hash(text)
+        rows_of.setdefault(h, []).append(row)
+        first_text.setdefault(h, text)
+    keys = list(rows_of)
+    matrix: np.ndarray | None = None
+
+    def put(h: str, vector: np.ndarray) -> None:
+        nonlocal matrix
+        if matrix is None:
+            matrix = np.empty((len(texts), vector.shape[0]), dtype=np.float32)
+        matrix[rows_of[h]] = vector
+
+    missing: list[str] = []
     for start in range(0, len(keys), LOOKUP_CHUNK):
-        found.update(store.cached_embeddings(embedder.model_id, keys[start : start + LOOKUP_CHUNK]))
-    missing = sorted((h for h in keys if h not in found), key=lambda h: len(unique[h]))
+        part = keys[start : start + LOOKUP_CHUNK]
+        found = store.cached_embeddings(embedder.model_id, part)
+        for h in part:
+            if h in found:
+                put(h, found[h])
+            else:
+                missing.append(h)
+    missing.sort(key=lambda h: len(first_text[h]))
     chunk = max(1, batch_size * BATCHES_PER_CHUNK)
     for start in range(0, len(missing), chunk):
         part = missing[start : start + chunk]
         vectors = np.asarray(
-            embedder.encode([unique[h] for h in part], batch_size=batch_size), dtype=np.float32
+            embedder.encode([first_text[h] for h in part], batch_size=batch_size),
+            dtype=np.float32,
         )
         store.store_embeddings(embedder.model_id, zip(part, vectors, strict=True))
         for h, v in zip(part, vectors, strict=True):
-            found[h] = v
+            put(h, v)
         if progress is not None:
             progress(len(part))
-    if not hashes:
-        return EmbeddedTexts(np.zeros((0, 0), dtype=np.float32), 0, 0)
-    dim = next(iter(found.values())).shape[0]
-    matrix = np.empty((len(hashes), dim), dtype=np.float32)
-    for row, h in enumerate(hashes):
-        matrix[row] = found[h]
+    if matrix is None:
+        matrix = np.zeros((0, 0), dtype=np.float32)
     return EmbeddedTexts(matrix, len(missing), len(keys) - len(missing))

@@ -140,18 +140,22 @@ def code_pieces(entries: Sequence[CodeEntry]) -> CodePieces:
 def turn_context(
     vectors: np.ndarray, turn_keys: Sequence[tuple[Any, ...]], weight: float
 ) -> np.ndarray:
-    """Each vector mixed with the mean vector of its turn, then re-normalised."""
+    """Each vector mixed with the mean vector of its turn, then re-normalised.
+
+    Works in place (turns are disjoint, so each turn's mean is taken before its rows
+    change) to keep one copy of the vectors in memory; returns ``vectors``.
+    """
     if weight <= 0 or vectors.shape[0] == 0:
         return vectors
     groups: dict[tuple[Any, ...], list[int]] = {}
     for row, key in enumerate(turn_keys):
         groups.setdefault(key, []).append(row)
-    mixed = vectors.copy()
     for rows in groups.values():
         if len(rows) > 1:
-            mixed[rows] += weight * vectors[rows].mean(axis=0)
-    norms = np.linalg.norm(mixed, axis=1, keepdims=True)
-    return np.divide(mixed, norms, out=np.zeros_like(mixed), where=norms > 0)
+            vectors[rows] += weight * vectors[rows].mean(axis=0)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    np.divide(vectors, norms, out=vectors, where=norms > 0)
+    return vectors
 
 
 def label_matrix(
@@ -277,7 +281,10 @@ class SuggestionEngine:
         target_rows = np.asarray(targets, dtype=np.int64)
         self_index = np.full(len(segments), -1, dtype=np.int64)
         self_index[estimator.train_index_] = np.arange(estimator.train_index_.size)
-        details = estimator.score_details(X[target_rows], self_index[target_rows])
+        everything = target_rows.size == len(segments)
+        details = estimator.score_details(
+            X if everything else X[target_rows], self_index[target_rows]
+        )
         k = min(top, len(entries))
         order = np.argsort(-details.proba, axis=1, kind="stable")[:, :k]
 
