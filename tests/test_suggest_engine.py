@@ -7,7 +7,6 @@ import pytest
 from helpers_suggest import P01, add_transcript, build, code, counting_embedder
 from themekit.errors import ModelLoadError, SuggestError
 from themekit.project import Project
-from themekit.store.suggestions import suggestion_store_for
 from themekit.suggest.accept import accept, plan_acceptance
 from themekit.suggest.embedder import FakeEmbedder
 from themekit.suggest.engine import SuggestionEngine, codable_entries, code_pieces, turn_context
@@ -145,9 +144,9 @@ def test_suggestions_are_stored_and_replaced(project: Project) -> None:
     first = stored[0]
     assert (first.transcript_id, first.line, first.rank, first.code_id) == ("P01", 2, 1, "funding")
     assert first.model == "fake-hash-v1/proto-knn-1"
-    assert first.learned_from == "all"
+    assert first.learned_from == "codebook"  # nothing coded yet: learned from no coder
     # The TUI's read side sees the same ranking.
-    ui = suggestion_store_for(project.store)
+    ui = project.store
     assert [c for c, *_ in ui.suggestions_for(first.segment_id)] == ["funding", stored[1].code_id]
     # A narrower re-run replaces only its own segments.
     engine.suggest(top=1, transcripts=["P02"])
@@ -181,7 +180,7 @@ def test_accept_above_records_codings_and_decisions(project: Project) -> None:
     made = [c for c in project.store.codings(coder="ana") if c.source == "suggestion"]
     assert len(made) == applied
     assert all(c.model == "fake-hash-v1/proto-knn-1" and c.score >= 0.5 for c in made)
-    decisions = suggestion_store_for(project.store).suggestion_decisions(coder="ana")
+    decisions = project.store.suggestion_decisions(coder="ana")
     assert [d.decision for d in decisions] == ["accepted"] * applied
     again = plan_acceptance(project, "ana", 0.5, ids)
     assert again.items == []

@@ -23,7 +23,6 @@ from themekit.coding.tui.keys import KEYS, markdown_table
 from themekit.errors import CodingError
 from themekit.project import Project
 from themekit.store.rows import Participant
-from themekit.store.suggestions import suggestion_store_for
 from themekit.transcripts.model import ParsedTranscript, Segment, Turn
 
 REPO = Path(__file__).resolve().parents[1]
@@ -489,19 +488,38 @@ def test_span_with_missing_words_is_refused(study: Project) -> None:
 
 
 # -- suggestions ---------------------------------------------------------------------------
-def _suggest(study: Project) -> int:
+def _suggest(study: Project, learned_from: str = "codebook") -> int:
     segment = study.store.segment_at("P07", 2)
     assert segment is not None
-    suggestion_store_for(study.store).add_suggestions(
+    study.store.replace_suggestions(
+        [segment.id],
         [
             (segment.id, "gap", 0.81, "close to 3 coded lines"),
             (segment.id, "funding", 0.42, "close to 1 coded line"),
             (segment.id, "options", 0.3, "weak"),
         ],
         model="fake-embedder/v1",
-        learned_from="test",
+        learned_from=learned_from,
     )
     return segment.id
+
+
+def test_blind_coder_does_not_see_suggestions_learned_from_others(study: Project) -> None:
+    _suggest(study, learned_from="bob")
+    seen: dict[str, int] = {}
+
+    async def steps(app: Any, pilot: Any) -> None:
+        from textual.widgets import OptionList
+
+        seen["options"] = app.coding_screen.query_one("#suggestions", OptionList).option_count
+
+    drive(study, steps)
+    assert seen["options"] == 0
+    drive(study, steps, show_others=True)
+    assert seen["options"] == 3
+    _suggest(study, learned_from="alice")
+    drive(study, steps)
+    assert seen["options"] == 3
 
 
 def test_accept_top_suggestion(study: Project) -> None:
@@ -524,7 +542,7 @@ def test_accept_top_suggestion(study: Project) -> None:
         0.81,
         "fake-embedder/v1",
     )
-    decisions = suggestion_store_for(study.store).suggestion_decisions(segment_id=segment_id)
+    decisions = study.store.suggestion_decisions(segment_id=segment_id)
     assert [(d.code_id, d.coder, d.decision, d.score, d.model) for d in decisions] == [
         ("gap", "alice", "accepted", 0.81, "fake-embedder/v1")
     ]
@@ -554,7 +572,7 @@ def test_reject_top_then_accept_highlighted(study: Project) -> None:
 
     drive(study, steps)
     assert codes_by_line(study) == [(2, "options")]
-    decisions = suggestion_store_for(study.store).suggestion_decisions(segment_id=segment_id)
+    decisions = study.store.suggestion_decisions(segment_id=segment_id)
     assert [(d.code_id, d.decision, d.score) for d in decisions] == [
         ("gap", "rejected", 0.81),
         ("options", "accepted", 0.3),

@@ -111,7 +111,9 @@ def drop_orphaned(
         for c in store.codings(transcript_id=transcript, orphaned_only=True):
             store.delete_coding(c.id)
             store.log(
-                "coding.drop_orphaned", actor=c.coder, how="hand",
+                "coding.drop_orphaned",
+                actor=c.coder,
+                how="hand",
                 details={"transcript": c.transcript_id, "code": c.code_id, "coding": c.uid},
             )
             dropped += 1

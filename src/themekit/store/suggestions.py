@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from themekit.store.base import StoreBase
-from themekit.store.db import Database
 
 DECISIONS = ("accepted", "rejected")
 
@@ -34,37 +33,11 @@ class SuggestionDecision:
     at: str
 
 
+# ``suggestions.learned_from`` for suggestions made from the codebook alone (no codings).
+CODEBOOK_ONLY = "codebook"
+
+
 class SuggestionStore(StoreBase):
-    def add_suggestions(
-        self,
-        items: Iterable[tuple[int, str, float, str]],
-        *,
-        model: str,
-        learned_from: str,
-    ) -> int:
-        """Store ``(segment_id, code_id, score, reason)`` suggestions, ranked per segment.
-
-        A segment's earlier suggestions are replaced as a whole, so a re-run never leaves a
-        stale code behind; ranks follow descending score.
-        """
-        by_segment: dict[int, list[tuple[str, float, str]]] = {}
-        for segment_id, code_id, score, reason in items:
-            by_segment.setdefault(segment_id, []).append((code_id, float(score), reason))
-        at = self.now()
-        with self.db.transaction() as conn:
-            for segment_id, ranked in by_segment.items():
-                conn.execute("DELETE FROM suggestions WHERE segment_id = ?", (segment_id,))
-                ranked.sort(key=lambda item: (-item[1], item[0]))
-                conn.executemany(
-                    "INSERT INTO suggestions (segment_id, code_id, rank, score, model, reason,"
-                    " learned_from, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (segment_id, code_id, rank, score, model, reason, learned_from, at)
-                        for rank, (code_id, score, reason) in enumerate(ranked, start=1)
-                    ],
-                )
-        return sum(len(v) for v in by_segment.values())
-
     def has_suggestions(self, transcript_id: str) -> bool:
         """Whether any segment of the transcript's current version has suggestions."""
         row = self.db.query_one(
@@ -76,14 +49,23 @@ class SuggestionStore(StoreBase):
         return row is not None
 
     def suggestions_for(
-        self, segment_id: int, limit: int = 5, *, coder: str | None = None
+        self,
+        segment_id: int,
+        limit: int = 5,
+        *,
+        coder: str | None = None,
+        learned_from: tuple[str, ...] | None = None,
     ) -> list[tuple[str, float, str, str]]:
         """The best ``(code_id, score, model, reason)`` for a segment, best first.
 
-        With ``coder``, codes that coder already decided on for this segment are left out.
+        With ``coder``, codes that coder already decided on for this segment are left out;
+        with ``learned_from``, only suggestions learned from those sources are given.
         """
         sql = "SELECT code_id, score, model, reason FROM suggestions g WHERE segment_id = ?"
         params: list[object] = [segment_id]
+        if learned_from is not None:
+            sql += f" AND learned_from IN ({','.join('?' * len(learned_from))})"
+            params.extend(learned_from)
         if coder is not None:
             sql += (
                 " AND NOT EXISTS (SELECT 1 FROM suggestion_decisions d WHERE"
@@ -137,15 +119,3 @@ class SuggestionStore(StoreBase):
             )
             for r in self.db.query(sql + " ORDER BY id", tuple(params))
         ]
-
-
-class _SuggestionView(SuggestionStore):
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-
-def suggestion_store_for(store: StoreBase) -> SuggestionStore:
-    """``store`` itself once ``Store`` includes the mixin; until then a view on its database."""
-    if isinstance(store, SuggestionStore):
-        return store
-    return _SuggestionView(store.db)

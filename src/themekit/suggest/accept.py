@@ -61,10 +61,9 @@ def plan_acceptance(
 def accept(project: Project, plan: AcceptPlan) -> int:
     """Apply every planned suggestion as the coder's coding; return how many were new."""
     from themekit.coding.service import CodingSession
-    from themekit.store.suggestions import suggestion_store_for
 
     session = CodingSession(project, plan.coder)
-    decisions = suggestion_store_for(project.store)
+    decisions = project.store
     applied = 0
     with project.store.db.transaction():
         for item in plan.items:

@@ -34,6 +34,7 @@ import numpy as np
 from themekit.codebook.model import Codebook, CodeEntry
 from themekit.errors import SuggestError
 from themekit.store.rows import SegmentRow
+from themekit.store.suggestions import CODEBOOK_ONLY
 from themekit.suggest.cache import embed_texts
 from themekit.suggest.embedder import Embedder, make_embedder
 from themekit.suggest.model import CodeSuggester
@@ -333,6 +334,9 @@ class SuggestionEngine:
                 + ": suggestions come from the codebook's definitions and examples only."
             )
         if store:
+            # Suggestions that learned from nobody's codings say so, so that blind coders
+            # may see them (see the coding app's suggestions pane).
+            stored_source = source if estimator.train_index_.size else CODEBOOK_ONLY
             run.stored = self.store.replace_suggestions(
                 [r.segment_id for r in results],
                 (
@@ -341,6 +345,6 @@ class SuggestionEngine:
                     for s in r.suggestions
                 ),
                 model=self.model_name,
-                learned_from=source,
+                learned_from=stored_source,
             )
         return run

@@ -45,7 +45,7 @@ from themekit.coding.tui.keys import SHORTCUT_KEYS, help_rows, screen_keys
 from themekit.coding.tui.state import CodingState, split_codings
 from themekit.errors import ThemekitError
 from themekit.project import Project
-from themekit.store.suggestions import SuggestionStore, suggestion_store_for
+from themekit.store.suggestions import CODEBOOK_ONLY, SuggestionStore
 
 SUGGESTIONS_SHOWN = 5
 POSITION_SAVE_DELAY_S = 0.5
@@ -351,7 +351,7 @@ class CodingScreen(Screen[None]):
             if key not in roles:
                 person = resolver.resolve(self.transcript_id, segment.speaker, segment.codable)
                 roles[key] = (person.role or person.id) if person else ""
-        self.suggestions: SuggestionStore = suggestion_store_for(store)
+        self.suggestions: SuggestionStore = store
         self.with_suggestions = self.suggestions.has_suggestions(self.transcript_id)
         self.entries = list(session.codebook.walk())
         self.by_id = {e.code.id: e for e in self.entries}
@@ -527,8 +527,15 @@ class CodingScreen(Screen[None]):
             return []
         segment = self.state.current
         applied = {r.code_id for r in self.state.own_on(segment.id)}
+        coder = self.app_.session.coder
         rows = self.suggestions.suggestions_for(
-            segment.id, SUGGESTIONS_SHOWN + len(applied), coder=self.app_.session.coder
+            segment.id,
+            SUGGESTIONS_SHOWN + len(applied),
+            coder=coder,
+            # Blind coding: suggestions learned from other coders' codings would show
+            # their decisions (and their reasons name them), so only the coder's own
+            # and the codebook-only ones are offered.
+            learned_from=None if self.app_.show_others else (coder, CODEBOOK_ONLY),
         )
         return [r for r in rows if r[0] not in applied][:SUGGESTIONS_SHOWN]
 
