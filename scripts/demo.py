@@ -43,6 +43,7 @@ def main() -> None:
         coders.append(coder)
         run("code", "--coder", coder, "--apply", str(sheet), "--done")
     run("agree", "--coders", ",".join(coders), "--format", "md", "--seed", "1")
+    run("suggest", "--evaluate", "--coder", coders[-1], "--folds", "3")
     run("anonymise", "init")
     run("export", "table1", "-o", "table1.md")
     run("export", "table1", "--counts", "participants", "--by", "role", "-o", "table1.docx")
