@@ -319,7 +319,10 @@ def test_cli_bundle_then_merge_and_write_codebook(tmp_path: Path, diverged, bare
     assert "codings: 0 added (0 re-anchored, 0 by a fuzzy match), 6 already here" in (result.stderr)
     result = bare_cli("--project", str(a.root), "bundle", "--coder", "zoe", "-o", str(out))
     assert result.exit_code == 1
-    assert result.stderr == "Error: No coder named 'zoe' in this project (coders: ana, ben).\n"
+    assert result.stderr == (
+        "Error: No coder named 'zoe' in this project (coders: ana, ben)."
+        " Check the name in --coder; see 'themekit status'.\n"
+    )
     yaml_out = tmp_path / "other.yaml"
     result = bare_cli(
         "--project", str(a.root), "merge", str(b.root), "--write-codebook", str(yaml_out)

@@ -48,7 +48,9 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise ParticipantsError(path, f"cannot be read ({exc.strerror})") from exc
+            raise ParticipantsError(
+                path, f"cannot be read ({exc.strerror})", hint="Check the path and permissions."
+            ) from exc
         for encoding in ("utf-8-sig", "cp1252"):
             try:
                 text = raw.decode(encoding)
@@ -56,7 +58,11 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
             except UnicodeDecodeError:
                 continue
         else:  # pragma: no cover - cp1252 rarely fails
-            raise ParticipantsError(path, "is not UTF-8 or cp1252 text")
+            raise ParticipantsError(
+                path,
+                "is not UTF-8 or cp1252 text",
+                hint="Save it from your spreadsheet as CSV (UTF-8).",
+            )
         if not text.strip():
             raise ParticipantsError(path, "is empty", hint="Add a header row with an 'id' column.")
         try:
@@ -86,7 +92,11 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
         try:
             book = load_workbook(path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise ParticipantsError(path, "is not a readable .xlsx workbook") from exc
+            raise ParticipantsError(
+                path,
+                "is not a readable .xlsx workbook",
+                hint="Open it in your spreadsheet and save it again as .xlsx or CSV.",
+            ) from exc
         sheet = book.worksheets[0]
         values = list(sheet.iter_rows(values_only=True))
         book.close()
@@ -129,7 +139,9 @@ def read_participants(path: str | Path) -> ParticipantTable:
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         pid = row.get("id", "").strip()
         if not pid:
-            raise ParticipantsError(path, f"row {number} has an empty id")
+            raise ParticipantsError(
+                path, f"row {number} has an empty id", hint="Give every participant an id."
+            )
         attributes = {
             key: _coerce(value) for key, value in row.items() if key and key not in RESERVED
         }
@@ -155,7 +167,9 @@ def read_participants(path: str | Path) -> ParticipantTable:
         if transcript:
             links.append((transcript, speaker or ALL_SPEAKERS, pid))
     if not participants:
-        raise ParticipantsError(path, "has a header but no participant rows")
+        raise ParticipantsError(
+            path, "has a header but no participant rows", hint="Add one row per participant."
+        )
     return ParticipantTable(list(participants.values()), links)
 
 

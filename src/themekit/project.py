@@ -297,11 +297,17 @@ class Project:
             ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             check.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()
         except sqlite3.DatabaseError as exc:
-            raise ThemekitError(f"{source}: not a themekit backup ({exc}).") from exc
+            raise ThemekitError(
+                f"{source}: not a themekit backup ({exc}).",
+                hint="Choose a file made by 'themekit backup' (see the backups/ folder).",
+            ) from exc
         finally:
             check.close()
         if not ok:
-            raise ThemekitError(f"{source}: the backup fails SQLite's integrity check.")
+            raise ThemekitError(
+                f"{source}: the backup fails SQLite's integrity check.",
+                hint="Choose an earlier backup from the backups/ folder.",
+            )
         from datetime import datetime
 
         # A new name each time: a second restore must not overwrite what the first kept.

@@ -72,6 +72,7 @@ class Settings:
             raise InputFileError(
                 path,
                 f"[import] unit = {unit!r} is not one of sentence, turn, paragraph, line",
+                hint="Edit themekit.toml and choose one of them.",
             )
         import_settings = ImportSettings(
             unit=unit,

@@ -96,7 +96,9 @@ def decide(
         chosen = set(unit.agreed)
     elif decision == "code":
         if not other_code:
-            raise AgreementError("Decision 'code' needs the code to apply.")
+            raise AgreementError(
+                "Decision 'code' needs the code to apply.", hint="Type, e.g., 'code benefits.gap'."
+            )
         chosen = set(unit.agreed) | {session.resolve_code(other_code).code.id}
     else:
         raise AgreementError(

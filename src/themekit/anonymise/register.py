@@ -237,7 +237,10 @@ def load_register(path: str | Path) -> Register:
             hint="Save the register as UTF-8 in your editor.",
         ) from None
     except OSError as exc:
-        raise AnonymisationError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise AnonymisationError(
+            f"{path}: cannot be read ({exc.strerror})",
+            hint="Check the file, or create one with 'themekit anonymise init'.",
+        ) from None
     return parse_register(text, source=str(path))
 
 
@@ -270,7 +273,10 @@ class _RegisterParser:
                 hint="Check the indentation and quoting near that line.",
             ) from None
         except yaml.YAMLError as exc:
-            raise AnonymisationError(f"{self.source}: not valid YAML ({exc})") from None
+            raise AnonymisationError(
+                f"{self.source}: not valid YAML ({exc})",
+                hint="Fix the line named, or start again with 'themekit anonymise init --force'.",
+            ) from None
         if root is None:
             return Register(source=self.source)
         sections = self.mapping(root, "the register")

@@ -54,7 +54,10 @@ def code(
                 hint="The file's 'transcript' column says where each coding goes.",
             )
         if show_others:
-            raise CodingError("--show-others only applies to the coding app, not --apply.")
+            raise CodingError(
+                "--show-others only applies to the coding app, not --apply.",
+                hint="Drop --show-others.",
+            )
         _apply(apply, coder=coder, done=done)
         return
     if done:

@@ -33,7 +33,10 @@ def bundle(
     name = coder.strip()
     if name not in project.store.coders():
         known = ", ".join(project.store.coders()) or "none yet"
-        raise MergeError(f"No coder named '{name}' in this project (coders: {known}).")
+        raise MergeError(
+            f"No coder named '{name}' in this project (coders: {known}).",
+            hint="Check the name in --coder; see 'themekit status'.",
+        )
     data = collect(project.store, coders=[name], source_name=project.root.name)
     write_bundle(data, output)
     env().message(
@@ -73,7 +76,7 @@ def merge(
 
         codebook = data.codebook_object()
         if codebook is None:
-            raise MergeError(f"{other}: has no codebook.")
+            raise MergeError(f"{other}: has no codebook.", hint="Merge without --write-codebook.")
         atomic_write_text(write_codebook, codebook_to_yaml(codebook))
         e.message(f"Wrote the codebook of {data.source_name} to {write_codebook}")
         e.message(f"Next: themekit codebook load {write_codebook}, then themekit merge {other}")

@@ -127,14 +127,18 @@ def _decode(path: Path, raw: bytes) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputFileError(path, "is not UTF-8 or cp1252 text")  # pragma: no cover
+    raise InputFileError(  # pragma: no cover
+        path, "is not UTF-8 or cp1252 text", hint="Save it as CSV (UTF-8)."
+    )
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[Row]]:
     try:
         text = _decode(path, path.read_bytes())
     except OSError as exc:
-        raise InputFileError(path, f"cannot be read ({exc.strerror})") from exc
+        raise InputFileError(
+            path, f"cannot be read ({exc.strerror})", hint="Check the path and permissions."
+        ) from exc
     if not text.strip():
         return [], []
     # Only the delimiter is sniffed (from the header): the sniffer guesses
@@ -168,7 +172,11 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[Row]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputFileError(path, "is not a readable .xlsx workbook") from exc
+        raise InputFileError(
+            path,
+            "is not a readable .xlsx workbook",
+            hint="Open it in your spreadsheet and save it again as .xlsx or CSV.",
+        ) from exc
     try:
         values = list(book.worksheets[0].iter_rows(values_only=True))
     finally:

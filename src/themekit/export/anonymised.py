@@ -369,7 +369,9 @@ class ExportAnonymiser:
     def preview(self, texts: Sequence[str], wheres: Sequence[str]) -> list[AnonymisedText]:
         """Like ``texts`` but with every replacement, for ``themekit anonymise preview``."""
         if not self.enabled:
-            raise AnonymisationError("A preview needs anonymisation switched on.")
+            raise AnonymisationError(
+                "A preview needs anonymisation switched on.", hint="Drop --no-anonymise."
+            )
         return self._full.anonymise_many(texts, wheres=wheres)
 
     def label(self, text: str, where: str) -> str:

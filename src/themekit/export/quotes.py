@@ -398,10 +398,13 @@ def build_quote_bank(
     prevalence: Prevalence | None = None,
 ) -> QuoteBank:
     if per_theme < 1:
-        raise ExportError(f"--per-theme {per_theme}: must be at least 1.")
+        raise ExportError(
+            f"--per-theme {per_theme}: must be at least 1.", hint="For example --per-theme 3."
+        )
     if not 1 <= min_words <= max_words:
         raise ExportError(
-            f"--min-words {min_words} / --max-words {max_words}: need 1 <= min <= max."
+            f"--min-words {min_words} / --max-words {max_words}: need 1 <= min <= max.",
+            hint="For example --min-words 8 --max-words 80.",
         )
     template = attribution if attribution is not None else project.settings.attribution
     check_attribution(template, attribution_fields(project))

@@ -195,4 +195,6 @@ def write_table(table: Table, fmt: str, path: str | Path) -> None:
         elif fmt == "xlsx":
             write_xlsx(table, tmp)
         else:
-            raise ExportError(f"Unknown format '{fmt}'.")
+            raise ExportError(
+                f"Unknown format '{fmt}'.", hint="Use md, csv, tex, html, docx or xlsx."
+            )

@@ -385,7 +385,11 @@ def parse_qdc(data: bytes, file: str) -> tuple[Codebook, list[str]]:
     if root.tag == "Project":  # a project file given as a codebook: use its codebook
         book = child(root, "CodeBook")
         if book is None:
-            raise RefiError(file, "is a REFI-QDA project without a codebook")
+            raise RefiError(
+                file,
+                "is a REFI-QDA project without a codebook",
+                hint="Import the project with 'themekit import FILE.qdpx' instead.",
+            )
         root = book
     if root.tag != "CodeBook":
         raise RefiError(
@@ -408,7 +412,9 @@ def read_qdc(path: str | Path, warnings: list[str] | None = None) -> Codebook:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise RefiError(path, f"cannot be read ({exc.strerror})") from None
+        raise RefiError(
+            path, f"cannot be read ({exc.strerror})", hint="Check the path and permissions."
+        ) from None
     codebook, found = parse_qdc(data, str(path))
     if warnings is not None:
         warnings.extend(found)

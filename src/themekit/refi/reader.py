@@ -165,7 +165,11 @@ class _Archive:
         try:
             return self.zip.read(name)
         except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
-            raise RefiError(self.path, f"{name} cannot be read from the archive ({exc})") from None
+            raise RefiError(
+                self.path,
+                f"{name} cannot be read from the archive ({exc})",
+                hint="Export the project again from the program that made it.",
+            ) from None
 
     def find_source(self, reference: str) -> str | None:
         """The archive member a ``plainTextPath`` points at, if it is in the archive."""

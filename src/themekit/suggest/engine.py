@@ -253,7 +253,7 @@ class SuggestionEngine:
     ) -> SuggestRun:
         """Rank codes for every codable segment (of ``transcripts``, default all)."""
         if top < 1:
-            raise SuggestError(f"--top must be at least 1, not {top}.")
+            raise SuggestError(f"--top must be at least 1, not {top}.", hint="For example --top 3.")
         _version, _codebook, entries = current_codebook(self.project)
         for transcript in transcripts or []:
             if not self.store.has_transcript(transcript):

@@ -313,9 +313,14 @@ def evaluate_coder(
 ) -> Evaluation:
     """Cross-validate the suggester on ``coder``'s codings in ``project``."""
     if folds < 2:
-        raise SuggestError(f"--folds must be at least 2, not {folds}.")
+        raise SuggestError(
+            f"--folds must be at least 2, not {folds}.", hint="For example --folds 5."
+        )
     if not 0.0 <= threshold <= 1.0:
-        raise SuggestError(f"--threshold must be between 0 and 1, not {threshold}.")
+        raise SuggestError(
+            f"--threshold must be between 0 and 1, not {threshold}.",
+            hint="For example --threshold 0.3.",
+        )
     _version, _codebook, entries = current_codebook(project)
     segments = project.store.all_current_segments(codable_only=True)
     code_ids = [e.code.id for e in entries]

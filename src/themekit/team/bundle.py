@@ -293,7 +293,10 @@ def read_bundle(path: str | Path) -> TeamData:
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, zlib.error):
         raise _bad_bundle(where, "is not a themekit bundle (not a readable zip file)") from None
     except OSError as exc:
-        raise MergeError(f"{where}: cannot be read ({exc.strerror or exc}).") from None
+        raise MergeError(
+            f"{where}: cannot be read ({exc.strerror or exc}).",
+            hint="Check the path; a bundle is made with 'themekit bundle --coder NAME -o FILE'.",
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -358,7 +361,10 @@ def _read_project(folder: Path, *, coders: list[str] | None) -> TeamData:
             finally:
                 source.close()
         except sqlite3.DatabaseError as exc:
-            raise MergeError(f"{db_path}: cannot be read as a themekit database ({exc}).") from None
+            raise MergeError(
+                f"{db_path}: cannot be read as a themekit database ({exc}).",
+                hint="Ask for a bundle instead: 'themekit bundle --coder NAME -o FILE'.",
+            ) from None
         store = Store(snapshot)  # migrates the snapshot if the other project is older
         try:
             if coders:

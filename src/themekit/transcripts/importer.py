@@ -41,7 +41,9 @@ def expand_paths(paths: list[Path]) -> list[tuple[Path, bool]]:
         elif path.exists():
             files.append((path, True))
         else:
-            raise TranscriptReadError(path, "no such file or folder")
+            raise TranscriptReadError(
+                path, "no such file or folder", hint="Check the path and try again."
+            )
     return files
 
 
@@ -78,7 +80,9 @@ def import_one(
             return ImportOutcome(str(path), tid, "unchanged")
         segments = segment_transcript(parsed, settings)
         if not segments:
-            raise TranscriptReadError(path, "contains no text to code")
+            raise TranscriptReadError(
+                path, "contains no text to code", hint="Check that it is the right file."
+            )
         existed = store.has_transcript(tid)
         with store.db.transaction():
             old_version = store.current_version(tid)
