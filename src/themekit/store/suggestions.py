@@ -13,7 +13,6 @@ segment, so "reject the top one" brings the next one up.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from themekit.store.base import StoreBase
