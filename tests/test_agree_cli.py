@@ -240,3 +240,31 @@ def test_reconcile_interactive(project: Project, cli) -> None:
     assert sorted(c.line for c in project.store.codings(coder="agreed")) == [1, 2, 3, 6]
     again = cli("reconcile", "--coders", "ana,ben", "--into", "agreed", input="quit\n")
     assert "1 lines were decided earlier; continuing with the rest." in again.stderr
+
+
+def test_disagreements_as_word_table(project: Project, cli, tmp_path: Path) -> None:
+    from docx import Document
+
+    make_project(project)
+    out = tmp_path / "disagreements.docx"
+    result = cli("agree", "--coders", "ana,ben", "--disagreements", "-f", "docx", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    rows = [[c.text for c in row.cells] for row in Document(str(out)).tables[0].rows]
+    assert rows[0] == [
+        "Code",
+        "Transcript",
+        "Line",
+        "Speaker",
+        "Text",
+        "ana's codes",
+        "ben's codes",
+    ]
+    assert rows[1] == [
+        "Group > One",
+        "T1",
+        "4",
+        "P01",
+        "Sentence number 4 is here.",
+        "c1",
+        "(none)",
+    ]

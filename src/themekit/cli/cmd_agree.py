@@ -89,7 +89,7 @@ def agree(
         False,
         "--disagreements",
         help="Instead of the statistics, list each line where the coders differ, by code"
-        " (md, csv or json).",
+        " (md, csv, json or docx).",
     ),
 ) -> None:
     """Inter-coder agreement per code and pooled, with bootstrap confidence intervals.
@@ -167,6 +167,29 @@ def _disagreements(project, names, transcripts, include_partial, level, fmt, out
     found = find_disagreements(
         project, names, transcripts=transcripts, include_partial=include_partial, level=level
     )
+    if fmt == AgreeFormat.docx:
+        from themekit.export.tables import Table, write_table
+
+        if output is None:
+            raise AgreementError("docx output needs a file.", hint="Add -o FILE.docx.")
+        table = Table(
+            f"Disagreements between {', '.join(names)} ({len(found)} unit-code pairs)",
+            ["Code", "Transcript", "Line", "Speaker", "Text", *[f"{c}'s codes" for c in names]],
+        )
+        for d in found:
+            table.rows.append(
+                [
+                    d.code_path,
+                    d.transcript,
+                    str(d.line),
+                    d.speaker or "",
+                    d.text,
+                    *[", ".join(d.codes_by_coder[c]) or "(none)" for c in names],
+                ]
+            )
+        write_table(table, "docx", output)
+        env().message(f"Wrote {output}")
+        return
     if fmt == AgreeFormat.json:
         import json
 
