@@ -310,21 +310,6 @@ class StoreNerCache(MutableMapping[str, Any]):
 # -- the export-side anonymiser ----------------------------------------------------------
 
 
-class _ModelIdOnce:
-    """A NER backend whose ``model_id`` is computed once.
-
-    ``SpacyNer.model_id`` reads the installed package's metadata on every access, and the
-    cache lookup asks for it once per text: 0.7 ms each, seconds over a framework matrix.
-    """
-
-    def __init__(self, backend: NerBackend) -> None:
-        self.backend = backend
-        self.model_id = backend.model_id
-
-    def entities(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
-        return self.backend.entities(texts)
-
-
 class ExportAnonymiser:
     """Anonymises and gates everything one export writes, for one project.
 
@@ -353,7 +338,7 @@ class ExportAnonymiser:
         self._initial = len(self.pseudonyms)
         self.ner_cache = StoreNerCache(project.store)
         if ner is None and register.ner.enabled:
-            ner = _ModelIdOnce(SpacyNer(register.ner.model))
+            ner = SpacyNer(register.ner.model)
         self._full = Anonymiser(
             register, pseudonyms=self.pseudonyms, ner=ner, ner_cache=self.ner_cache
         )
