@@ -653,3 +653,17 @@ def test_a_missing_spacy_model_is_a_clear_error() -> None:
     with pytest.raises(AnonymisationError) as caught:
         anon.anonymise("Jane Roe")
     assert caught.value.message == "the spaCy model 'no_such_model_xyz' is not installed"
+
+
+def test_ner_hits_without_a_capital_are_not_names() -> None:
+    text = (
+        "His offender manager rang me, just to say he had been to the Beacon Project for housing."
+    )
+    start = text.index("rang me")
+    org = text.index("Beacon")
+    hits = detect(
+        text,
+        parse_register("ner: {enabled: true}\n"),
+        [(start, start + len("rang me"), "PERSON"), (org, len(text) - 1, "ORG")],
+    )
+    assert [(h.text, h.cls) for h in hits] == [("Beacon Project", "Organisation")]

@@ -243,6 +243,17 @@ def _trim_entity(text: str, start: int, end: int) -> tuple[int, int] | None:
         end -= 1
     if not any(char.isalpha() for char in text[start:end]):
         return None  # a bare number or symbol tagged as an entity is not a name
+    words = list(_WORD.finditer(text, start, end))
+    capitalised = [w for w in words if w.group(0)[0].isupper()]
+    if not capitalised:
+        # The small model sometimes tags plain words ("... manager rang me, just to say");
+        # names of people, places and organisations are written with capitals.
+        return None
+    # "the Beacon Project for housing": the name ends at its last capitalised word.
+    end = min(end, capitalised[-1].end())
+    possessive = _TRAILING_POSSESSIVE.search(text, start, end)
+    if possessive and possessive.start() > start:
+        end = possessive.start()
     return start, end
 
 
