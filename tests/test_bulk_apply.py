@@ -154,9 +154,18 @@ def test_coder_column_and_option(study: Project, tmp_path: Path) -> None:
     result = apply_bulk(study, path)
     assert result.coders == ["ana", "ben"]
     assert sorted(c.coder for c in study.store.codings()) == ["ana", "ben"]
-    with pytest.raises(BulkApplyError) as info:
-        apply_bulk(study, path, coder="ana")
-    assert info.value.row_errors == ["row 3: coder 'ben' does not match --coder 'ana'"]
+    # --coder picks that coder's rows out of a table of several coders' work.
+    again = apply_bulk(study, path, coder="ana")
+    assert (again.applied, again.already_present, again.other_coders_rows) == (0, 1, 1)
+    assert again.summary() == (
+        "Applied 0 codings to 1 transcript (1 already present; 1 rows by other coders left out)"
+    )
+    with pytest.raises(CodingError) as info:
+        apply_bulk(study, path, coder="cat")
+    assert info.value.render() == (
+        f"{path}: no rows by 'cat' (coders in the file: ana, ben). Pass one of those names with"
+        " --coder, or drop --coder to apply every row as recorded."
+    )
 
 
 def test_done_marks_transcripts_for_that_coder(study: Project, tmp_path: Path) -> None:

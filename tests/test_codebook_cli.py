@@ -87,7 +87,7 @@ def test_removing_a_code_with_codings_is_refused(project: Project, cli, tmp_path
     refused = load(cli, tmp_path, without_access)
     assert refused.exit_code == 1
     assert refused.stderr == (
-        "Error: The new codebook removes codes that have codings: Benefits > Increasing access"
+        "Error: This change removes codes that have codings: Benefits > Increasing access"
         " to other services [benefits.access] (1 codings). Nothing was changed. Keep them, or"
         " run again with --merge-into ID to move their codings, or --drop-codings to delete"
         " them.\n"

@@ -288,7 +288,9 @@ def history(
     for v in versions:
         diff = CodebookDiff.from_dict(v.changes) if v.changes else CodebookDiff()
         lines = diff.to_lines()
-        summary = f"{len(lines)} changes" if v.version > 1 else f"{len(diff.added)} codes"
+        n = len(lines) if v.version > 1 else len(diff.added)
+        noun = ("change" if v.version > 1 else "code") + ("" if n == 1 else "s")
+        summary = f"{n} {noun}"
         env().write(f"version {v.version}  {v.created_at[:19]}  {v.source}  ({summary})")
         for line in lines[:50] if v.version > 1 else []:
             env().write(f"    {line}")

@@ -11,6 +11,10 @@ import typer
 from themekit.cli.app import app, env, open_project
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 @app.command()
 def init(
     directory: Path = typer.Argument(Path("."), help="Folder for the new project."),
@@ -60,7 +64,7 @@ def status(
     for row in report.coverage:
         share = 100 * int(row["coded"]) / int(row["codable"]) if row["codable"] else 0.0
         out.print(
-            f"  {row['coder']}: {row['transcripts_started']} transcripts started,"
+            f"  {row['coder']}: {_plural(int(row['transcripts_started']), 'transcript')} started,"
             f" {row['transcripts_done']} done; in them {row['coded']}/{row['codable']}"
             f" codable segments coded ({share:.0f}%)"
         )

@@ -82,6 +82,8 @@ def commit_codebook(
     if current and codebook_hash(new) == codebook_hash(old):
         return CommitResult(None, CodebookDiff())
     diff = diff_codebooks(old, new)
+    if current is None:
+        diff.book_changed = []  # a first version has nothing to have changed from
     counts = store.coding_counts_by_code()
     removed_with_codings = [ref for ref in diff.removed if counts.get(ref.id, (0, 0, 0))[0]]
     merges = dict(merges or {})
@@ -106,7 +108,7 @@ def commit_codebook(
             f"{r.path} [{r.id}] ({counts[r.id][0]} codings)" for r in unresolved[:10]
         )
         raise CodebookError(
-            f"The new codebook removes codes that have codings: {listing}. Nothing was changed.",
+            f"This change removes codes that have codings: {listing}. Nothing was changed.",
             hint="Keep them, or run again with --merge-into ID to move their codings,"
             " or --drop-codings to delete them.",
         )

@@ -87,6 +87,7 @@ class BulkPlan:
     already_present: int = 0
     transcripts: list[str] = field(default_factory=list)  # every transcript in the file
     done_pairs: list[tuple[str, str]] = field(default_factory=list)  # (transcript, coder)
+    other_coders_rows: int = 0  # rows left out because --coder picked another coder
 
 
 @dataclass(frozen=True)
@@ -97,13 +98,19 @@ class BulkResult:
     transcripts: list[str]
     coders: list[str]
     marked_done: list[tuple[str, str]]
+    other_coders_rows: int = 0
 
     def summary(self) -> str:
         """The line the CLI prints: ``Applied N codings to T transcripts (K already present)``."""
         n, t = self.applied, len(self.transcripts)
+        skipped = (
+            f"; {self.other_coders_rows} rows by other coders left out"
+            if self.other_coders_rows
+            else ""
+        )
         return (
             f"Applied {n} coding{'' if n == 1 else 's'} to {t} transcript{'' if t == 1 else 's'}"
-            f" ({self.already_present} already present)"
+            f" ({self.already_present} already present{skipped})"
         )
 
 
@@ -472,6 +479,21 @@ def plan_rows(
             f"{source}: no coder named: the file has no 'coder' column values.",
             hint="Pass --coder NAME.",
         )
+    other_coders = 0
+    if coder is not None:
+        # A table of several coders' work (a codings export): --coder picks that coder's
+        # rows; rows with no coder are taken as theirs.
+        in_file = {(cells.get("coder") or "").strip() for _n, cells in rows} - {""}
+        if in_file and coder not in in_file:
+            raise CodingError(
+                f"{source}: no rows by '{coder}'"
+                f" (coders in the file: {', '.join(sorted(in_file))}).",
+                hint="Pass one of those names with --coder, or drop --coder to apply every row"
+                " as recorded.",
+            )
+        kept = [r for r in rows if (r[1].get("coder") or "").strip() in ("", coder)]
+        other_coders = len(rows) - len(kept)
+        rows = kept
     planner = _Planner(project.store, codebook, version, coder)
     errors: list[str] = []
     for number, cells in rows:
@@ -481,7 +503,9 @@ def plan_rows(
             errors.append(f"row {number}: {exc}")
     if errors:
         raise BulkApplyError(source, errors)
-    return planner.finish(source)
+    plan = planner.finish(source)
+    plan.other_coders_rows = other_coders
+    return plan
 
 
 def plan_bulk_apply(project: Project, path: str | Path, *, coder: str | None = None) -> BulkPlan:
@@ -495,7 +519,15 @@ def apply_plan(project: Project, plan: BulkPlan, *, done: bool = False) -> BulkR
     store = project.store
     coders = sorted({c for _t, c in plan.done_pairs})
     if not plan.new and not done:  # nothing to write: a repeated apply leaves no trace
-        return BulkResult(plan.source, 0, plan.already_present, plan.transcripts, coders, [])
+        return BulkResult(
+            plan.source,
+            0,
+            plan.already_present,
+            plan.transcripts,
+            coders,
+            [],
+            plan.other_coders_rows,
+        )
     applied = 0
     late_duplicates = 0
     created_at = store.now()
@@ -569,6 +601,7 @@ def apply_plan(project: Project, plan: BulkPlan, *, done: bool = False) -> BulkR
         transcripts=plan.transcripts,
         coders=coders,
         marked_done=marked,
+        other_coders_rows=plan.other_coders_rows,
     )
 
 
