@@ -203,6 +203,17 @@ def test_cli_round_trip_through_commands(coded: Project, cli, tmp_path: Path) ->
         assert coding_keys(fresh) == coding_keys(coded)
 
 
+def test_json_export_applies_too(coded: Project, cli, tmp_path: Path) -> None:
+    from conftest import Cli
+
+    target = tmp_path / "c.json"
+    assert cli("codings", "export", "-o", str(target)).exit_code == 0
+    with _fresh_copy(tmp_path) as fresh:
+        result = Cli(fresh.root)("code", "--apply", str(target))
+        assert result.exit_code == 0, result.output
+        assert coding_keys(fresh) == coding_keys(coded)
+
+
 def test_cli_list(coded: Project, cli) -> None:
     result = cli("codings", "list", "--transcript", "P01", "--format", "json")
     assert result.exit_code == 0, result.output

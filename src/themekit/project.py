@@ -39,6 +39,7 @@ class ImportOutcome:
     reanchored: int = 0
     orphaned: list[str] = field(default_factory=list)
     error: ThemekitError | None = None
+    note: str | None = None  # why a file was skipped
 
 
 @dataclass
@@ -153,13 +154,19 @@ class Project:
         """Import files and folders; each file in its own transaction."""
         from themekit.transcripts.importer import expand_paths, import_one
 
-        files = expand_paths([Path(p) for p in paths])
+        skipped: list[tuple[Path, str]] = []
+        files = expand_paths([Path(p) for p in paths], skipped)
         if transcript_id and len(files) > 1:
             raise ThemekitError(
                 "--id can only be used when importing a single file.",
                 hint="Import the files one at a time, or rename them to their ids.",
             )
         outcomes = []
+        for path, reason in skipped:
+            outcome = ImportOutcome(str(path), None, "skipped", note=reason)
+            outcomes.append(outcome)
+            if on_file:
+                on_file(outcome)
         for file, _explicit in files:
             outcome = import_one(self, file, unit=unit, transcript_id=transcript_id)
             outcomes.append(outcome)

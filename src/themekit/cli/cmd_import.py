@@ -44,6 +44,9 @@ def import_(
     counts = {"imported": 0, "updated": 0, "unchanged": 0}
 
     def report(outcome) -> None:
+        if outcome.status == "skipped":
+            e.message(f"skipped {outcome.path}: {outcome.note}")
+            return
         if outcome.status == "failed":
             failed.append(outcome.path)
             e.err.print(f"Error: {outcome.error.render()}", markup=False, style="red")
@@ -71,8 +74,9 @@ def import_(
         f" {counts['unchanged']} unchanged, {len(failed)} failed"
     )
     if failed:
+        imported = counts["imported"] + counts["updated"] + counts["unchanged"]
         raise ThemekitError(
             f"{len(failed)} file{'s' if len(failed) > 1 else ''} could not be imported"
-            " (see above); the others were imported.",
+            " (see above)" + ("; the others were imported." if imported else "."),
             hint="Fix or remove them and run the same command again.",
         )

@@ -171,6 +171,35 @@ def _read_csv(path: Path) -> tuple[list[str], list[Row]]:
     return header, rows
 
 
+def _read_json(path: Path) -> tuple[list[str], list[Row]]:
+    """A list of objects, as ``themekit codings export --format json`` writes it."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputFileError(
+            path,
+            f"is not readable JSON ({type(exc).__name__})",
+            hint="Export it again with 'themekit codings export --format json'.",
+        ) from None
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise InputFileError(
+            path,
+            "is not a list of codings",
+            hint="Export it again with 'themekit codings export --format json'.",
+        )
+    header: list[str] = []
+    rows: list[Row] = []
+    for number, item in enumerate(data, start=1):
+        cells = {_normalise_header(k): "" if v is None else str(v) for k, v in item.items()}
+        for key in cells:
+            if key not in header:
+                header.append(key)
+        rows.append((number, cells))
+    return header, rows
+
+
 def _read_xlsx(path: Path) -> tuple[list[str], list[Row]]:
     import zipfile
 
@@ -208,9 +237,13 @@ def read_bulk_file(path: str | Path) -> list[Row]:
         header, rows = _read_csv(path)
     elif suffix in (".xlsx", ".xlsm"):
         header, rows = _read_xlsx(path)
+    elif suffix == ".json":
+        header, rows = _read_json(path)
     else:
         raise InputFileError(
-            path, f"unsupported file type '{path.suffix}'", hint="Use a .csv or .xlsx file."
+            path,
+            f"unsupported file type '{path.suffix}'",
+            hint="Use a .csv, .xlsx or .json file (as 'themekit codings export' writes).",
         )
     if not header or not any(header):
         raise InputFileError(

@@ -24,8 +24,15 @@ TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
 _SKIP_IN_FOLDERS = ("readme", "participants", "license", "changelog")
 
 
-def expand_paths(paths: list[Path]) -> list[tuple[Path, bool]]:
-    """Files to import, with whether the user named each one explicitly."""
+def expand_paths(
+    paths: list[Path], skipped: list[tuple[Path, str]] | None = None
+) -> list[tuple[Path, bool]]:
+    """Files to import, with whether the user named each one explicitly.
+
+    In a folder, files that are plainly not transcripts are passed over; those with a
+    transcript's extension (a README.md, say) are added to ``skipped`` with the reason,
+    so the user can see that nothing was lost silently.
+    """
     files: list[tuple[Path, bool]] = []
     for path in paths:
         if path.is_dir():
@@ -36,6 +43,11 @@ def expand_paths(paths: list[Path]) -> list[tuple[Path, bool]]:
                 if child.suffix.lower() not in TRANSCRIPT_SUFFIXES:
                     continue
                 if child.stem.lower().startswith(_SKIP_IN_FOLDERS):
+                    if skipped is not None:
+                        skipped.append(
+                            (child, "its name says it is not a transcript; import it by name"
+                             " if it is one")
+                        )
                     continue
                 files.append((child, False))
         elif path.exists():
