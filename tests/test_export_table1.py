@@ -33,7 +33,7 @@ def test_markdown_with_counts_by_site_is_exact(study: Project, cli) -> None:
         "| Other |  | 0/3 (0%) | 0/1 (0%) | 0/2 (0%) |\n"
         "\n"
         "Counts are participants with at least one coded segment for the sub-theme;"
-        " N = 3 participants interviewed.\n"
+        " N = 3 participants interviewed; codings by ana, ben.\n"
     )
     assert "Ashbury" not in result.stdout and "Fenwick" not in result.stdout
 

@@ -52,6 +52,7 @@ class StatusReport:
     words: int
     participants: int
     participants_by_role: dict[str, int]
+    transcripts_without_participant: list[str]
     codebook_version: int | None
     codes: int
     codings: int
@@ -242,6 +243,16 @@ class Project:
             row["codable"] = int(row["codable"]) + codable  # type: ignore[call-overload]
             row["transcripts_done"] = int(row["transcripts_done"]) + int(done)  # type: ignore[call-overload]
             row["transcripts_started"] = int(row["transcripts_started"]) + 1  # type: ignore[call-overload]
+        resolver = self.resolver()
+        unlinked = [
+            t.id
+            for t in transcripts
+            if people
+            and not any(
+                resolver.resolve(t.id, speaker, codable)
+                for speaker, codable, _n in self.store.speakers(t.id)
+            )
+        ]
         return StatusReport(
             name=self.settings.name or self.root.name,
             root=str(self.root),
@@ -251,6 +262,7 @@ class Project:
             words=sum(t.n_words for t in transcripts),
             participants=len(people),
             participants_by_role=dict(sorted(by_role.items())),
+            transcripts_without_participant=unlinked,
             codebook_version=current[0] if current else None,
             codes=sum(1 for _ in current[1].walk()) if current else 0,
             codings=self.store.count_codings(),

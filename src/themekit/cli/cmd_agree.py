@@ -100,6 +100,8 @@ def agree(
     """
     project = open_project()
     names = _coders(coders)
+    if fmt == AgreeFormat.docx and output is None:
+        raise AgreementError("docx output needs a file.", hint="Add -o FILE.docx.")
     if disagreements:
         _disagreements(project, names, transcripts, include_partial, level.value, fmt, output)
         return
@@ -355,4 +357,12 @@ def reconcile(
             decided += 1
             e.err.print(f"  -> {', '.join(chosen) or '(no code)'}", markup=False)
             break
-    e.message(f"{decided} decisions saved.")
+    remaining = len(plan.disputed) - len(done) - decided
+    if remaining <= 0:
+        e.message(
+            f"{decided} decisions saved; every disputed line is decided. Check the result with"
+            f" 'themekit codings list --coder {into}' and mark it done with"
+            f" 'themekit transcripts done ... --coder {into}'."
+        )
+    else:
+        e.message(f"{decided} decisions saved; {remaining} lines left (skipped).")

@@ -51,6 +51,12 @@ def status(
     )
     roles = ", ".join(f"{role} {n}" for role, n in report.participants_by_role.items())
     out.print(f"Participants: {report.participants}" + (f" ({roles})" if roles else ""))
+    if report.transcripts_without_participant:
+        out.print(
+            "Transcripts with no participant: "
+            + ", ".join(report.transcripts_without_participant)
+            + " (add them to the participants table: transcript and speaker columns)"
+        )
     if report.codebook_version is None:
         out.print("Codebook: none loaded (themekit codebook load FILE)")
     else:

@@ -98,8 +98,9 @@ def table1_from(
                 row.append(_pct(len(stats.participants & members), len(members)))
             table.rows.append(row)
     if counts == "participants" or by:
+        coders = sorted({c.coder for p in prevalence.by_code.values() for c in p.codings})
         table.notes.append(
             "Counts are participants with at least one coded segment for the sub-theme;"
-            f" N = {total} participants interviewed."
+            f" N = {total} participants interviewed; codings by {', '.join(coders)}."
         )
     return table
