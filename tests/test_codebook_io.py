@@ -259,3 +259,8 @@ def test_path_separators(tmp_path: Path, separator: str) -> None:
     path = write(tmp_path, f"path,definition\nBenefits{separator}Steering group,d\n")
     codebook = load_codebook(path)
     assert codebook.find("Benefits > Steering group") is not None
+
+
+def test_empty_level_in_a_path_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "path,definition\nChallenges > Funding,money\nChallenges > ,oops\n")
+    assert rendered(path) == ["3:1: empty level in path `Challenges >`"]

@@ -269,9 +269,15 @@ class _TableReader:
         nodes: dict[tuple[str, ...], Code] = {}
         listed_on: dict[tuple[str, ...], int] = {}
         for row in body:
-            labels = split_path(self.cell(row, "path"))
+            raw = self.cell(row, "path")
+            labels = split_path(raw)
             if not labels or not labels[0]:
                 self.error(row.line, self.col("path"), "empty `path`")
+                continue
+            separator = ">" if ">" in raw else "\\"
+            if any(not part.strip() for part in raw.split(separator)):
+                # "Challenges > " would otherwise quietly give the parent this row.
+                self.error(row.line, self.col("path"), f"empty level in path `{raw}`")
                 continue
             key = tuple(label.casefold() for label in labels)
             path_text = " > ".join(labels)
