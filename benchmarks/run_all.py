@@ -50,6 +50,22 @@ class Outcome:
     seconds: float
     stdout: str
     stderr: str
+    peak_mib: float | None = None  # peak resident memory of the benchmark's own process
+
+
+# GNU time reports the peak resident memory of the process it runs; where it is missing
+# the column stays empty (benchmarks that start further processes report those themselves).
+GNU_TIME = Path("/usr/bin/time")
+PEAK_MARK = "THEMEKIT_PEAK_KIB="
+
+
+def _peak(stderr: str) -> tuple[str, float | None]:
+    lines = stderr.splitlines()
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].startswith(PEAK_MARK):
+            kib = float(lines[index][len(PEAK_MARK) :] or 0)
+            return "\n".join(lines[:index] + lines[index + 1 :]), kib / 1024
+    return stderr, None
 
 
 def invocations(script: Path, quick: bool) -> list[list[str]]:
@@ -64,9 +80,10 @@ def invocations(script: Path, quick: bool) -> list[list[str]]:
 def run_one(script: Path, args: list[str], timeout: float) -> Outcome:
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONUNBUFFERED="1")
     start = time.perf_counter()
+    wrapper = [str(GNU_TIME), "-f", f"{PEAK_MARK}%M"] if GNU_TIME.exists() else []
     try:
         done = subprocess.run(
-            [sys.executable, str(script), *args],
+            [*wrapper, sys.executable, str(script), *args],
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -80,7 +97,8 @@ def run_one(script: Path, args: list[str], timeout: float) -> Outcome:
         return Outcome(script.name, args, f"timed out after {timeout:.0f} s", took, out, err)
     took = time.perf_counter() - start
     status = "ok" if done.returncode == 0 else f"failed (exit {done.returncode})"
-    return Outcome(script.name, args, status, took, done.stdout, done.stderr)
+    stderr, peak = _peak(done.stderr)
+    return Outcome(script.name, args, status, took, done.stdout, stderr, peak)
 
 
 def machine() -> list[str]:
@@ -146,10 +164,11 @@ def render(outcomes: list[Outcome], quick: bool, total: float) -> str:
         "",
         "## Runs",
         "",
-        "| Benchmark | Arguments | Status | Time |",
-        "|---|---|---|---:|",
+        "| Benchmark | Arguments | Status | Time | Peak memory |",
+        "|---|---|---|---:|---:|",
         *(
-            f"| {o.script} | {' '.join(o.args) or '(none)'} | {o.status} | {o.seconds:.0f} s |"
+            f"| {o.script} | {' '.join(o.args) or '(none)'} | {o.status} | {o.seconds:.0f} s"
+            f" | {f'{o.peak_mib:.0f} MiB' if o.peak_mib is not None else ''} |"
             for o in outcomes
         ),
         "",
