@@ -667,3 +667,13 @@ def test_ner_hits_without_a_capital_are_not_names() -> None:
         [(start, start + len("rang me"), "PERSON"), (org, len(text) - 1, "ORG")],
     )
     assert [(h.text, h.cls) for h in hits] == [("Beacon Project", "Organisation")]
+
+
+def test_an_email_holding_a_registered_name_is_replaced_whole() -> None:
+    register = parse_register("people:\n  - Sunita Rahman\n  - Rahman\nner: {enabled: false}\n")
+    text = "Email s.rahman@northmoor-recovery.example.org or ask Rahman."
+    hits = detect(text, register)
+    assert [(h.text, h.cls) for h in hits] == [
+        ("s.rahman@northmoor-recovery.example.org", "Email"),
+        ("Rahman", "Person"),
+    ]

@@ -104,13 +104,21 @@ def detect(text: str, register: Register, ner_entities: Sequence[Entity] = ()) -
     (every label; the register's ``ner.labels`` choose which are used). Pass none to
     detect with the register and patterns only.
     """
-    taken = find_register_terms(text, register)
+    pattern_hits = find_patterns(text, register.patterns)
+    # An e-mail address or URL is replaced whole, even when a registered name sits inside
+    # it ("s.rahman@northmoor..."): replacing only the name would leave the rest behind.
+    containers = [(h.start, h.end) for h in pattern_hits if h.kind in ("email", "url")]
+    taken = [
+        d
+        for d in find_register_terms(text, register)
+        if not any(a <= d.start and d.end <= b for a, b in containers)
+    ]
     spans = SpanSet()
     for detection in taken:
         spans.add(detection.start, detection.end)
     allowed = [(m.start, m.end) for m in register.allow_matcher.finditer(text)]
 
-    for hit in find_patterns(text, register.patterns):
+    for hit in pattern_hits:
         if spans.overlaps(hit.start, hit.end):
             continue
         if any(start <= hit.start and hit.end <= end for start, end in allowed):

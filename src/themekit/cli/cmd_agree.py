@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from enum import Enum
 from pathlib import Path
 
@@ -276,9 +277,11 @@ def reconcile(
 ) -> None:
     """Build a consensus coder: agreed codings are copied, each disagreement decided.
 
-    Without --decisions, walks the disputed lines in the terminal: type a coder's name
-    (or its first letter) to take their codes, 'both', 'neither', 'code ID' for another
-    code, 'memo TEXT' to attach a memo, 'skip', or 'quit'. Every decision is saved at once.
+    Without --decisions, in a terminal, opens the reconciliation app (keys: 1/2 or a/b
+    take a coder's codes, B both, N neither, o another code, m memo, j/k move, s skip,
+    ? help, q quit). With piped input it asks line by line instead: type a coder's name
+    (or its first letter), 'both', 'neither', 'code ID', 'memo TEXT', 'skip' or 'quit'.
+    Every decision is saved at once, and a second run continues where the first stopped.
     """
     from themekit.agree.reconcile import (
         apply_agreed,
@@ -313,6 +316,25 @@ def reconcile(
         return
     added = apply_agreed(plan, session)
     e.message(f"{into}: {added} agreed codings copied; {len(plan.disputed)} lines to decide.")
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        # In a terminal the disagreements are walked in the reconciliation app; piped
+        # input (scripts, tests) gets the line-by-line prompts below.
+        from themekit.coding.tui.reconcile_app import run_reconcile_app
+
+        made = run_reconcile_app(project, plan, session)
+        done = decided_units(session)
+        left = sum(
+            1 for u in plan.disputed if (u.segment.transcript_id, u.segment.line) not in done
+        )
+        if left == 0:
+            e.message(
+                f"{made} decisions saved; every disputed line is decided. Check the result with"
+                f" 'themekit codings list --coder {into}' and mark it done with"
+                f" 'themekit transcripts done ... --coder {into}'."
+            )
+        else:
+            e.message(f"{made} decisions saved; {left} lines left: run again to continue.")
+        return
     shortcuts = {name[0].lower(): name for name in names}
     decided = 0
     done = decided_units(session)
