@@ -59,7 +59,7 @@ def test_init_prefills_names_sites_and_roles(project: Project, cli) -> None:
     assert result.exit_code == 0, result.output
     path = project.root / "redact.yaml"
     assert result.stderr == (
-        f"Wrote {path}: 2 people (from speaker labels), 2 sites, 11 allowed terms. Review it"
+        f"Wrote {path}: 2 people (from speaker labels), 2 sites, 23 allowed terms. Review it"
         " and add every name you know of before exporting.\n"
     )
     register = load_register(path)
@@ -69,19 +69,15 @@ def test_init_prefills_names_sites_and_roles(project: Project, cli) -> None:
         ("Site", "Kelmscott Vale", ()),
         ("Site", "Northmoor", ()),
     ]
+    from themekit.export.anonymised import DEFAULT_ALLOW
+
     assert register.allow == (
         "Mental Health Service",
         "Drug and Alcohol Service",
         "Judiciary",
-        "MHTR",
-        "CSTR",
-        "DRR",
-        "ATR",
-        "NHS",
-        "GP",
-        "Probation Service",
-        "Crown Court",
+        *DEFAULT_ALLOW,
     )
+    assert {"MHTRs", "CMHT", "GP"} <= set(register.allow)
     assert register.ner.enabled is True
     assert "# Written by themekit from the participants' speaker labels and sites. REVIEW IT:" in (
         path.read_text(encoding="utf-8")
@@ -101,7 +97,7 @@ def test_init_on_an_empty_project_writes_a_commented_template(project: Project, 
     assert "  # - name: Priya Castellano" in text
     register = load_register(project.root / "redact.yaml")
     assert register.entries == ()
-    assert register.allow[:2] == ("MHTR", "CSTR")
+    assert register.allow[:2] == ("MHTR", "MHTRs")
 
 
 def test_preview_lists_every_replacement(project: Project, cli) -> None:

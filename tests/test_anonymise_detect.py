@@ -677,3 +677,15 @@ def test_an_email_holding_a_registered_name_is_replaced_whole() -> None:
         ("s.rahman@northmoor-recovery.example.org", "Email"),
         ("Rahman", "Person"),
     ]
+
+
+def test_parts_of_names_the_model_found_are_replaced_where_it_missed_them() -> None:
+    from themekit.anonymise.detect import learned_name_entities
+
+    texts = [
+        "Dr Gareth Owen runs the clinic.",
+        "Gareth is on a fixed-term contract, like Owen's team.",
+    ]
+    found = learned_name_entities(texts, [[(3, 14, "PERSON")], []])
+    assert found[0] == [(3, 14, "PERSON")]
+    assert [texts[1][s:e] for s, e, _ in found[1]] == ["Gareth", "Owen"]

@@ -509,3 +509,18 @@ def test_real_ner_replaces_unregistered_names_and_keeps_the_allow_list(project: 
     anonymiser.finish()
     # The NER result is cached in the store: a second run needs no model.
     assert project.store.db.query_one("SELECT COUNT(*) FROM ner_cache")[0] == 1
+
+
+def test_attribution_by_a_name_column_is_refused() -> None:
+    from themekit.errors import ExportError
+    from themekit.export.quotes import check_attribution
+
+    fields = ["id", "role", "site", "full_name"]
+    with pytest.raises(ExportError) as info:
+        check_attribution("({full_name}, {role})", fields)
+    assert info.value.render() == (
+        "--attribution '({full_name}, {role})': {full_name} would identify participants."
+        " Attribute quotes by group, e.g. '({role})' or '({role}, {site})'."
+    )
+    check_attribution("({full_name})", fields, anonymised=False)  # --no-anonymise: allowed
+    check_attribution("({role}, {site})", fields)

@@ -97,6 +97,44 @@ def find_register_terms(text: str, register: Register) -> list[Detection]:
     ]
 
 
+def learned_name_entities(
+    texts: Sequence[str], entities: Sequence[Sequence[Entity]]
+) -> list[list[Entity]]:
+    """PERSON mentions the model missed, found from the names it did find in the batch.
+
+    NER often finds "Gareth Owen" once and then misses "Gareth" on its own, in the same
+    quote or the next. Every capitalised part of a PERSON the model found anywhere in the
+    batch (titles and words shorter than three letters left out) is looked for, as a
+    whole word with its capital, in every text, and added as a PERSON span where the
+    model had none. Over-replacing a capitalised word is the safe error here.
+    """
+    parts: set[str] = set()
+    for text, found in zip(texts, entities, strict=True):
+        for start, end, label in found:
+            if label != "PERSON" or not 0 <= start < end <= len(text):
+                continue
+            for word in _WORD.finditer(text, start, end):
+                name = _TRAILING_POSSESSIVE.sub("", word.group(0))
+                if len(name) >= 3 and name[0].isupper() and name.casefold() not in _TITLES:
+                    parts.add(name)
+    if not parts:
+        return [list(found) for found in entities]
+    pattern = re.compile(
+        r"(?<!\w)(?:"
+        + "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True))
+        + r")(?!\w)"
+    )
+    result = []
+    for text, found in zip(texts, entities, strict=True):
+        extra = [
+            (m.start(), m.end(), "PERSON")
+            for m in pattern.finditer(text)
+            if not any(s <= m.start() and m.end() <= e for s, e, _label in found)
+        ]
+        result.append([*found, *extra])
+    return result
+
+
 def detect(text: str, register: Register, ner_entities: Sequence[Entity] = ()) -> list[Detection]:
     """Everything to replace in ``text``, non-overlapping and sorted by position.
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from themekit.anonymise.detect import Detection, Source, detect
+from themekit.anonymise.detect import Detection, Source, detect, learned_name_entities
 from themekit.anonymise.gate import check_leaks
 from themekit.anonymise.ner import Entity, NerBackend, NerCache, SpacyNer, entities_cached
 from themekit.anonymise.pseudonyms import Pseudonym, PseudonymMap
@@ -115,6 +115,7 @@ class Anonymiser:
         entities: list[list[Entity]] = [[] for _ in texts]
         if self.ner is not None and texts:
             entities = entities_cached(self.ner, texts, self.ner_cache)
+            entities = learned_name_entities(texts, entities)
         results = []
         for text, where, found in zip(texts, wheres, entities, strict=True):
             result = self._replace(text, detect(text, self.register, found))

@@ -86,7 +86,30 @@ _TITLES = ("Dr", "Mr", "Mrs", "Ms", "Miss", "Mx", "Prof", "Professor", "Sir", "D
 _NAME_WORD = re.compile(r"^[A-Z][a-z]*(?:[-'\u2019][A-Z]?[a-z]+)*$")
 # Programme names and acronyms of the worked example's field that NER tags as ORG.
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
-DEFAULT_ALLOW = ("MHTR", "CSTR", "DRR", "ATR", "NHS", "GP", "Probation Service", "Crown Court")
+# Programme and service names that identify nobody; plurals listed because the allow-list
+# matches whole terms.
+DEFAULT_ALLOW = (
+    "MHTR",
+    "MHTRs",
+    "CSTR",
+    "CSTRs",
+    "DRR",
+    "DRRs",
+    "ATR",
+    "ATRs",
+    "RAR",
+    "RARs",
+    "CMHT",
+    "CMHTs",
+    "NHS",
+    "NHS England",
+    "GP",
+    "GPs",
+    "Probation Service",
+    "Crown Court",
+    "Magistrates' Court",
+    "Ministry of Justice",
+)
 
 
 # -- the register file ---------------------------------------------------------------------
@@ -179,6 +202,14 @@ def draft_register(project: Project) -> RegisterDraft:
     for transcript_id in store.transcript_ids():
         labels += [speaker for speaker, _c, _n in store.speakers(transcript_id) if speaker]
     labels += [speaker for (_t, speaker) in store.participant_links() if speaker != "*"]
+    participants = store.participants()
+    # Participant columns that hold names ("name", "full_name", ...) are people too.
+    labels += [
+        str(value)
+        for p in participants
+        for column, value in p.attributes.items()
+        if "name" in column.casefold() and isinstance(value, str) and value.strip()
+    ]
     people: list[tuple[str, list[str]]] = []
     for label in dict.fromkeys(labels):
         if not looks_like_name(label, ignore) or not fresh(label):
@@ -187,7 +218,6 @@ def draft_register(project: Project) -> RegisterDraft:
         # colleagues are mentioned by first name or surname far more than in full.
         parts = [w for w in label.replace(".", " ").split() if w not in _TITLES]
         people.append((label, [p for p in parts if p != label and fresh(p)]))
-    participants = store.participants()
     sites = [s for s in dict.fromkeys(p.site for p in participants if p.site) if fresh(s)]
     roles = [r for r in dict.fromkeys(p.role for p in participants if p.role)]
     allow = [t for t in dict.fromkeys([*roles, *DEFAULT_ALLOW]) if fresh(t)]

@@ -311,7 +311,21 @@ def attribution_fields(project: Project) -> list[str]:
     return ["id", "role", "site", *[k for k in extra if k not in ("id", "role", "site")]]
 
 
-def check_attribution(template: str, fields: Sequence[str]) -> None:
+# Participant columns whose values identify a person: never in an anonymised attribution.
+IDENTIFYING_FIELD_PARTS = (
+    "name",
+    "mail",
+    "phone",
+    "tel",
+    "address",
+    "postcode",
+    "birth",
+    "dob",
+    "nhs",
+)
+
+
+def check_attribution(template: str, fields: Sequence[str], *, anonymised: bool = True) -> None:
     try:
         names = [name for _lit, name, _spec, _conv in string.Formatter().parse(template) if name]
     except ValueError as exc:
@@ -325,6 +339,16 @@ def check_attribution(template: str, fields: Sequence[str]) -> None:
             f"--attribution {template!r}: unknown field {{{unknown[0] if unknown else ''}}}"
             f" (fields: {', '.join(fields)}).",
             hint="Use only those fields, in braces.",
+        )
+    identifying = [
+        n for n in names if any(part in n.casefold() for part in IDENTIFYING_FIELD_PARTS)
+    ]
+    if anonymised and identifying:
+        # Attribution values are participant data, which NER never sees: a name column
+        # here would print real names beside every quote.
+        raise ExportError(
+            f"--attribution {template!r}: {{{identifying[0]}}} would identify participants.",
+            hint="Attribute quotes by group, e.g. '({role})' or '({role}, {site})'.",
         )
 
 
@@ -407,7 +431,7 @@ def build_quote_bank(
             hint="For example --min-words 8 --max-words 80.",
         )
     template = attribution if attribution is not None else project.settings.attribution
-    check_attribution(template, attribution_fields(project))
+    check_attribution(template, attribution_fields(project), anonymised=anonymiser.enabled)
     if prevalence is None:
         prevalence = compute_prevalence(project, coders=coders)
     units = level_units(prevalence.codebook, level)
