@@ -116,6 +116,12 @@ ner:
 """
 NAMES = ("castellano", "ashbury", "fenwick")
 
+# The study has one judge and two probation officers: attributions by role could name them.
+SMALL_GROUPS_WARNING = (
+    "warning: groups by role with fewer than 3 participants can identify them: Judiciary (1),"
+    " Probation Service (2). Consider merging groups before publishing.\n"
+)
+
 
 def add_turns(project: Project, transcript_id: str, turns: list[tuple[str, list[str]]]) -> None:
     """One segment per sentence, one turn per speaker turn; lines numbered from 1."""
@@ -234,7 +240,7 @@ def test_markdown_is_exact_and_anonymised(study: Project, cli) -> None:
     result = cli("export", "quotes")
     assert result.exit_code == 0, result.output
     assert result.stdout == EXPECTED_MD
-    assert result.stderr == ""
+    assert result.stderr == SMALL_GROUPS_WARNING
     # Possessive, upper case and bare surname, in two transcripts: one placeholder.
     assert not any(name in result.stdout.lower() for name in NAMES)
 
@@ -301,7 +307,7 @@ def test_docx_paragraphs(study: Project, cli, tmp_path: Path) -> None:
     target = tmp_path / "quotes.docx"
     result = cli("export", "quotes", "-o", str(target), "--cite-lines", "--per-theme", "1")
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"Wrote quotes to {target} (anonymised).\n"
+    assert result.stderr == SMALL_GROUPS_WARNING + f"Wrote quotes to {target} (anonymised).\n"
     texts = [p.text for p in Document(str(target)).paragraphs]
     assert texts[:4] == [
         "Quote bank",

@@ -84,6 +84,7 @@ def _run(
     allowed: type[Enum],
     default: str,
     build: Callable[..., tuple[str | None, Callable[[Path], None] | None]],
+    grouped_by: list[str] | None = None,
 ) -> None:
     """Open the project, check the output, build, gate, write, audit, report."""
     from themekit.export.anonymised import (
@@ -111,10 +112,40 @@ def _run(
     record_export(project, kind, fmt, output, anonymiser)
     if no_anonymise:
         e.warn("this export is NOT anonymised; it holds interview text as recorded.")
+    for attribute in grouped_by or []:
+        _warn_small_groups(project, attribute)
     if result is not None:
         e.write(result)
     else:
         e.message(f"Wrote {kind} to {output}" + ("" if no_anonymise else " (anonymised)."))
+
+
+SMALL_GROUP = 3  # groups smaller than this can point at one person
+
+
+def _warn_small_groups(project, attribute: str) -> None:
+    """Say when a group named in an export has so few members that it identifies them."""
+    sizes: dict[str, int] = {}
+    for person in project.participants():
+        value = person.attribute(attribute)
+        if value not in (None, ""):
+            sizes[str(value)] = sizes.get(str(value), 0) + 1
+    small = [f"{name} ({n})" for name, n in sorted(sizes.items()) if n < SMALL_GROUP]
+    if small:
+        env().warn(
+            f"groups by {attribute} with fewer than {SMALL_GROUP} participants can identify"
+            f" them: {', '.join(small)}. Consider merging groups before publishing."
+        )
+
+
+def _template_fields(template: str | None, project_default: str = "({role})") -> list[str]:
+    import string
+
+    try:
+        parsed = string.Formatter().parse(template or project_default)
+        return [name for _lit, name, _spec, _conv in parsed if name and name != "id"]
+    except ValueError:
+        return []
 
 
 @export_app.command("table1")
@@ -149,7 +180,16 @@ def table1(
         writer = write_docx if fmt == "docx" else write_xlsx
         return None, lambda path: writer(table, path)
 
-    _run("table1", fmt, output, no_anonymise, Table1Format, "md", build)
+    _run(
+        "table1",
+        fmt,
+        output,
+        no_anonymise,
+        Table1Format,
+        "md",
+        build,
+        grouped_by=[by] if by else [],
+    )
 
 
 @export_app.command("quotes")
@@ -197,7 +237,16 @@ def quotes(
             return None, lambda path: q.write_quotes_docx(bank, path, cite_lines=cite_lines)
         return None, lambda path: q.write_quotes_xlsx(bank, path)
 
-    _run("quotes", fmt, output, no_anonymise, QuotesFormat, "md", build)
+    _run(
+        "quotes",
+        fmt,
+        output,
+        no_anonymise,
+        QuotesFormat,
+        "md",
+        build,
+        grouped_by=_template_fields(attribution),
+    )
 
 
 @export_app.command("matrix")
@@ -245,7 +294,7 @@ def matrix(
             return image.decode("utf-8"), None
         return None, lambda path: path.write_bytes(image)
 
-    _run("matrix", fmt, output, no_anonymise, MatrixFormat, "md", build)
+    _run("matrix", fmt, output, no_anonymise, MatrixFormat, "md", build, grouped_by=[by])
 
 
 @app.command("report")
@@ -280,4 +329,13 @@ def report(
             return r.report_html(document, cite_lines=cite_lines), None
         return None, lambda path: r.write_report_docx(document, path, cite_lines=cite_lines)
 
-    _run("report", fmt, output, no_anonymise, ReportFormat, "md", build)
+    _run(
+        "report",
+        fmt,
+        output,
+        no_anonymise,
+        ReportFormat,
+        "md",
+        build,
+        grouped_by=list(dict.fromkeys([by, *_template_fields(attribution)])),
+    )
