@@ -211,3 +211,14 @@ def test_first_export_writes_a_register_and_says_so(project: Project, cli) -> No
     assert "warning: wrote" in result.stderr and "redact.yaml" in result.stderr
     assert "[Site 1]" in result.stdout
     assert (project.root / "redact.yaml").read_text(encoding="utf-8") != REGISTER
+
+
+def test_one_coders_counts_are_out_of_the_participants_they_coded(study: Project, cli) -> None:
+    # ben coded P01 and P02 only, so his denominator is 2, not the 3 interviewed.
+    result = cli("export", "table1", "-f", "csv", "--counts", "participants", "--coder", "ben")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:3] == [
+        "Theme,Sub-theme,Participants (N = 2)",
+        "Benefits,Increasing options in community sentencing,2/2 (100%)",
+        ",Filling a previous gap in services,0/2 (0%)",
+    ]

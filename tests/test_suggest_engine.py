@@ -186,6 +186,17 @@ def test_accept_above_records_codings_and_decisions(project: Project) -> None:
     assert again.items == []
 
 
+def test_accept_above_leaves_transcripts_marked_done_alone(project: Project) -> None:
+    build(project)
+    code(project, "ana", [("P01", 5, "housing"), ("P01", 2, "funding"), ("P02", 1, "staff")])
+    project.store.set_done("P01", "ana", True)
+    run = SuggestionEngine(project, FakeEmbedder()).suggest(coder="ana")
+    plan = plan_acceptance(project, "ana", 0.0, [s.segment_id for s in run.segments])
+    assert plan.items and all(item.transcript_id != "P01" for item in plan.items)
+    p01 = [s for s in run.segments if s.transcript == "P01"]
+    assert plan.in_done_transcripts == sum(len(s.suggestions) for s in p01)
+
+
 def test_accept_rejects_a_threshold_outside_0_1(project: Project) -> None:
     build(project)
     with pytest.raises(SuggestError, match="between 0 and 1, not 1.5"):

@@ -78,6 +78,11 @@ def suggest(
         assert coder is not None
         _evaluate(project, coder, folds, threshold, fmt)
         return
+    if coder and learn_from and learn_from != coder:
+        e.warn(
+            f"learning from {learn_from}'s codings: the suggestions and their reasons show"
+            f" {learn_from}'s decisions to {coder}, so this is not blind coding."
+        )
     engine = SuggestionEngine(project, progress=e.progress)
     run = engine.suggest(
         coder=coder, transcripts=transcript or None, top=top, learn_from=learn_from
@@ -156,6 +161,7 @@ def _accept(
         "codings": count,
         "already_coded": plan.already_coded,
         "already_decided": plan.already_decided,
+        "in_done_transcripts": plan.in_done_transcripts,
         "per_code": [
             {"code_id": code, "path": labels.get(code, code), "codings": n}
             for code, n in per_code.items()
@@ -166,7 +172,13 @@ def _accept(
         return
     env().message(
         f"{verb} {count} suggestions scoring at least {threshold:g} as codings by {coder}"
-        f" ({plan.already_coded} already coded, {plan.already_decided} already decided)."
+        f" ({plan.already_coded} already coded, {plan.already_decided} already decided"
+        + (
+            f", {plan.in_done_transcripts} in transcripts {coder} marked done left alone"
+            if plan.in_done_transcripts
+            else ""
+        )
+        + ")."
     )
     render_rows(summary["per_code"], ["code_id", "path", "codings"], fmt)  # type: ignore[arg-type]
 

@@ -86,8 +86,15 @@ def compute_prevalence(project: Project, *, coders: Sequence[str] | None = None)
     segments = {s.id: s for s in store.all_current_segments(codable_only=False)}
     participants: dict[str, Participant | None] = {}
     speaker_of: dict[int, str] = {}
+    # With --coder, the denominator is the participants those coders actually coded
+    # (transcripts they coded or marked done), not everyone interviewed.
+    worked_on: set[str] | None = None
+    if coders:
+        worked_on = set()
+        for name in coders:
+            worked_on |= store.coded_transcripts(name) | store.done_transcripts(name)
     for seg in segments.values():
-        if not seg.codable:
+        if not seg.codable or (worked_on is not None and seg.transcript_id not in worked_on):
             continue
         person = resolver.resolve(seg.transcript_id, seg.speaker, seg.codable)
         key = person.id if person else (seg.transcript_id if not people else None)

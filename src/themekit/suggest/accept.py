@@ -29,6 +29,7 @@ class AcceptPlan:
     items: list[StoredSuggestion] = field(default_factory=list)
     already_coded: int = 0
     already_decided: int = 0
+    in_done_transcripts: int = 0  # left alone: the coder finished those transcripts
 
     def per_code(self) -> dict[str, int]:
         counts = Counter(item.code_id for item in self.items)
@@ -47,9 +48,14 @@ def plan_acceptance(
     plan = AcceptPlan(coder, threshold)
     coded = {(c.segment_id, c.code_id) for c in store.codings(coder=coder)}
     decided = store.decided_suggestions(coder)
+    # A transcript the coder marked done has been compared and perhaps reconciled: machine
+    # codings added to it afterwards would silently change those results.
+    finished = store.done_transcripts(coder)
     for item in store.stored_suggestions(segment_ids, min_score=threshold):
         key = (item.segment_id, item.code_id)
-        if key in coded:
+        if item.transcript_id in finished:
+            plan.in_done_transcripts += 1
+        elif key in coded:
             plan.already_coded += 1
         elif key in decided:
             plan.already_decided += 1
