@@ -225,3 +225,12 @@ def test_bad_codebook_leaves_project_unchanged(
     assert f"Run `themekit codebook validate {bad}`" in lines[0] or case == "unknown_type"
     assert project.store.current_codebook_version() == 1
     assert "Traceback" not in result.output
+
+
+def test_validate_accepts_the_qdc_it_exports(project: Project, cli, tmp_path: Path) -> None:
+    assert cli("codebook", "load", str(CODEBOOKS / "mhtr.yaml")).exit_code == 0
+    qdc = tmp_path / "book.qdc"
+    assert cli("codebook", "export", "--format", "qdc", "-o", str(qdc)).exit_code == 0
+    result = cli("codebook", "validate", str(qdc))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"{qdc}: valid REFI-QDA codebook, 16 codes\n"

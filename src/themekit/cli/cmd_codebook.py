@@ -47,12 +47,23 @@ def _print_diff(result, verb: str = "Loaded") -> None:
 
 
 @codebook_app.command("validate")
-def validate(file: Path = typer.Argument(..., help="A codebook (.yaml, .csv, .xlsx).")) -> None:
+def validate(
+    file: Path = typer.Argument(..., help="A codebook (.yaml, .csv, .xlsx, or REFI-QDA .qdc)."),
+) -> None:
     """Check a codebook file and list every problem as FILE:LINE:COL: message (code path)."""
     from themekit.codebook.validate import errors_only, validate_codebook_file
 
-    codebook, problems = validate_codebook_file(file)
     e = env()
+    if file.suffix.lower() == ".qdc":
+        from themekit.codebook.versions import read_codebook_file
+
+        repairs: list[str] = []
+        book = read_codebook_file(file, repairs)  # raises a clear error if unreadable
+        for repair in repairs:
+            e.warn(repair)
+        e.message(f"{file}: valid REFI-QDA codebook, {sum(1 for _ in book.walk())} codes")
+        return
+    codebook, problems = validate_codebook_file(file)
     for problem in problems:
         e.err.print(problem.render(), markup=False, highlight=False)
     errors = errors_only(problems)
