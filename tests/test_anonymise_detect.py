@@ -689,3 +689,15 @@ def test_parts_of_names_the_model_found_are_replaced_where_it_missed_them() -> N
     found = learned_name_entities(texts, [[(3, 14, "PERSON")], []])
     assert found[0] == [(3, 14, "PERSON")]
     assert [texts[1][s:e] for s, e, _ in found[1]] == ["Gareth", "Owen"]
+
+
+def test_registering_a_name_corrects_the_class_the_model_guessed() -> None:
+    from themekit.anonymise.pseudonyms import PseudonymMap
+
+    names = PseudonymMap()
+    guessed = names.assign("larkspur recovery", "Person", "Larkspur Recovery", "ner")
+    corrected = names.assign("larkspur recovery", "Organisation", "Larkspur Recovery", "register")
+    assert (guessed.cls, guessed.number) == ("Person", 1)
+    assert (corrected.cls, corrected.number) == ("Organisation", 1)
+    assert names.get("larkspur recovery") == corrected
+    assert names.assign("larkspur recovery", "Organisation", "x", "register") == corrected

@@ -69,8 +69,12 @@ class PseudonymMap:
     def assign(self, key: str, cls: str, original: str, source: str) -> Pseudonym:
         """The pseudonym of ``key``, creating the next number of ``cls`` if it is new."""
         existing = self._by_key.get(key)
-        if existing is not None:
+        if existing is not None and not (
+            existing.source != "register" and source == "register" and existing.cls != cls
+        ):
             return existing
+        # New, or a guess corrected: the model's class for a name gives way to the class
+        # the researcher registered it under ("Larkspur Recovery": Person -> Organisation).
         number = self._next_number.get(cls, 1)
         pseudonym = Pseudonym(key=key, cls=cls, number=number, original=original, source=source)
         self._add(pseudonym)
