@@ -245,9 +245,16 @@ def test_round_trip_into_a_fresh_project_reproduces_everything(
     source_project: Project, fresh: Project, tmp_path: Path
 ) -> None:
     path = tmp_path / "study.qdpx"
+    coders = source_project.store.coders()
+    source_project.store.set_done("P01", coders[0], True)
     export_qdpx(source_project, path)
     report = import_qdpx_report(fresh, path)
     assert snapshot(fresh) == snapshot(source_project)
+    # "Done" marks travel too (agreement compares finished transcripts).
+    assert {c: fresh.store.done_transcripts(c) for c in coders} == {
+        c: source_project.store.done_transcripts(c) for c in coders
+    }
+    assert fresh.store.done_transcripts(coders[0]) == {"P01"}
     assert report.summary() == (
         "2 transcripts imported, 5 codes added, 3 participants, 3 coders, 6 codings, 2 memos"
     )

@@ -504,6 +504,9 @@ def import_qdpx_report(
         memo_texts = store.segment_memos()
         attached_notes: set[str] = set()
         for plan in planned:
+            for coder in filter(None, plan.source.markers.get("done", "").split(",")):
+                store.set_done(plan.transcript_id, coder.strip(), True)
+        for plan in planned:
             _import_selections(
                 project,
                 refi,

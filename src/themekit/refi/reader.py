@@ -38,7 +38,7 @@ from themekit.refi.qdc import (
 
 PROJECT_FILE = "project.qde"
 SOURCES_FOLDER = "sources"
-_MARKER = re.compile(r"themekit (transcript|unit|format|file|links)\s*:[ \t]?(.*)", re.I)
+_MARKER = re.compile(r"themekit (transcript|unit|format|file|links|done)\s*:[ \t]?(.*)", re.I)
 _NOT_TEXT_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
 
 
@@ -111,7 +111,10 @@ def _markers(text: str | None) -> dict[str, str]:
     for line in (text or "").splitlines():
         match = _MARKER.fullmatch(line.strip())
         if match:
-            found[match.group(1).lower()] = match.group(2).strip()
+            key, value = match.group(1).lower(), match.group(2).strip()
+            if key == "done" and found.get(key):
+                value = f"{found[key]},{value}"  # one line per coder who finished it
+            found[key] = value
     return found
 
 

@@ -186,6 +186,9 @@ def build_qdpx(project: Project) -> QdpxPackage:
         by_transcript: dict[str, list[CodingRow]] = {}
         for coding in codings:
             by_transcript.setdefault(coding.transcript_id, []).append(coding)
+        # Which coders finished which transcript: agreement compares finished transcripts,
+        # and REFI-QDA has no field for it, so it rides in the source's description.
+        done_by = {coder: store.done_transcripts(coder) for coder in store.coders()}
         for info in transcripts:
             segments = store.segments(info.id)
             segments_by_id.update((s.id, s) for s in segments)
@@ -204,6 +207,11 @@ def build_qdpx(project: Project) -> QdpxPackage:
             _sub(element, "Description").text = xml_text(
                 f"themekit transcript: {info.id}\nthemekit unit: {info.unit}\n"
                 f"themekit format: {info.source_format}\nthemekit file: {info.source_name}"
+                + "".join(
+                    f"\nthemekit done: {coder}"
+                    for coder, finished in sorted(done_by.items())
+                    if info.id in finished
+                )
             )
             summary.codings += _append_selections(
                 element,
