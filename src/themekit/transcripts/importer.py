@@ -45,8 +45,11 @@ def expand_paths(
                 if child.stem.lower().startswith(_SKIP_IN_FOLDERS):
                     if skipped is not None:
                         skipped.append(
-                            (child, "its name says it is not a transcript; import it by name"
-                             " if it is one")
+                            (
+                                child,
+                                "its name says it is not a transcript; import it by name"
+                                " if it is one",
+                            )
                         )
                     continue
                 files.append((child, False))
