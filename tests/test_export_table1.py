@@ -222,3 +222,17 @@ def test_one_coders_counts_are_out_of_the_participants_they_coded(study: Project
         "Benefits,Increasing options in community sentencing,2/2 (100%)",
         ",Filling a previous gap in services,0/2 (0%)",
     ]
+
+
+def test_word_files_say_themekit_made_them_today(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from docx import Document
+
+    from themekit.export.tables import Table, write_docx
+
+    path = tmp_path / "t.docx"
+    write_docx(Table("Table 1. Outline of key themes", ["Theme", "Sub-themes"]), path)
+    props = Document(str(path)).core_properties
+    assert props.author == "themekit"
+    assert props.created is not None and props.created.date() == datetime.now().date()

@@ -56,3 +56,25 @@ def atomic_write_text(path: str | Path, text: str) -> None:
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     with atomic_writer(path) as tmp:
         tmp.write_bytes(data)
+
+
+def new_docx():
+    """A python-docx Document whose properties say themekit made it, today.
+
+    python-docx's template otherwise stamps "python-docx" and a 2013 date into every file,
+    which journals and co-authors see.
+    """
+    from datetime import datetime
+
+    from docx import Document
+
+    document = Document()
+    props = document.core_properties
+    now = datetime.now().replace(microsecond=0)
+    props.author = "themekit"
+    props.last_modified_by = "themekit"
+    props.comments = ""
+    props.title = ""
+    props.created = now
+    props.modified = now
+    return document

@@ -46,10 +46,11 @@ def agreement_table(report: AgreementReport) -> Table:
 
 
 def write_agreement_docx(report: AgreementReport, path: Path) -> None:
-    from docx import Document
     from docx.enum.section import WD_ORIENT
 
-    document = Document()
+    from themekit.fileio import new_docx
+
+    document = new_docx()
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width

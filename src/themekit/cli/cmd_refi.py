@@ -44,6 +44,10 @@ def export_qdpx_command(
     project = open_project()
     summary = export_qdpx(project, output)
     env().message(f"Wrote {output}: {summary.text()}")
+    env().warn(
+        "a REFI-QDA project is not anonymised: it holds the full transcripts; keep it as"
+        " confidential as they are."
+    )
 
 
 if export_app is not None:

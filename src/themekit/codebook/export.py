@@ -160,11 +160,12 @@ def write_codebook_docx(codebook: Codebook, path: str | Path) -> None:
 
     The page is landscape because five text columns do not fit a portrait page.
     """
-    from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Pt
 
-    document = Document()
+    from themekit.fileio import new_docx
+
+    document = new_docx()
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width

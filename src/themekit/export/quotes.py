@@ -656,9 +656,9 @@ def add_quotes_to_docx(
 
 
 def write_quotes_docx(bank: QuoteBank, path: Path, *, cite_lines: bool = False) -> None:
-    from docx import Document
+    from themekit.fileio import new_docx
 
-    document = Document()
+    document = new_docx()
     add_quotes_to_docx(document, bank, cite_lines=cite_lines)
     document.save(str(path))
 

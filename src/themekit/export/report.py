@@ -385,12 +385,12 @@ def report_html(report: Report, *, cite_lines: bool = False) -> str:
 def write_report_docx(report: Report, path: Path, *, cite_lines: bool = False) -> None:
     import io
 
-    from docx import Document
     from docx.shared import Inches
 
     from themekit.export.quotes import add_quotes_to_docx
+    from themekit.fileio import new_docx
 
-    document = Document()
+    document = new_docx()
     document.core_properties.title = report.title
     document.core_properties.author = "themekit"
     document.add_heading(report.title, level=0)

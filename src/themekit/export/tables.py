@@ -147,9 +147,9 @@ def add_table_to_docx(document, table: Table) -> None:
 
 
 def write_docx(table: Table, path: Path) -> None:
-    from docx import Document
+    from themekit.fileio import new_docx
 
-    document = Document()
+    document = new_docx()
     add_table_to_docx(document, table)
     document.save(str(path))
 
