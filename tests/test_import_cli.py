@@ -157,6 +157,7 @@ def test_changed_transcript_reanchors_codings(project: Project, cli, tmp_path: P
     session = CodingSession(project, "ana")
     session.apply(project.store.segment_at("P01", 3), "gap")  # "It filled a real gap."
     session.apply(project.store.segment_at("P01", 6), "funding")  # "Nobody knows ..."
+    session.set_done("P01")
     changed = GOOD.replace(
         "Interviewer: What changed", "Interviewer: Thanks for joining.\nInterviewer: What changed"
     ).replace("Nobody knows about next year.", "Nobody knows what happens in April.")
@@ -171,6 +172,11 @@ def test_changed_transcript_reanchors_codings(project: Project, cli, tmp_path: P
     # The funding sentence changed too much to be matched: kept, orphaned, listed.
     assert codings["funding"].orphaned
     assert "orphaned: P01 line 6: funding (ana)" in result.stderr
+    assert (
+        "  done marks cleared for ana: check the changed lines, then"
+        " 'themekit transcripts done P01 --coder NAME'" in result.stderr
+    )
+    assert project.store.done_transcripts("ana") == set()
     listing = cli("codings", "orphaned", "-f", "csv")
     assert listing.stdout.splitlines()[1].startswith(
         "P01,1,6,funding,ana,Nobody knows about next year.,"

@@ -66,6 +66,8 @@ def import_(
             )
             for note in outcome.orphaned:
                 e.message(f"  orphaned: {note}")
+            if outcome.note:
+                e.message(f"  {outcome.note}")
 
     with e.progress("Importing", None):
         project.import_transcripts(paths, unit=unit, transcript_id=transcript_id, on_file=report)

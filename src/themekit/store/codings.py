@@ -322,6 +322,23 @@ class CodingStore(StoreBase):
                 (transcript_id, coder, self.now() if done else None),
             )
 
+    def clear_done(self, transcript_id: str) -> list[str]:
+        """Un-mark a transcript as done for every coder; return who had marked it."""
+        with self.db.transaction() as conn:
+            coders = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT coder FROM coder_progress WHERE transcript_id = ?"
+                    " AND done_at IS NOT NULL ORDER BY coder",
+                    (transcript_id,),
+                ).fetchall()
+            ]
+            conn.execute(
+                "UPDATE coder_progress SET done_at = NULL WHERE transcript_id = ?",
+                (transcript_id,),
+            )
+        return coders
+
     def done_transcripts(self, coder: str) -> set[str]:
         return {
             r[0]

@@ -110,8 +110,12 @@ def import_one(
                 unit=settings.unit,
             )
             reanchored, orphaned = 0, list[str]()
+            undone: list[str] = []
             if existed and old_version is not None:
                 reanchored, orphaned = _reanchor(project, tid, old_version, version)
+                # A coder who finished the old text has not seen the new lines: agreement
+                # must not treat what they left uncoded there as "no code applies".
+                undone = store.clear_done(tid)
             store.log(
                 "transcript.update" if existed else "transcript.import",
                 how="import",
@@ -122,6 +126,7 @@ def import_one(
                     "segments": len(segments),
                     "reanchored": reanchored,
                     "orphaned": len(orphaned),
+                    "done_cleared": undone,
                 },
             )
         return ImportOutcome(
@@ -132,6 +137,12 @@ def import_one(
             sum(1 for s in segments if s.codable),
             reanchored,
             orphaned,
+            note=(
+                f"done marks cleared for {', '.join(undone)}: check the changed lines, then"
+                f" 'themekit transcripts done {tid} --coder NAME'"
+                if undone
+                else None
+            ),
         )
     except ThemekitError as exc:
         return ImportOutcome(str(path), tid, "failed", error=exc)
