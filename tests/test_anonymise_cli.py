@@ -197,3 +197,23 @@ def test_preview_of_a_sample_transcript_with_real_ner(project: Project, cli) -> 
     assert all(re.fullmatch(r"\[[A-Za-z ]+ \d+\]", r["placeholder"]) for r in rows)
     # The chair's own name (her speaker label) is registered, so it is never left to NER.
     assert all(r["source"] == "register" for r in rows if "castellano" in r["original"].lower())
+
+
+@pytest.mark.slow
+def test_init_scans_the_transcripts_for_names(project: Project, tmp_path: Path) -> None:
+    from themekit.export.anonymised import init_register
+
+    text = (
+        "Interviewer: Who helps?\n"
+        "P01: I work with Marcus Oyelaran at Halden House most weeks. Motivation matters,"
+        " and motivation is hard to keep. Marcus Oyelaran rang again on Monday.\n"
+    )
+    (tmp_path / "P01.txt").write_text(text, encoding="utf-8")
+    project.import_transcripts([tmp_path / "P01.txt"])
+    path, draft = init_register(project, scan=True)
+    assert ("Marcus Oyelaran", 2) in draft.found_people
+    assert ("Halden House", 1) in draft.found_organisations
+    names = [n for n, _ in draft.found_people + draft.found_organisations + draft.found_places]
+    assert "Motivation" not in names  # also written in lower case: an ordinary word
+    register = load_register(path)
+    assert any(e.name == "Marcus Oyelaran" for e in register.entries)

@@ -41,15 +41,22 @@ class KeyFormat(str, Enum):
 @anonymise_app.command("init")
 def init(
     force: bool = typer.Option(False, "--force", help="Replace an existing redact.yaml."),
+    scan: bool = typer.Option(
+        True,
+        "--scan/--no-scan",
+        help="Also list every name the NER model finds in the transcripts, for review.",
+    ),
 ) -> None:
-    """Write redact.yaml, pre-filled with name-like speaker labels, sites and roles."""
+    """Write redact.yaml, pre-filled with speaker names, sites, roles and names found by NER."""
     from themekit.export.anonymised import init_register
 
     project = open_project()
-    path, draft = init_register(project, force=force)
+    with env().progress("Looking for names in the transcripts", None):
+        path, draft = init_register(project, force=force, scan=scan)
+    found = f", and {draft.found} names found by NER in the transcripts" if draft.found else ""
     env().message(
         f"Wrote {path}: {len(draft.people)} people (from speaker labels),"
-        f" {len(draft.sites)} sites, {len(draft.allow)} allowed terms."
+        f" {len(draft.sites)} sites, {len(draft.allow)} allowed terms{found}."
         " Review it and add every name you know of before exporting."
     )
 

@@ -37,8 +37,9 @@ import json
 import os
 import re
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -137,6 +138,14 @@ class RegisterDraft:
     people: list[tuple[str, list[str]]]
     sites: list[str]
     allow: list[str]
+    # Found by NER in the transcripts (``--scan``): (text, mentions), per register section.
+    found_people: list[tuple[str, int]] = field(default_factory=list)
+    found_places: list[tuple[str, int]] = field(default_factory=list)
+    found_organisations: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def found(self) -> int:
+        return len(self.found_people) + len(self.found_places) + len(self.found_organisations)
 
     def render(self) -> str:
         def q(text: str) -> str:
@@ -158,16 +167,29 @@ class RegisterDraft:
             lines.append(f"  - name: {q(name)}")
             if aliases:
                 lines.append(f"    aliases: [{', '.join(q(a) for a in aliases)}]")
-        if not self.people:
+        if self.found_people:
+            lines.append(FOUND_NOTE)
+            lines += [f"  - {q(name)}  # {n} mentions" for name, n in self.found_people]
+        if not self.people and not self.found_people:
             lines.append("  # - name: Priya Castellano")
             lines.append("  #   aliases: [Dr Castellano, Priya]")
-        lines += ["places:                 # -> [Place n]", "  # - Milton Keynes"]
+        lines.append("places:                 # -> [Place n]")
+        if self.found_places:
+            lines.append(FOUND_NOTE)
+            lines += [f"  - {q(name)}  # {n} mentions" for name, n in self.found_places]
+        else:
+            lines.append("  # - Milton Keynes")
         lines.append("sites:                  # -> [Site n]")
         lines += [f"  - {q(site)}" for site in self.sites] or ["  # - Northfield House"]
         lines += [
             "organisations:          # -> [Organisation n]",
-            "  # - name: Greenway Housing Trust",
-            "  #   aliases: [Greenway]",
+        ]
+        if self.found_organisations:
+            lines.append(FOUND_NOTE)
+            lines += [f"  - {q(name)}  # {n} mentions" for name, n in self.found_organisations]
+        else:
+            lines += ["  # - name: Greenway Housing Trust", "  #   aliases: [Greenway]"]
+        lines += [
             "terms:                  # anything else, with its own class",
             "  # - text: Operation Bluebell",
             "  #   class: Project",
@@ -185,8 +207,78 @@ class RegisterDraft:
         return "\n".join(lines)
 
 
-def draft_register(project: Project) -> RegisterDraft:
-    """People from name-like speaker labels, sites from participants, roles to allow."""
+FOUND_NOTE = (
+    "  # Found by NER in the transcripts: check each one; delete ordinary words, add the"
+    " aliases people use"
+)
+_SCAN_CLASSES = {
+    "PERSON": "people",
+    "ORG": "organisations",
+    "GPE": "places",
+    "LOC": "places",
+    "FAC": "places",
+}
+
+
+def scan_transcripts(project: Project) -> dict[str, Counter[str]]:
+    """Names the NER model finds in every transcript, by register section, with counts.
+
+    Run once, for ``anonymise init``: exports still run NER on what they write, but a
+    register built from the whole study catches the names the model misses in a short
+    quote, and the leak gate then guards them. What the model tags that is plainly an
+    ordinary word (it also occurs in lower case in the transcripts: "Motivation",
+    "Voices"), a service acronym or a participant id is left out, since a registered
+    word is replaced everywhere and checked by the leak gate, code labels included.
+    """
+    from themekit.anonymise.ner import SpacyNer, entities_cached
+
+    store = project.store
+    texts = [
+        s.text for tid in store.transcript_ids() for s in store.segments(tid) if s.text.strip()
+    ]
+    lower_words = {w for text in texts for w in re.findall(r"\b[a-z][a-z'\u2019-]+\b", text)}
+    cache = StoreNerCache(store)
+    found: dict[str, Counter[str]] = {
+        "people": Counter(),
+        "organisations": Counter(),
+        "places": Counter(),
+    }
+    for text, entities in zip(texts, entities_cached(SpacyNer(), texts, cache), strict=True):
+        for start, end, label in entities:
+            section = _SCAN_CLASSES.get(label)
+            if section is None:
+                continue
+            # "Dionne — Dionne Feltham", "P01 (Probation Service": one name per piece.
+            for piece in re.split(r"\s[\u2014\u2013-]\s|[,;()]", text[start:end]):
+                name = _clean_entity(piece)
+                if name and not (" " not in name and name.casefold() in lower_words):
+                    found[section][name] += 1
+    cache.flush()
+    return found
+
+
+def _clean_entity(text: str) -> str | None:
+    """ "the Beacon Project's" -> "Beacon Project"; None for what is not a proper name."""
+    words = text.replace("\n", " ").split()
+    while words and words[0].casefold() in ("the", "a", "an"):
+        words = words[1:]
+    if words:
+        words[-1] = re.sub(r"['\u2019]s?$", "", words[-1])
+    while words and not words[-1][:1].isupper():
+        words = words[:-1]  # names end at their last capitalised word
+    name = " ".join(words).strip(" .,;:!?\"'()[]\u201c\u201d\u2018\u2019")
+    if len(name) < 3 or not any(ch.isupper() for ch in name):
+        return None
+    if name.isupper() and len(name) <= 5:
+        return None  # an acronym of a service (CBT, ICB, CPS): it names nobody
+    if any(ch.isdigit() for ch in name):
+        return None  # a participant id such as P01 is already a pseudonym
+    return name
+
+
+def draft_register(project: Project, *, scan: bool = False) -> RegisterDraft:
+    """People from name-like speaker labels, sites from participants, roles to allow;
+    with ``scan``, also the names NER finds anywhere in the transcripts."""
     store = project.store
     ignore = project.settings.import_settings.interviewer_labels
     seen: set[str] = set()
@@ -221,10 +313,32 @@ def draft_register(project: Project) -> RegisterDraft:
     sites = [s for s in dict.fromkeys(p.site for p in participants if p.site) if fresh(s)]
     roles = [r for r in dict.fromkeys(p.role for p in participants if p.role)]
     allow = [t for t in dict.fromkeys([*roles, *DEFAULT_ALLOW]) if fresh(t)]
-    return RegisterDraft(people, sites, allow)
+    draft = RegisterDraft(people, sites, allow)
+    if scan:
+        lists = {
+            "people": draft.found_people,
+            "organisations": draft.found_organisations,
+            "places": draft.found_places,
+        }
+        # A registered term wins over the allow-list and the leak gate checks code labels,
+        # so a word inside a group name ("Liaison" of "Liaison and Diversion") or a code
+        # label must not be proposed: it would break attributions and exports.
+        current = project.store.current_codebook()
+        labels = [e.code.label for e in current[1].walk()] if current else []
+        protected = " | ".join(normalise_key(t) for t in [*allow, *roles, *sites, *labels])
+        for section, counts in scan_transcripts(project).items():
+            for name, n in counts.most_common():
+                key = normalise_key(name)
+                if re.search(rf"(?<!\w){re.escape(key)}(?!\w)", protected):
+                    continue
+                if fresh(name):  # not already listed
+                    lists[section].append((name, n))
+    return draft
 
 
-def init_register(project: Project, *, force: bool = False) -> tuple[Path, RegisterDraft]:
+def init_register(
+    project: Project, *, force: bool = False, scan: bool = False
+) -> tuple[Path, RegisterDraft]:
     """Write a pre-filled ``redact.yaml``; refuse to overwrite one unless ``force``."""
     path = register_path(project)
     if path.exists() and not force:
@@ -233,7 +347,7 @@ def init_register(project: Project, *, force: bool = False) -> tuple[Path, Regis
             hint="Edit it, or run 'themekit anonymise init --force' to start again"
             " (the old one is replaced).",
         )
-    draft = draft_register(project)
+    draft = draft_register(project, scan=scan)
     atomic_write_text(path, draft.render())
     return path, draft
 
