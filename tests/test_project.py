@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,17 @@ def test_backup_and_restore(project: Project, cli, tmp_path: Path) -> None:
     assert reopened.store.coders() == ["ana"]
     assert reopened.store.db.integrity_ok()
     reopened.close()
+
+
+def test_log_shows_who_did_what(project: Project, cli) -> None:
+    import getpass
+
+    result = cli("log", "--action", "init", "--format", "json")
+    assert result.exit_code == 0, result.output
+    [entry] = json.loads(result.stdout)
+    assert (entry["actor"], entry["action"], entry["details"]) == (
+        getpass.getuser(),
+        "init",
+        "name=study",
+    )
+    assert json.loads(cli("log", "--last", "0", "--format", "json").stdout) == []

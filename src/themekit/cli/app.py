@@ -128,30 +128,23 @@ def root(
 
 
 def register_commands() -> None:
-    """Attach every command group (imported here so each module stays light)."""
-    from themekit.cli import (  # noqa: F401  (imports register commands)
+    """Attach every command group; each module registers its commands on import."""
+    from themekit.cli import (  # noqa: F401  (imported for their registrations)
+        cmd_agree,
+        cmd_anonymise,
+        cmd_code,
+        cmd_codebook,
+        cmd_codings,
+        cmd_export,
         cmd_import,
+        cmd_log,
         cmd_participants,
         cmd_project,
+        cmd_refi,
+        cmd_suggest,
+        cmd_team,
         cmd_transcripts,
     )
-
-    for optional in (
-        "cmd_codebook",
-        "cmd_code",
-        "cmd_codings",
-        "cmd_agree",
-        "cmd_suggest",
-        "cmd_anonymise",
-        "cmd_export",
-        "cmd_refi",
-        "cmd_team",
-    ):
-        try:
-            __import__(f"themekit.cli.{optional}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"themekit.cli.{optional}":
-                raise
 
 
 register_commands()

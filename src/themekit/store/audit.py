@@ -8,6 +8,15 @@ from themekit.store.base import StoreBase
 from themekit.store.rows import AuditEntry
 
 
+def _system_user() -> str | None:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in this environment
+        return None
+
+
 class AuditStore(StoreBase):
     def log(
         self,
@@ -18,7 +27,13 @@ class AuditStore(StoreBase):
         codebook_version: int | None = None,
         details: dict[str, Any] | None = None,
     ) -> None:
-        """Record an action; call inside the transaction that made the change."""
+        """Record an action; call inside the transaction that made the change.
+
+        Actions without a coder (imports, exports, codebook revisions) are recorded under
+        the computer's user name, so the log always says who.
+        """
+        if actor is None:
+            actor = _system_user()
         with self.db.transaction() as conn:
             conn.execute(
                 "INSERT INTO audit_log (at, actor, action, how, codebook_version, details)"
