@@ -73,6 +73,11 @@ def test_accept_above_dry_run_then_for_real(project: Project, cli) -> None:  # t
     }
     assert plan["already_coded"] == len(own & high) > 0
     assert plan["codings"] == len(high - own)
+    assert {(i["transcript"], i["line"], i["code_id"]) for i in plan["items"]} == high - own
+    listing = cli("suggest", "--accept-above", "0.5", "--coder", "ana", "--dry-run", "-f", "csv")
+    lines = listing.stdout.splitlines()
+    assert lines[0] == "transcript,line,code_id,path,score,reason,text"
+    assert len(lines) == 1 + plan["codings"]
     before = len(project.store.codings(coder="ana"))
     assert before == 3
     real = cli("suggest", "--accept-above", "0.5", "--coder", "ana")

@@ -166,7 +166,27 @@ def _accept(
             {"code_id": code, "path": labels.get(code, code), "codings": n}
             for code, n in per_code.items()
         ],
+        # Each coding itself, so a dry run can be reviewed line by line before accepting.
+        "items": [
+            {
+                "transcript": item.transcript_id,
+                "line": item.line,
+                "code_id": item.code_id,
+                "path": labels.get(item.code_id, item.code_id),
+                "score": round(item.score, 4),
+                "reason": item.reason,
+                "text": item.text,
+            }
+            for item in plan.items
+        ],
     }
+    if fmt == TableFormat.csv and dry_run:
+        render_rows(
+            summary["items"],  # type: ignore[arg-type]
+            ["transcript", "line", "code_id", "path", "score", "reason", "text"],
+            fmt,
+        )
+        return
     if fmt == TableFormat.json:
         env().write(json.dumps(summary, indent=2, ensure_ascii=False))
         return
