@@ -117,7 +117,8 @@ def test_a_registered_term_in_a_code_label_fails_and_writes_nothing(
     result = cli("export", "table1", "-o", str(target))
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        "Error: leak gate: 1 registered term found in Table 1 row 1 column 2: registered site"
+        "Error: leak gate: 1 registered term found in Table 1 row 1 column 2 (code sf and its"
+        " sub-themes: rename it with 'themekit codebook rename'): registered site"
         " name (name of sites entry 1, "
     )
     assert "Ashbury" not in result.stderr

@@ -670,9 +670,14 @@ def clean_table(table: Table, anonymiser: ExportAnonymiser, what: str) -> Table:
     ]
     anonymiser.gate(table.caption, f"the caption of {what}")
     for row_number, row in enumerate(table.rows, start=1):
+        about = (
+            f" ({table.row_keys[row_number - 1]}: rename it with 'themekit codebook rename')"
+            if len(table.row_keys) >= row_number
+            else ""
+        )
         for column, cell in enumerate(row, start=1):
             for text in cell if isinstance(cell, list) else [cell]:
-                anonymiser.gate(text, f"{what} row {row_number} column {column}")
+                anonymiser.gate(text, f"{what} row {row_number} column {column}{about}")
     for number, note in enumerate(table.notes, start=1):
         anonymiser.gate(note, f"note {number} of {what}")
     return table

@@ -68,6 +68,7 @@ def table1_from(
                 if e.depth > 0 and e.path[0] == theme.code.label
             ]
             table.rows.append([theme.code.label, names])
+            table.row_keys.append(f"code {theme.code.id} and its sub-themes")
         return table
     header = ["Theme", "Sub-theme"]
     if counts == "participants":
@@ -97,6 +98,7 @@ def table1_from(
             for members in groups.values():
                 row.append(_pct(len(stats.participants & members), len(members)))
             table.rows.append(row)
+            table.row_keys.append(f"code {entry.code.id}")
     if counts == "participants" or by:
         coders = sorted({c.coder for p in prevalence.by_code.values() for c in p.codings})
         table.notes.append(

@@ -30,6 +30,8 @@ class Table:
     notes: list[str] = field(default_factory=list)
     # Row indexes that start a group (drawn with a rule / bold first cell).
     group_starts: set[int] = field(default_factory=set)
+    # What each row is about (e.g. a code id), so a message can name it; optional.
+    row_keys: list[str] = field(default_factory=list)
 
 
 def _flat(cell: Cell, sep: str = "; ") -> str:
