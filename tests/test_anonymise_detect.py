@@ -701,3 +701,16 @@ def test_registering_a_name_corrects_the_class_the_model_guessed() -> None:
     assert (corrected.cls, corrected.number) == ("Organisation", 1)
     assert names.get("larkspur recovery") == corrected
     assert names.assign("larkspur recovery", "Organisation", "x", "register") == corrected
+
+
+@pytest.mark.slow
+def test_ner_in_worker_processes_gives_the_same_entities(monkeypatch: pytest.MonkeyPatch) -> None:
+    import themekit.anonymise.ner as ner
+
+    texts = [
+        f"I met Sarah Patel in Leeds on visit {n}, with the Halden House team." for n in range(12)
+    ]
+    serial = ner.SpacyNer().entities(texts)
+    monkeypatch.setattr(ner, "PARALLEL_FROM", 2)
+    assert ner.SpacyNer().entities(texts) == serial
+    assert any(label == "PERSON" for found in serial for _s, _e, label in found)

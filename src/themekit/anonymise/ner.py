@@ -108,14 +108,31 @@ class SpacyNer:
             return self.model_name
 
     def entities(self, texts: Sequence[str]) -> list[list[Entity]]:
-        nlp = load_spacy_ner(self.model_name)
+        load_spacy_ner(self.model_name)  # loaded here, so forked workers inherit it
         # Large batches (a framework matrix of a whole study) use every core; small ones
-        # would spend longer starting worker processes than running NER.
+        # would spend longer starting worker processes than running NER. The workers send
+        # back plain (start, end, label) tuples: spaCy's own n_process ships whole Docs,
+        # and rebuilding them in the parent cost more than the second core saved.
         workers = min(os.cpu_count() or 1, 4) if len(texts) >= PARALLEL_FROM else 1
-        return [
-            [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
-            for doc in nlp.pipe(texts, batch_size=self.batch_size, n_process=workers)
-        ]
+        if workers == 1:
+            return _entities_of(self.model_name, self.batch_size, list(texts))
+        import multiprocessing
+
+        size = -(-len(texts) // (workers * 4))
+        chunks = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.starmap(
+                _entities_of, [(self.model_name, self.batch_size, chunk) for chunk in chunks]
+            )
+        return [found for part in parts for found in part]
+
+
+def _entities_of(model_name: str, batch_size: int, texts: list[str]) -> list[list[Entity]]:
+    nlp = load_spacy_ner(model_name)
+    return [
+        [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
+        for doc in nlp.pipe(texts, batch_size=batch_size)
+    ]
 
 
 @cache
