@@ -139,6 +139,13 @@ def test_key_is_written_to_a_file_with_a_warning(project: Project, cli, tmp_path
     assert project.store.audit_entries(action="anonymise.key")[0].details == {"output": str(target)}
     no_file = cli("anonymise", "key")
     assert no_file.exit_code == 2  # -o is required: the key never goes to the terminal
+    again = cli("anonymise", "key", "-o", str(target))
+    assert again.exit_code == 1
+    assert again.stderr == (
+        f"Error: {target}: a file is already there; nothing was written. Choose another -o,"
+        " or add --force to replace it.\n"
+    )
+    assert cli("anonymise", "key", "-o", str(target), "--force").exit_code == 0
 
 
 class CountingNer:

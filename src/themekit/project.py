@@ -309,7 +309,8 @@ class Project:
         if not source.is_file():
             raise ThemekitError(
                 f"{source}: no such backup file.",
-                hint="List your backups with 'ls backups/' in the project folder.",
+                hint="Give the path of a file made by 'themekit backup' (by default in"
+                " the project's backups/ folder).",
             )
         check = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         try:

@@ -134,6 +134,7 @@ def key(
     fmt: KeyFormat | None = typer.Option(
         None, "--format", "-f", help="csv, xlsx or md (default: from -o, else csv)."
     ),
+    force: bool = typer.Option(False, "--force", help="Replace an existing key file."),
 ) -> None:
     """Write the pseudonym key (placeholder -> real name). It re-identifies participants."""
     from themekit.anonymise import pseudonym_key_rows
@@ -146,6 +147,12 @@ def key(
     from themekit.export.tables import Table, write_table
 
     chosen = infer_format(output, fmt.value if fmt else None, [f.value for f in KeyFormat], "csv")
+    if output.exists() and not force:
+        # An older key may be the only record of the placeholders in earlier exports.
+        raise AnonymisationError(
+            f"{output}: a file is already there; nothing was written.",
+            hint="Choose another -o, or add --force to replace it.",
+        )
     check_output(output, chosen)
     project = open_project()
     pseudonyms = load_pseudonyms(project)
