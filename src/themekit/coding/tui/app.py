@@ -168,17 +168,21 @@ class TranscriptView(ScrollView, can_focus=True):
 
 
 class CodeFilter(Input):
-    """The filter box above the codebook tree; ↑/↓ step through the matching codes."""
+    """A code filter box; ↑/↓ step through the matching codes of its screen.
+
+    Used above the codebook tree of the coding app and in the reconciliation app's code
+    picker: the screen says how to step with a ``step_filter_choice(step)`` method.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "tree(1)", show=False),
-        Binding("up", "tree(-1)", show=False),
+        Binding("down", "step(1)", show=False),
+        Binding("up", "step(-1)", show=False),
     ]
 
-    def action_tree(self, step: int) -> None:
-        screen = self.screen
-        if isinstance(screen, CodingScreen):
-            screen.step_filter_choice(step)
+    def action_step(self, step: int) -> None:
+        stepper = getattr(self.screen, "step_filter_choice", None)
+        if stepper is not None:
+            stepper(step)
 
 
 class PromptScreen(ModalScreen[str | None]):

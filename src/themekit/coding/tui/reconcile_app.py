@@ -46,7 +46,7 @@ from textual.widgets.option_list import Option
 from themekit.agree.reconcile import ReconcilePlan, UnitDisagreement, decide, decided_units
 from themekit.codebook.model import CodeEntry
 from themekit.coding.service import CodingSession
-from themekit.coding.tui.app import PromptScreen
+from themekit.coding.tui.app import CodeFilter, PromptScreen
 from themekit.errors import ThemekitError
 from themekit.project import Project
 from themekit.store.rows import SegmentRow
@@ -172,20 +172,6 @@ def load_decided(
 
 
 # -- screens -----------------------------------------------------------------------------
-class CodeFilterInput(Input):
-    """The picker's filter box; ↑/↓ move through the matching codes."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "step(1)", show=False),
-        Binding("up", "step(-1)", show=False),
-    ]
-
-    def action_step(self, step: int) -> None:
-        screen = self.screen
-        if isinstance(screen, CodePickerScreen):
-            screen.step(step)
-
-
 class CodePickerScreen(ModalScreen[str | None]):
     """Pick a codable code by id or label; Enter returns the highlighted one, Esc cancels."""
 
@@ -206,12 +192,12 @@ class CodePickerScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"Another code for line {self.line} (type to filter, Enter applies):")
-            yield CodeFilterInput(placeholder="code id or label", id="code-filter")
+            yield CodeFilter(placeholder="code id or label", id="code-filter")
             yield OptionList(id="code-options")
 
     def on_mount(self) -> None:
         self.refilter("")
-        self.query_one(CodeFilterInput).focus()
+        self.query_one(CodeFilter).focus()
 
     def refilter(self, text: str) -> None:
         wanted = text.casefold().strip()
@@ -234,7 +220,7 @@ class CodePickerScreen(ModalScreen[str | None]):
         if shown:
             options.highlighted = 0
 
-    def step(self, step: int) -> None:
+    def step_filter_choice(self, step: int) -> None:
         options = self.query_one("#code-options", OptionList)
         if not self.matches:
             return
