@@ -530,3 +530,13 @@ def test_attribution_by_a_name_column_is_refused() -> None:
     )
     check_attribution("({full_name})", fields, anonymised=False)  # --no-anonymise: allowed
     check_attribution("({role}, {site})", fields)
+
+
+def test_small_group_warning_follows_the_projects_attribution(study: Project, cli) -> None:
+    settings = study.root / "themekit.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace('attribution = "({role})"', 'attribution = "({site})"'))
+    result = cli("export", "quotes", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert "warning: groups by site with fewer than 3 participants" in result.stderr
+    assert "groups by role" not in result.stderr

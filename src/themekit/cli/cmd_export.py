@@ -85,6 +85,7 @@ def _run(
     default: str,
     build: Callable[..., tuple[str | None, Callable[[Path], None] | None]],
     grouped_by: list[str] | None = None,
+    attribution: str | None = None,
 ) -> None:
     """Open the project, check the output, build, gate, write, audit, report."""
     from themekit.export.anonymised import (
@@ -112,7 +113,11 @@ def _run(
     record_export(project, kind, fmt, output, anonymiser)
     if no_anonymise:
         e.warn("this export is NOT anonymised; it holds interview text as recorded.")
-    for attribute in grouped_by or []:
+    groups = list(grouped_by or [])
+    if attribution is not None:
+        # The template actually used: --attribution, else the project's setting.
+        groups += _template_fields(attribution or project.settings.attribution)
+    for attribute in dict.fromkeys(groups):
         _warn_small_groups(project, attribute)
     if result is not None:
         e.write(result)
@@ -138,11 +143,11 @@ def _warn_small_groups(project, attribute: str) -> None:
         )
 
 
-def _template_fields(template: str | None, project_default: str = "({role})") -> list[str]:
+def _template_fields(template: str) -> list[str]:
     import string
 
     try:
-        parsed = string.Formatter().parse(template or project_default)
+        parsed = string.Formatter().parse(template)
         return [name for _lit, name, _spec, _conv in parsed if name and name != "id"]
     except ValueError:
         return []
@@ -245,7 +250,7 @@ def quotes(
         QuotesFormat,
         "md",
         build,
-        grouped_by=_template_fields(attribution),
+        attribution=attribution or "",
     )
 
 
@@ -337,5 +342,6 @@ def report(
         ReportFormat,
         "md",
         build,
-        grouped_by=list(dict.fromkeys([by, *_template_fields(attribution)])),
+        grouped_by=[by],
+        attribution=attribution or "",
     )
