@@ -231,7 +231,7 @@ def _label_first_column(table: Table, anonymiser: ExportAnonymiser) -> Table:
 def _agreement_sentence(project, coders, coded_by, shown, bootstrap: int) -> str:
     # A consensus coder made by reconciliation agrees with its sources by construction:
     # reliability is reported between independent coders only.
-    reconciled = {c.coder for c in project.store.codings() if c.source == "reconcile"}
+    reconciled = project.store.coders_with_source("reconcile")
     coders = [c for c in coders if c not in reconciled]
     pairs = [
         (len(coded_by[a] & coded_by[b]), a, b)

@@ -52,6 +52,13 @@ class CodingStore(StoreBase):
     def coders(self) -> list[str]:
         return [r[0] for r in self.db.query("SELECT name FROM coders ORDER BY name")]
 
+    def coders_with_source(self, source: str) -> set[str]:
+        """Coders with at least one coding made this way (e.g. "reconcile")."""
+        return {
+            r[0]
+            for r in self.db.query("SELECT DISTINCT coder FROM codings WHERE source = ?", (source,))
+        }
+
     # -- codings --------------------------------------------------------------------
     def add_coding(
         self,
