@@ -102,7 +102,13 @@ def parse_codebook_yaml(
     if not text.strip():
         message = "file is empty; a codebook needs at least a `codes:` list"
         return None, [CodebookProblem(file, 1, 1, message)]
-    problem = _scan_events(text, file)
+    problem = _scan_events(text, file, Loader)
+    if problem is not None and Loader is not yaml.SafeLoader:
+        # libyaml's scanner reads ahead of its parser and has its own nesting limit, so on
+        # absurd nesting it fails before our depth check sees an event. Rescanning the
+        # (already failing) text with the pure-Python parser gives one answer, ours where
+        # it applies, whatever the installed libyaml.
+        problem = _scan_events(text, file, yaml.SafeLoader)
     if problem is not None:
         return None, [problem]
     try:
@@ -123,11 +129,11 @@ def parse_codebook_yaml(
     return codebook, problems
 
 
-def _scan_events(text: str, file: str) -> CodebookProblem | None:
+def _scan_events(text: str, file: str, loader: type) -> CodebookProblem | None:
     depth = 0
     documents = 0
     try:
-        for event in yaml.parse(text, Loader=Loader):
+        for event in yaml.parse(text, Loader=loader):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_YAML_NESTING:
