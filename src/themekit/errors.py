@@ -147,3 +147,21 @@ class RefiError(InputFileError):
 
 class MergeError(ThemekitError):
     """Another project or bundle cannot be merged into this one."""
+
+
+class TextDecodeError(InputFileError):
+    """A user's text file whose bytes are not text themekit can decode.
+
+    ``byte_offset`` is where the first undecodable byte is, when there is one, so that
+    callers reporting line and column (codebooks) can locate it.
+    """
+
+    def __init__(
+        self, path: str | Path, problem: str, *, hint: str | None = None, byte_offset: int = 0
+    ) -> None:
+        super().__init__(path, problem, hint=hint)
+        self.byte_offset = byte_offset
+
+
+class OutputExists(ExportError):
+    """An output file exists and the caller asked not to overwrite it."""

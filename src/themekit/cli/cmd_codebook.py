@@ -315,7 +315,7 @@ def export(
     """Write the current codebook: yaml, md or csv (appendix table), docx or REFI-QDA qdc."""
     from themekit.codebook import export as cx
     from themekit.codebook.versions import current_or_error
-    from themekit.fileio import atomic_write_text, atomic_writer
+    from themekit.files.writer import atomic_write_text, atomic_writer
 
     project = open_project()
     _v, codebook = current_or_error(project)
