@@ -152,12 +152,18 @@ class MergeError(ThemekitError):
 class TextDecodeError(InputFileError):
     """A user's text file whose bytes are not text themekit can decode.
 
-    ``byte_offset`` is where the first undecodable byte is, when there is one, so that
-    callers reporting line and column (codebooks) can locate it.
+    ``byte_offset`` is where in the file's bytes the problem is, so that callers reporting
+    line and column (codebooks) can locate it; None where bytes do not map to lines
+    simply (UTF-16).
     """
 
     def __init__(
-        self, path: str | Path, problem: str, *, hint: str | None = None, byte_offset: int = 0
+        self,
+        path: str | Path,
+        problem: str,
+        *,
+        hint: str | None = None,
+        byte_offset: int | None = None,
     ) -> None:
         super().__init__(path, problem, hint=hint)
         self.byte_offset = byte_offset

@@ -87,7 +87,7 @@ def decode_text(data: bytes, file: str) -> tuple[str, list[CodebookProblem]]:
         decoded = decode_user_text(data, file)
     except TextDecodeError as exc:
         line, col = 1, 1
-        if b"\x00" not in data:  # a byte offset means a line and column only in 8-bit text
+        if exc.byte_offset is not None:
             before = data[: exc.byte_offset]
             line = before.count(b"\n") + 1
             col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1

@@ -68,13 +68,19 @@ def decode_user_text(data: bytes, path: str | Path) -> DecodedText:
             f"line {line} contains the control character U+{ord(bad.group()):04X};"
             " this does not look like a text file",
             hint=SAVE_AS_UTF8_HINT,
-            byte_offset=len(decoded.text[: bad.start()].encode(_codec(decoded.encoding))),
+            byte_offset=_byte_offset(decoded, bad.start()),
         )
     return decoded
 
 
-def _codec(encoding: str) -> str:
-    return "utf-8" if encoding == "utf-8-sig" else encoding
+def _byte_offset(decoded: DecodedText, index: int) -> int | None:
+    """Where character ``index`` starts in the file, for 8-bit encodings; else None."""
+    if decoded.encoding.startswith("utf-16"):
+        return None
+    prefix = decoded.text[:index]
+    if decoded.encoding == "utf-8-sig":
+        return 3 + len(prefix.encode("utf-8"))
+    return len(prefix.encode(decoded.encoding))
 
 
 def _decode(data: bytes, path: str | Path) -> DecodedText:
@@ -139,5 +145,5 @@ def _strict(data: bytes, start: int, encoding: str, path: str | Path) -> str:
             f"starts with a {encoding} byte-order mark but is not valid {encoding} "
             f"({exc.reason} at byte {exc.start + start})",
             hint=SAVE_AS_UTF8_HINT,
-            byte_offset=exc.start + start,
+            byte_offset=exc.start + start if encoding == "utf-8" else None,
         ) from None
