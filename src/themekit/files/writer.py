@@ -7,7 +7,7 @@ and renamed over the destination (``os.replace``) only when complete. An error o
 kill therefore leaves the old file or none, never half a document, and never a
 temporary file: the temporary file is removed whatever goes wrong.
 
-File-system rules (also in docs/storage.md):
+File-system rules (also in docs/exports.md, "Output files: the file-system rules"):
 
 * **Standard output.** ``-`` as a file name means standard output. The writer does not
   write there itself (a Word or Excel file cannot go to a terminal); callers that can
