@@ -423,3 +423,16 @@ def test_failed_init_leaves_no_half_made_project(
     names = {p.name for p in folder.iterdir()}
     assert {"themekit.db", "themekit.toml"} <= names
     assert not [name for name in names if name.endswith(".part")]
+
+
+def test_codebook_export_dash_is_standard_output(
+    coded: Project, cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli("codebook", "export", "--format", "csv", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("id,path,definition,")
+    assert not (tmp_path / "-").exists()
+    docx = cli("codebook", "export", "--format", "docx", "-o", "-")
+    assert docx.exit_code == 1
+    assert docx.stderr == "Error: docx output needs a file. Add -o FILE.docx.\n"
