@@ -404,16 +404,35 @@ def test_status_shows_a_backslash_name(bare_cli, tmp_path: Path) -> None:
     assert status.stdout.splitlines()[0] == f"Project: Team\\queens ({folder})"
 
 
-def test_failed_init_leaves_no_half_made_project(
-    bare_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _settings_write_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     import themekit.project
 
     def full(path: object, text: str, **options: object) -> None:
         raise ExportError(f"{path}: could not be written, the disk is full.")
 
-    folder = tmp_path / "new" / "study"
     monkeypatch.setattr(themekit.project, "atomic_write_text", full)
+
+
+def _database_build_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    import themekit.project
+
+    def half_built(path: Path) -> None:
+        connection = sqlite3.connect(str(path))
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("CREATE TABLE half (x)")
+        raise ExportError(f"{path}: could not be written, the disk is full.")
+
+    monkeypatch.setattr(themekit.project, "Store", half_built)
+
+
+@pytest.mark.parametrize("failure", [_settings_write_fails, _database_build_fails])
+def test_failed_init_leaves_no_half_made_project(
+    bare_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure
+) -> None:
+    folder = tmp_path / "new" / "study"
+    failure(monkeypatch)
     result = bare_cli("init", str(folder))
     assert result.exit_code == 1
     assert not (tmp_path / "new").exists()
@@ -423,6 +442,8 @@ def test_failed_init_leaves_no_half_made_project(
     names = {p.name for p in folder.iterdir()}
     assert {"themekit.db", "themekit.toml"} <= names
     assert not [name for name in names if name.endswith(".part")]
+    status = bare_cli("--project", str(folder), "status", "--format", "json")
+    assert json.loads(status.stdout)["name"] == "study"
 
 
 def test_codebook_export_dash_is_standard_output(

@@ -92,11 +92,16 @@ class Project:
             # appears last, complete: built under a temporary name, with the settings
             # written inside the same block, and renamed into place at its end.
             with atomic_writer(root / DB_FILE, overwrite=False) as building:
-                store = Store(building)
                 try:
-                    store.log("init", details={"name": project_name})
+                    store = Store(building)
+                    try:
+                        store.log("init", details={"name": project_name})
+                    finally:
+                        store.close()
                 finally:
-                    store.close()
+                    # SQLite's side files go with a closed database; not after a failure.
+                    for side in ("-wal", "-shm", "-journal"):
+                        Path(f"{building}{side}").unlink(missing_ok=True)
                 atomic_write_text(root / SETTINGS_FILE, settings_text, overwrite=False)
         except BaseException:
             if not (root / DB_FILE).exists():
