@@ -124,13 +124,29 @@ def test_empty_file(tmp_path: Path, text: str) -> None:
     assert problems[0].message.startswith(("file is empty", "file has no content"))
 
 
-def test_non_utf8_file_is_located(tmp_path: Path) -> None:
+def test_windows_1252_file_loads_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "cb.yaml"
-    path.write_bytes("codes:\n  - id: a\n    label: \u201cQuoted\u201d\n".encode("cp1252"))
+    path.write_bytes(
+        "codes:\n  - id: a\n    label: \u201cQuoted\u201d\n    definition: d\n".encode("cp1252")
+    )
+    codebook, problems = validate_codebook_file(path)
+    assert codebook is not None
+    assert codebook.codes[0].label == "\u201cQuoted\u201d"
+    assert [p.render() for p in problems] == [
+        f"{path}:1:1: warning: file is not UTF-8; it was read as Windows-1252 (check accents"
+        " and quotes, or save it as UTF-8)"
+    ]
+
+
+def test_undecodable_file_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "cb.yaml"
+    path.write_bytes(b"codes:\n  - id: a\n    label: caf\xe9 \x81\n")
     codebook, problems = validate_codebook_file(path)
     assert codebook is None
-    assert [(p.line, p.col) for p in problems] == [(3, 12)]
-    assert problems[0].message.startswith("file is not UTF-8: byte 0x93 cannot be decoded")
+    assert [p.render() for p in problems] == [
+        f"{path}:3:15: is not UTF-8 text (invalid continuation byte at byte 31) and not"
+        " Windows-1252 text (byte 0x81 at 33 is undefined there); save it as UTF-8"
+    ]
 
 
 def test_utf8_bom_and_utf16_are_accepted(tmp_path: Path) -> None:
@@ -376,9 +392,10 @@ def test_alias_reused_elsewhere_is_a_duplicate_id(tmp_path: Path) -> None:
 def test_binary_junk_is_a_located_problem(tmp_path: Path) -> None:
     path = tmp_path / "cb.yaml"
     path.write_bytes(b"codes:\n  - id: a\x00b\n")
-    [message] = rendered(path)
-    # The reason in brackets is PyYAML's wording; the location and the rest are ours.
-    assert message.startswith(f"{path}:2:10: character U+0000 is not allowed in YAML (")
+    assert rendered(path) == [
+        f"{path}:2:10: contains NUL bytes (first at byte 16); it looks like a binary file,"
+        " not text; save it as UTF-8"
+    ]
 
 
 def test_python_tags_are_never_executed(tmp_path: Path) -> None:

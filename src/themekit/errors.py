@@ -147,3 +147,27 @@ class RefiError(InputFileError):
 
 class MergeError(ThemekitError):
     """Another project or bundle cannot be merged into this one."""
+
+
+class TextDecodeError(InputFileError):
+    """A user's text file whose bytes are not text themekit can decode.
+
+    ``byte_offset`` is where in the file's bytes the problem is, so that callers reporting
+    line and column (codebooks) can locate it; None where bytes do not map to lines
+    simply (UTF-16).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        problem: str,
+        *,
+        hint: str | None = None,
+        byte_offset: int | None = None,
+    ) -> None:
+        super().__init__(path, problem, hint=hint)
+        self.byte_offset = byte_offset
+
+
+class OutputExists(ExportError):
+    """An output file exists and the caller asked not to overwrite it."""

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from themekit.errors import ProjectExists, ProjectNotFound, ThemekitError
+from themekit.files.writer import atomic_write_text, atomic_writer
 from themekit.participants import ParticipantResolver, read_participants
-from themekit.settings import Settings, write_default_settings
+from themekit.settings import Settings, render_default_settings
 from themekit.store import Store
 from themekit.store.migrations import applied, pending
 from themekit.store.rows import Participant, SegmentRow
@@ -80,11 +81,38 @@ class Project:
                 f"{root} already holds a themekit project.",
                 hint="Use it as it is, or choose another folder.",
             )
+        project_name = name or root.name
+        # Rendered (and checked) before anything is written: a name TOML cannot hold
+        # fails here, leaving nothing behind.
+        settings_text = render_default_settings(project_name)
+        created = [folder for folder in (root, *root.parents) if not folder.exists()]
         root.mkdir(parents=True, exist_ok=True)
-        write_default_settings(root / SETTINGS_FILE, name or root.name)
-        project = cls(root)
-        project.store.log("init", details={"name": name or root.name})
-        return project
+        try:
+            # The database is what marks a project (``find``/``open`` look for it), so it
+            # appears last, complete: built under a temporary name, with the settings
+            # written inside the same block, and renamed into place at its end.
+            with atomic_writer(root / DB_FILE, overwrite=False) as building:
+                try:
+                    store = Store(building)
+                    try:
+                        store.log("init", details={"name": project_name})
+                    finally:
+                        store.close()
+                finally:
+                    # SQLite's side files go with a closed database; not after a failure.
+                    for side in ("-wal", "-shm", "-journal"):
+                        Path(f"{building}{side}").unlink(missing_ok=True)
+                atomic_write_text(root / SETTINGS_FILE, settings_text, overwrite=False)
+        except BaseException:
+            if not (root / DB_FILE).exists():
+                (root / SETTINGS_FILE).unlink(missing_ok=True)
+            for folder in created:  # innermost first; only the empty ones we made
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+            raise
+        return cls(root)
 
     @classmethod
     def open(cls, path: str | Path) -> Project:
@@ -286,17 +314,15 @@ class Project:
                 f"{target}: the folder {target.parent} does not exist.",
                 hint="Create it, or choose another -o path.",
             )
-        tmp = target.with_name(target.name + ".part")
         try:
-            dest = sqlite3.connect(str(tmp))
-            try:
-                with dest:
-                    self.store.db.conn.backup(dest)
-            finally:
-                dest.close()
-            os.replace(tmp, target)
-        except (sqlite3.Error, OSError) as exc:
-            Path(tmp).unlink(missing_ok=True)
+            with atomic_writer(target) as tmp:
+                dest = sqlite3.connect(str(tmp))
+                try:
+                    with dest:
+                        self.store.db.conn.backup(dest)
+                finally:
+                    dest.close()
+        except sqlite3.Error as exc:
             raise ThemekitError(
                 f"{target}: the backup could not be written ({exc}).",
                 hint="Choose another -o path with free space.",

@@ -136,7 +136,7 @@ def agree(
 
 
 def _render(report, fmt: AgreeFormat, output: Path | None) -> None:
-    from themekit.fileio import atomic_write_text, atomic_writer
+    from themekit.files.writer import atomic_write_text, atomic_writer
 
     if fmt == AgreeFormat.docx:
         if output is None:
@@ -165,7 +165,7 @@ def _render(report, fmt: AgreeFormat, output: Path | None) -> None:
 
 def _disagreements(project, names, transcripts, include_partial, level, fmt, output):
     from themekit.agree.service import find_disagreements
-    from themekit.fileio import atomic_write_text
+    from themekit.files.writer import atomic_write_text
 
     found = find_disagreements(
         project, names, transcripts=transcripts, include_partial=include_partial, level=level

@@ -92,9 +92,9 @@ def _run(
         ExportAnonymiser,
         check_output,
         emit,
-        infer_format,
         record_export,
     )
+    from themekit.files.formats import infer_output_format as infer_format
 
     fmt = infer_format(
         output, fmt_given.value if fmt_given else None, [f.value for f in allowed], default

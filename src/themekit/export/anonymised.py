@@ -56,7 +56,7 @@ from themekit.anonymise import (
 )
 from themekit.anonymise.terms import normalise_key
 from themekit.errors import AnonymisationError, ExportError
-from themekit.fileio import atomic_write_text, atomic_writer
+from themekit.files.writer import atomic_write_text, atomic_writer
 
 if TYPE_CHECKING:
     from themekit.export.tables import Table
@@ -556,25 +556,6 @@ def check_output(output: Path | None, fmt: str, *, binary: frozenset[str] = BINA
         raise ExportError(
             f"{output}: cannot write there ({exc.strerror}).", hint="Choose another -o path."
         ) from None
-
-
-def infer_format(
-    output: Path | None, given: str | None, allowed: Sequence[str], default: str
-) -> str:
-    """``--format`` if given, else the -o extension, else ``default``."""
-    if given:
-        fmt = given
-    elif output is not None and output.suffix:
-        fmt = output.suffix.lower().lstrip(".")
-        fmt = {"markdown": "md", "htm": "html", "jpeg": "png"}.get(fmt, fmt)
-    else:
-        fmt = default
-    if fmt not in allowed:
-        raise ExportError(
-            f"--format {fmt}: not available here (use {', '.join(allowed)}).",
-            hint="Pass --format, or an -o file name ending in one of those.",
-        )
-    return fmt
 
 
 def extract_text(path: Path, fmt: str) -> str:

@@ -656,7 +656,7 @@ def add_quotes_to_docx(
 
 
 def write_quotes_docx(bank: QuoteBank, path: Path, *, cite_lines: bool = False) -> None:
-    from themekit.fileio import new_docx
+    from themekit.files.docx import new_docx
 
     document = new_docx()
     add_quotes_to_docx(document, bank, cite_lines=cite_lines)

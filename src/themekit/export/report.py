@@ -388,7 +388,7 @@ def write_report_docx(report: Report, path: Path, *, cite_lines: bool = False) -
     from docx.shared import Inches
 
     from themekit.export.quotes import add_quotes_to_docx
-    from themekit.fileio import new_docx
+    from themekit.files.docx import new_docx
 
     document = new_docx()
     document.core_properties.title = report.title

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from themekit.errors import ExportError
-from themekit.fileio import atomic_write_text, atomic_writer
+from themekit.files.writer import atomic_write_text, atomic_writer
 
 Cell = str | list[str]
 TEXT_FORMATS = ("md", "csv", "tex", "html")
@@ -149,7 +149,7 @@ def add_table_to_docx(document, table: Table) -> None:
 
 
 def write_docx(table: Table, path: Path) -> None:
-    from themekit.fileio import new_docx
+    from themekit.files.docx import new_docx
 
     document = new_docx()
     add_table_to_docx(document, table)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from themekit.codebook.model import Codebook
-from themekit.fileio import atomic_writer
+from themekit.files.writer import atomic_writer
 from themekit.refi.qdc import (
     ORIGIN,
     PROJECT_NS,

@@ -35,7 +35,7 @@ from typing import Any
 
 from themekit.codebook.model import Codebook
 from themekit.errors import MergeError
-from themekit.fileio import atomic_writer
+from themekit.files.writer import atomic_writer
 from themekit.store.rows import AuditEntry
 
 BUNDLE_FORMAT = "themekit-bundle"
