@@ -38,21 +38,6 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
 
 
-EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
-    ExitCode.OK: "Success.",
-    ExitCode.USER_ERROR: "An error you can fix: the message names it and the next step.",
-    ExitCode.USAGE: "The command line is wrong (unknown option, missing argument...).",
-    ExitCode.THRESHOLD_NOT_MET: (
-        "`agree --min-alpha` / `--min-kappa`: the pooled figure fell below the threshold."
-    ),
-    ExitCode.INTERNAL: (
-        "A bug in themekit; run the command again with `--debug` (or THEMEKIT_DEBUG=1)"
-        " for the traceback, and please report it."
-    ),
-    ExitCode.INTERRUPTED: "Interrupted (Ctrl-C); everything acknowledged before was saved.",
-}
-
-
 class NextStep:
     """The next step named by a key, with the facts a front end needs to phrase it.
 
