@@ -67,7 +67,7 @@ def test_rename_refusals() -> None:
     assert cli_hint(error) == "Run `themekit codebook show` to list ids."
     error = error_of(rename_code, book(), "benefits.gap", "access")
     assert error.message == "there is already a code `Access` [benefits.access] under Benefits"
-    assert error.hint == "Choose another label, or merge into it (into `benefits.access`)."
+    assert error.hint == "Choose another label, or merge into `benefits.access`."
     assert cli_hint(error) == (
         "Choose another label, or merge into it: `themekit codebook merge SRC --into"
         " benefits.access`."

@@ -20,8 +20,8 @@ Generated from the themekit command line by `make docs` (scripts/gen_docs.py); d
 edit by hand. Every command also answers `--help`.
 
 Global options (before the command): `--project PATH` / `THEMEKIT_PROJECT` (the project
-folder; default: found from the current folder upwards), `--debug` (tracebacks),
-`--quiet`, `--version`.
+folder; default: found from the current folder upwards), `--debug` / `THEMEKIT_DEBUG`
+(tracebacks), `--quiet`, `--version`.
 """
 
 

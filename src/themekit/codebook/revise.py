@@ -67,7 +67,7 @@ def _check_free_label(
             raise CodebookError(
                 f"there is already a code `{sibling.label}` [{sibling.id}]"
                 f" {_where(codebook, parent_id)}",
-                hint=f"Choose another label, or merge into it (into `{sibling.id}`).",
+                hint=f"Choose another label, or merge into `{sibling.id}`.",
                 next_step=NextStep("codebook.merge_into_sibling", id=sibling.id),
             )
 

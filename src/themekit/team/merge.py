@@ -144,8 +144,8 @@ def check_codes(project: Project, data: TeamData) -> tuple[int, set[str]]:
     current = project.store.current_codebook()
     used = sorted({c.code for c in data.codings})
     hint = (
-        "Load the other project's codebook here first: write it out from the merge, check"
-        " it, then load it."
+        "Load the other project's codebook here first (read_source(...).codebook_object()),"
+        " check it, then merge again."
     )
     next_step = NextStep("team.load_codebook", source=data.source_name)
     if current is None:
