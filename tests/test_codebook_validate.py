@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from themekit.cli.hints import cli_hint
 from themekit.codebook import (
     Code,
     Codebook,
@@ -315,8 +316,9 @@ def test_load_codebook_raises_with_every_problem(tmp_path: Path) -> None:
         f"{path}: 2 errors in codebook; first: {path}:3:10: duplicate id `a`: also used by A"
         " on line 2; ids must be unique and are never reused (B)"
     )
+    assert error.hint == "Its problems attribute lists every problem with its line."
     assert (
-        error.hint
+        cli_hint(error)
         == f"Run `themekit codebook validate {path}` to list every problem with its line."
     )
     assert [(p.line, p.severity) for p in error.problems] == [

@@ -123,7 +123,8 @@ class Project:
         if not (root / DB_FILE).exists():
             raise ProjectNotFound(
                 f"{root} is not a themekit project (no {DB_FILE}).",
-                hint="Run 'themekit init' there, or pass --project PATH.",
+                hint="Create a project there, or open another folder.",
+                next_step="project.init_there",
             )
         return cls(root)
 
@@ -141,7 +142,8 @@ class Project:
                 return cls(folder)
         raise ProjectNotFound(
             "Not inside a themekit project (no themekit.db here or in any parent folder).",
-            hint="Run 'themekit init' to create one, or pass --project PATH.",
+            hint="Create one, or give the project's folder.",
+            next_step="project.init",
         )
 
     def close(self) -> None:
@@ -335,8 +337,9 @@ class Project:
         if not source.is_file():
             raise ThemekitError(
                 f"{source}: no such backup file.",
-                hint="Give the path of a file made by 'themekit backup' (by default in"
-                " the project's backups/ folder).",
+                hint="Give the path of a backup file (by default in the project's backups/"
+                " folder).",
+                next_step="project.backup_file",
             )
         check = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -345,7 +348,8 @@ class Project:
         except sqlite3.DatabaseError as exc:
             raise ThemekitError(
                 f"{source}: not a themekit backup ({exc}).",
-                hint="Choose a file made by 'themekit backup' (see the backups/ folder).",
+                hint="Choose a backup file (see the backups/ folder).",
+                next_step="project.choose_backup",
             ) from exc
         finally:
             check.close()

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from themekit.cli.app import app, env, open_project
+from themekit.cli.hints import render_error
 from themekit.errors import ThemekitError
 
 
@@ -49,7 +50,7 @@ def import_(
             return
         if outcome.status == "failed":
             failed.append(outcome.path)
-            e.err.print(f"Error: {outcome.error.render()}", markup=False, style="red")
+            e.err.print(f"Error: {render_error(outcome.error)}", markup=False, style="red")
             return
         counts[outcome.status] += 1
         if outcome.status == "unchanged":

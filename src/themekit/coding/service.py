@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from themekit.codebook.model import Codebook, CodeEntry
-from themekit.errors import CodingError
+from themekit.errors import CodingError, NextStep
 from themekit.store.rows import CodingRow, SegmentRow
 
 if TYPE_CHECKING:
@@ -38,7 +38,9 @@ class CodingSession:
     def __init__(self, project: Project, coder: str) -> None:
         coder = coder.strip()
         if not coder:
-            raise CodingError("A coder name is needed.", hint="Pass --coder NAME.")
+            raise CodingError(
+                "A coder name is needed.", hint="Name the coder.", next_step="coder.name"
+            )
         self.project = project
         self.store = project.store
         self.coder = coder
@@ -46,7 +48,8 @@ class CodingSession:
         if current is None:
             raise CodingError(
                 "No codebook is loaded in this project.",
-                hint="Load one with 'themekit codebook load FILE' first.",
+                hint="Load a codebook first.",
+                next_step="codebook.load",
             )
         self.codebook_version, self.codebook = current
         # The coder is registered by their first write, not by opening a session, so a
@@ -66,11 +69,14 @@ class CodingSession:
         if segment is None:
             if not self.store.has_transcript(transcript_id):
                 raise CodingError(
-                    f"No transcript '{transcript_id}'.", hint="See 'themekit transcripts list'."
+                    f"No transcript '{transcript_id}'.",
+                    hint="Check the id against the project's transcripts.",
+                    next_step="transcripts.list",
                 )
             raise CodingError(
                 f"Transcript '{transcript_id}' has no line {line}.",
-                hint=f"See 'themekit transcripts show {transcript_id}'.",
+                hint=f"Check the line against transcript '{transcript_id}'.",
+                next_step=NextStep("transcripts.show", transcript=transcript_id),
             )
         return segment
 
@@ -210,7 +216,9 @@ class CodingSession:
     def set_done(self, transcript_id: str, done: bool = True, *, how: str = "hand") -> None:
         if not self.store.has_transcript(transcript_id):
             raise CodingError(
-                f"No transcript '{transcript_id}'.", hint="See 'themekit transcripts list'."
+                f"No transcript '{transcript_id}'.",
+                hint="Check the id against the project's transcripts.",
+                next_step="transcripts.list",
             )
         with self.store.db.transaction():
             self.store.set_done(transcript_id, self.coder, done)
@@ -252,7 +260,8 @@ def resolve_code(codebook: Codebook, id_or_path: str) -> CodeEntry:
         raise CodingError(
             f"Unknown code '{id_or_path}'.",
             hint="Use a code id or a path like 'Benefits > Filling a previous gap in services'"
-            " (see 'themekit codebook show').",
+            " (the codebook lists both).",
+            next_step="code.id_or_path",
         )
     if not entry.code.codable:
         raise CodingError(

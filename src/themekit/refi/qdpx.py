@@ -230,8 +230,9 @@ def _plan_sources(project: Project, refi: RefiProject) -> list[_PlannedSource]:
                 raise RefiError(
                     refi.file,
                     f"transcript '{tid}' is already in this project with different text",
-                    hint="Import into a fresh project (themekit init), or rename the transcript"
+                    hint="Import into a fresh project, or rename the transcript"
                     " in the project first.",
+                    next_step="refi.fresh_project",
                 )
             reuse = True
         segments = segment_transcript(parsed, unit_settings)

@@ -24,11 +24,16 @@ def create_coding_app(
 
     session = CodingSession(project, coder)
     if transcript is not None and not project.store.has_transcript(transcript):
-        raise CodingError(f"No transcript '{transcript}'.", hint="See 'themekit transcripts list'.")
+        raise CodingError(
+            f"No transcript '{transcript}'.",
+            hint="Check the id against the project's transcripts.",
+            next_step="transcripts.list",
+        )
     if transcript is None and not project.store.transcript_ids():
         raise CodingError(
             "This project has no transcripts yet.",
-            hint="Import some with 'themekit import FILES'.",
+            hint="Import some first.",
+            next_step="transcripts.import",
         )
     from themekit.coding.tui.app import CodingApp
 
@@ -47,8 +52,8 @@ def run_coding_app(
         # Without a terminal the app would wait for keys that never come.
         raise CodingError(
             "The coding app needs an interactive terminal.",
-            hint="Run 'themekit code' in a terminal window, or apply codings from a table"
-            " with 'themekit code --coder NAME --apply FILE.csv'.",
+            hint="Run it in a terminal window, or apply codings from a table (bulk apply).",
+            next_step="code.in_terminal",
         )
     create_coding_app(project, coder=coder, transcript=transcript, show_others=show_others).run()
 
