@@ -148,6 +148,26 @@ def test_an_unknown_format_is_an_error_never_a_pass(study: Project, tmp_path: Pa
     assert not (tmp_path / "t1.odt").exists()
 
 
+def test_a_new_format_needs_only_a_writer_and_a_reader(
+    study: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What docs/exports.md promises: register a writer and a reader, and it works."""
+    from themekit.export.formats import ExportFormat, RenderOptions
+    from themekit.export.readback import read_plain
+    from themekit.export.tables import Table, to_markdown
+
+    def txt_table1(table: Table, options: RenderOptions) -> Rendered:
+        return Rendered(to_markdown(table).replace("|", " ").encode("utf-8"))
+
+    monkeypatch.setitem(
+        FORMATS, "txt", ExportFormat("txt", False, {"table1": txt_table1}, read_plain)
+    )
+    monkeypatch.setitem(EXPORT_FORMATS, "table1", (*EXPORT_FORMATS["table1"], "txt"))
+    result = themekit.export.table1(study, tmp_path / "t1.txt", by="site")
+    assert (result.format, result.gated) == ("txt", True)
+    assert "[Site 1]" in (tmp_path / "t1.txt").read_text(encoding="utf-8")
+
+
 # -- every format's read-back catches a planted name -------------------------------------------
 
 PLANTED_BOOK = {

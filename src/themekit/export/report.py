@@ -4,7 +4,7 @@
 format-neutral blocks (headings, paragraphs, bullet lists, tables, the quote bank, an
 image); ``report_markdown``, ``report_html`` and ``write_report_docx`` render them.
 Every piece of text is anonymised or gated on the way in, like any other export, and
-the whole output is gated again when it is written (``anonymised.emit``).
+the whole output is gated again, as read back from the bytes written (``export.api``).
 
 Methods summary
     Transcripts and words; participants per group; coders and what each coded; the
