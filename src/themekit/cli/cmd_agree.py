@@ -104,7 +104,11 @@ def agree(
     if fmt == AgreeFormat.docx and output is None:
         raise AgreementError("docx output needs a file.", hint="Add -o FILE.docx.")
     if disagreements:
-        _disagreements(project, names, transcripts, include_partial, level.value, fmt, output)
+        from themekit.cli.cmd_export import raw_disagreements
+
+        raw_disagreements(
+            project, names, transcripts, include_partial, level.value, fmt.value, output
+        )
         return
     from themekit.agree.report import threshold_failures
     from themekit.agree.service import compute_agreement

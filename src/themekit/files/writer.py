@@ -142,6 +142,35 @@ def _link_if_absent(temp: Path, target: Path, requested: Path) -> None:
         os.replace(temp, target)  # a file system without hard links: checked above
 
 
+def check_destination(path: str | Path, *, overwrite: bool = True) -> None:
+    """Fail before any work when ``path`` could not be written by ``atomic_writer``.
+
+    The same rules as the writer (regular files only, links followed, the folder must
+    exist), plus a real try at creating a file there: permission bits, read-only file
+    systems and running as root all answer the same way to that.
+    """
+    requested = Path(path)
+    target, _mode = _destination(requested, overwrite)
+    folder = target.parent if str(target.parent) else Path(".")
+    if folder.exists() and not folder.is_dir():
+        raise ExportError(f"{requested}: {folder} is not a folder.", hint="Choose another -o.")
+    if not folder.is_dir():
+        raise ExportError(
+            f"{requested}: the folder {folder} does not exist.",
+            hint="Create it or choose another -o.",
+        )
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".themekit-probe.", dir=folder)
+        os.close(handle)
+        os.unlink(probe)
+        if target.exists() and not os.access(target, os.W_OK):
+            raise PermissionError(errno.EACCES, "Permission denied")
+    except OSError as exc:
+        raise ExportError(
+            f"{requested}: cannot write there ({exc.strerror}).", hint="Choose another -o path."
+        ) from None
+
+
 @contextmanager
 def atomic_writer(path: str | Path, *, overwrite: bool = True) -> Iterator[Path]:
     """Yield a temporary path to write; it replaces ``path`` only if the block succeeds.
