@@ -123,7 +123,7 @@ class Project:
         if not (root / DB_FILE).exists():
             raise ProjectNotFound(
                 f"{root} is not a themekit project (no {DB_FILE}).",
-                hint="Create a project there, or open another folder.",
+                hint="Create one there (Project.init), or open another folder.",
                 next_step="project.init_there",
             )
         return cls(root)
@@ -142,7 +142,7 @@ class Project:
                 return cls(folder)
         raise ProjectNotFound(
             "Not inside a themekit project (no themekit.db here or in any parent folder).",
-            hint="Create one, or give the project's folder.",
+            hint="Create one (Project.init), or give the project's folder.",
             next_step="project.init",
         )
 
