@@ -46,7 +46,7 @@ from textual.widgets.option_list import Option
 from themekit.agree.reconcile import ReconcilePlan, UnitDisagreement, decide, decided_units
 from themekit.codebook.model import CodeEntry
 from themekit.coding.service import CodingSession
-from themekit.coding.tui.app import CodeFilter, PromptScreen
+from themekit.coding.tui.widgets import CodeFilter, PromptScreen
 from themekit.errors import ThemekitError
 from themekit.project import Project
 from themekit.store.rows import SegmentRow
