@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Tree
+from textual.widgets.tree import TreeNode
 
 from themekit.codebook.model import CodeEntry
 from themekit.coding.tui.widgets import CodeFilter
@@ -49,7 +50,7 @@ class CodebookPane(Vertical):
         self.entries = entries
         self.by_id = {e.code.id: e for e in entries}
         self.shortcuts = shortcuts
-        self.filter_nodes: dict[str | None, Any] = {}
+        self.filter_nodes: dict[str | None, TreeNode[str]] = {}
         self.filter_matches: list[str] = []
         self.filter_choice: str | None = None
 
@@ -100,7 +101,7 @@ class CodebookPane(Vertical):
         tree.clear()
         wanted = text.casefold().strip()
         keep = self._kept(wanted) if wanted else set()
-        nodes: dict[str | None, Any] = {None: tree.root}
+        nodes: dict[str | None, TreeNode[str]] = {None: tree.root}
         matches: list[str] = []
         for entry in self.entries:
             if wanted and entry.code.id not in keep:

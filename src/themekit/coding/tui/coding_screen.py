@@ -21,13 +21,14 @@ redraw. A ``ThemekitError`` from the session becomes the status message, never a
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar, ParamSpec, TypeVar
+from typing import ClassVar, ParamSpec, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, OptionList
 
 from themekit.coding.service import Change, CodingSession, Suggestion
@@ -87,7 +88,7 @@ class CodingScreen(Screen[None]):
         self.session = session
         self.transcript_id = transcript_id
         self.show_others = show_others
-        self._save_timer: Any = None
+        self._save_timer: Timer | None = None
         self.message = ""
 
     # -- building --------------------------------------------------------------------------
