@@ -154,6 +154,10 @@ class TranscriptView(ScrollView, can_focus=True):
             self.scroll_to(y=cursor - height + margin + 1, animate=False, immediate=True)
 
     def on_click(self, event: Click) -> None:
-        index = int(self.scroll_offset.y) + event.y
+        # The event's own y counts the border too; the row is found in the content area.
+        offset = event.get_content_offset(self)
+        if offset is None:  # a click on the border
+            return
+        index = int(self.scroll_offset.y) + offset.y
         if 0 <= index < len(self.state.segments):
             self.post_message(self.LineClicked(index))
