@@ -31,7 +31,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, OptionList
 
-from themekit.coding.service import Change, CodingSession, Suggestion
+from themekit.coding.service import Change, CodingSession, OpenedTranscript, Suggestion
 from themekit.coding.tui.codebook_pane import CodebookPane
 from themekit.coding.tui.keys import SHORTCUT_KEYS, screen_keys
 from themekit.coding.tui.line_panes import CodingsPane, LineDetail, StatusBar, SuggestionsPane
@@ -92,7 +92,8 @@ class CodingScreen(Screen[None]):
         self.message = ""
 
     # -- building --------------------------------------------------------------------------
-    def compose(self) -> ComposeResult:
+    def _open(self) -> OpenedTranscript:
+        """Read the transcript and the coder's work on it into a fresh ``CodingState``."""
         opened = self.session.open_transcript(self.transcript_id, show_others=self.show_others)
         own, others = split_codings(
             opened.codings, self.session.coder, show_others=self.show_others
@@ -107,10 +108,13 @@ class CodingScreen(Screen[None]):
         )
         self.with_suggestions = opened.has_suggestions
         self.done = opened.done
-        entries = list(self.session.codebook.walk())
-        self.by_id = {e.code.id: e for e in entries}
-        self.shortcuts = [e.code.id for e in entries if e.code.codable][: len(SHORTCUT_KEYS)]
+        self.entries = list(self.session.codebook.walk())
+        self.by_id = {e.code.id: e for e in self.entries}
+        self.shortcuts = [e.code.id for e in self.entries if e.code.codable][: len(SHORTCUT_KEYS)]
+        return opened
 
+    def compose(self) -> ComposeResult:
+        opened = self._open()
         with Horizontal():
             with Vertical(id="left"):
                 view = TranscriptView(self.state, opened.roles, id="transcript")
@@ -118,7 +122,7 @@ class CodingScreen(Screen[None]):
                 yield view
                 yield LineDetail(id="detail")
             with Vertical(id="right"):
-                yield CodebookPane(entries, self.shortcuts)
+                yield CodebookPane(self.entries, self.shortcuts)
                 codes = CodingsPane(self.by_id, id="codes")
                 codes.border_title = "Codes on this line"
                 yield codes
