@@ -1,8 +1,12 @@
 """The terminal coding app behind ``themekit code``.
 
 ``state`` holds the pure state machine (tested without a terminal), ``keys`` the key
-table (bindings, help screen, docs) and ``app`` the Textual screens. Textual is imported
-only when the app is built, so importing this package costs nothing at CLI start-up.
+table (bindings, help screen, docs) and ``app`` the Textual app, built from
+``coding_screen`` (keys to actions), its panes (``transcript_view``, ``codebook_pane``,
+``line_panes``), ``picker`` and ``widgets``. The reconciliation app is split the same way:
+``reconcile_keys`` and ``reconcile_state`` without Textual, ``reconcile_screens`` and
+``reconcile_app`` with it. Textual is imported only when an app is built, so importing
+this package costs nothing at CLI start-up.
 """
 
 from __future__ import annotations
