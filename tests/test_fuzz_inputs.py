@@ -53,7 +53,7 @@ def outcome(action: Callable[[], Any], path: Path) -> str:
 
 def _refi_reader() -> Callable[[Path], Any] | None:
     try:
-        module = importlib.import_module("themekit.refi.qdc")
+        module = importlib.import_module("themekit.codebook.io_qdc")
     except ImportError:
         return None
     return getattr(module, "read_qdc", None)

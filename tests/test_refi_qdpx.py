@@ -17,13 +17,13 @@ import pytest
 import xmlschema
 
 from themekit.cli.hints import render_error
+from themekit.codebook.io_qdc import derived_guid
 from themekit.codebook.model import Codebook
 from themekit.codebook.versions import commit_codebook
 from themekit.coding.service import CodingSession
 from themekit.errors import RefiError
 from themekit.project import Project
 from themekit.refi.positions import Convention
-from themekit.refi.qdc import derived_guid
 from themekit.refi.qdpx import build_qdpx, export_qdpx, import_qdpx, import_qdpx_report
 from themekit.store.rows import SegmentRow
 

@@ -329,7 +329,7 @@ def export(
             cx.write_codebook_docx(codebook, tmp)
     else:
         if fmt == ExportFormat.qdc:
-            from themekit.refi.qdc import codebook_to_qdc
+            from themekit.codebook.io_qdc import codebook_to_qdc
 
             text = codebook_to_qdc(codebook)
         else:

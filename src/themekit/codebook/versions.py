@@ -48,7 +48,7 @@ def read_codebook_file(path: str | Path, warnings: list[str] | None = None) -> C
     if not path.exists():
         raise CodebookError(f"{path}: no such file.", hint="Check the path and try again.")
     if path.suffix.lower() == ".qdc":
-        from themekit.refi.qdc import read_qdc
+        from themekit.codebook.io_qdc import read_qdc
 
         return read_qdc(path, warnings)
     from themekit.codebook.validate import load_codebook

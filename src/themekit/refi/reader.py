@@ -25,10 +25,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from themekit.errors import RefiError, TextDecodeError
-from themekit.files.text import decode_user_text
-from themekit.refi.positions import SourceText
-from themekit.refi.qdc import (
+from themekit.codebook.io_qdc import (
     RefiCode,
     child,
     children,
@@ -37,6 +34,9 @@ from themekit.refi.qdc import (
     parse_xml,
     read_codes,
 )
+from themekit.errors import RefiError, TextDecodeError
+from themekit.files.text import decode_user_text
+from themekit.refi.positions import SourceText
 
 PROJECT_FILE = "project.qde"
 SOURCES_FOLDER = "sources"
