@@ -150,8 +150,7 @@ def check_destination(path: str | Path, *, overwrite: bool = True) -> None:
     systems and running as root all answer the same way to that.
     """
     requested = Path(path)
-    target, _mode = _destination(requested, overwrite)
-    folder = target.parent if str(target.parent) else Path(".")
+    folder = requested.parent if str(requested.parent) else Path(".")
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"{requested}: {folder} is not a folder.", hint="Choose another -o.")
     if not folder.is_dir():
@@ -159,6 +158,8 @@ def check_destination(path: str | Path, *, overwrite: bool = True) -> None:
             f"{requested}: the folder {folder} does not exist.",
             hint="Create it or choose another -o.",
         )
+    target, _mode = _destination(requested, overwrite)
+    folder = target.parent if str(target.parent) else Path(".")
     try:
         handle, probe = tempfile.mkstemp(prefix=".themekit-probe.", dir=folder)
         os.close(handle)
