@@ -148,6 +148,7 @@ def test_more_than_two_coders_drop_two_coder_columns() -> None:
         "percent_agreement",
         "fleiss_kappa",
         "krippendorff_alpha",
+        "conger_kappa",
         "gwet_ac1",
         "brennan_prediger",
     ]

@@ -109,11 +109,14 @@ def bootstrap_intervals(
     level: float = 0.95,
     seed: int = 0,
     values: Sequence[float] | None = None,
+    weights: str | np.ndarray = "quadratic",
 ) -> BootstrapResult:
     """Percentile intervals resampling units, the same draws for every code.
 
     All codes must share their units (same ``n_units``), coders and categories.
-    ``values`` adds ordinal/interval alpha (nominal domains with numeric categories).
+    ``values`` adds ordinal/interval/ratio alpha and the weighted coefficients (with
+    ``weights``) for nominal domains with numeric categories, so every coefficient the
+    point estimate reports gets an interval from the same resamples.
     The same ``seed`` gives the same intervals.
     """
     if not units_by_code:
@@ -154,8 +157,8 @@ def bootstrap_intervals(
     done = 0
     while done < resamples:
         size = min(block, resamples - done)
-        weights = _resample_weights(rng, n_units, size)
-        kept_counts = (weights @ onehot).astype(np.float64)
+        draws = _resample_weights(rng, n_units, size)
+        kept_counts = (draws @ onehot).astype(np.float64)
         pooled: FloatArray | None = None
         code_raw: list[dict[str, FloatArray]] = []
         for index, (t, keep, start) in enumerate(zip(tables, kept, offsets[:-1], strict=True)):
@@ -164,13 +167,13 @@ def bootstrap_intervals(
             counts[:, commonest[index]] = n_units - counts[:, keep].sum(axis=1)
             totals = counts @ t.pattern_rows
             pooled = totals if pooled is None else pooled + totals
-            raw = coefficients_from_totals(totals, n_categories, n_coders, values)
+            raw = coefficients_from_totals(totals, n_categories, n_coders, values, weights)
             code_raw.append(raw)
             for name, replicate in raw.items():
                 per_code_values[index].setdefault(name, []).append(replicate)
         assert pooled is not None
         for name, replicate in coefficients_from_totals(
-            pooled, n_categories, n_coders, values
+            pooled, n_categories, n_coders, values, weights
         ).items():
             micro_values.setdefault(name, []).append(replicate)
         for name in code_raw[0]:
