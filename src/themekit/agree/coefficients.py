@@ -43,7 +43,7 @@ Only numpy is imported: the statistics never know about the project store or the
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +59,7 @@ NO_VARIATION = "n/a: no variation"
 NO_PAIRS = "n/a: no unit rated by two or more coders"
 NEEDS_TWO_CODERS = "n/a: needs exactly two coders"
 NO_DEFINED_CODE = "n/a: undefined for every code"
+NO_POOLED_CODE = "n/a: no code to pool (no coder used any)"
 NEEDS_POSITIVE_VALUES = "n/a: ratio alpha needs every category value above zero"
 
 # Weighting schemes for the weighted coefficients (Cohen 1968; Gwet 2014, ch. 3).
@@ -857,6 +858,8 @@ class AgreementResult:
 
 def macro_mean(per_code: Mapping[Hashable, Mapping[str, Coefficient]]) -> dict[str, Coefficient]:
     """Mean over codes of each coefficient, leaving out codes where it is undefined."""
+    if not per_code:
+        return {name: Coefficient(None, NO_POOLED_CODE) for name in LABELS}
     names = [name for name in LABELS if any(name in row for row in per_code.values())]
     result: dict[str, Coefficient] = {}
     for name in names:
@@ -876,11 +879,16 @@ def macro_mean(per_code: Mapping[Hashable, Mapping[str, Coefficient]]) -> dict[s
 
 def per_code_and_pooled(
     units_by_code: Mapping[Hashable, UnitStatistics | ArrayLike],
+    pooled_codes: Collection[Hashable] | None = None,
 ) -> AgreementResult:
-    """Binary agreement per code, micro-pooled over all code-unit decisions, and the mean.
+    """Binary agreement per code, micro-pooled over code-unit decisions, and the mean.
 
     Values may be ``UnitStatistics`` (from ``binary_units`` or ``character_units``) or
     (n_units, n_coders) arrays of 1/0/NaN. All codes must have the same coders.
+    ``pooled_codes`` limits the pooled figures and the mean to those codes (e.g. the
+    codes at least one coder used: a code nobody applied adds only "absent, absent"
+    decisions, which inflate percent agreement, AC1 and Brennan-Prediger). ``None``
+    pools every code; an empty collection leaves the pooled figures undefined.
     """
     if not units_by_code:
         raise ValueError("no codes to compare")
@@ -893,19 +901,22 @@ def per_code_and_pooled(
         raise ValueError("every code must have binary decisions from the same coders")
     n_coders = coder_counts.pop()
     per_code: dict[Hashable, CodeAgreement] = {}
-    pooled_totals: FloatArray | None = None
+    pooled_totals = np.zeros(FeatureLayout(2, n_coders).width)
+    pooled_set = set(units) if pooled_codes is None else set(pooled_codes)
     for code, code_units in units.items():
         totals = code_units.totals()
         raw = coefficients_from_totals(totals, 2, n_coders)
         per_code[code] = CodeAgreement(
             as_coefficients(raw, totals, n_coders), counts_from_totals(totals, n_coders)
         )
-        pooled_totals = totals if pooled_totals is None else pooled_totals + totals
-    assert pooled_totals is not None
+        if code in pooled_set:
+            pooled_totals = pooled_totals + totals
     micro_raw = coefficients_from_totals(pooled_totals, 2, n_coders)
     micro = CodeAgreement(
         as_coefficients(micro_raw, pooled_totals, n_coders),
         counts_from_totals(pooled_totals, n_coders),
     )
-    macro = macro_mean({code: row.coefficients for code, row in per_code.items()})
+    macro = macro_mean(
+        {code: row.coefficients for code, row in per_code.items() if code in pooled_set}
+    )
     return AgreementResult(n_coders, per_code, micro, macro)

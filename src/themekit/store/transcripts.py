@@ -8,8 +8,10 @@ on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from themekit.store.base import StoreBase
-from themekit.store.rows import SegmentRow, TranscriptInfo
+from themekit.store.rows import SegmentArrays, SegmentRow, TranscriptInfo
 from themekit.transcripts.model import ParsedTranscript, Segment
 
 
@@ -208,6 +210,47 @@ class TranscriptStore(StoreBase):
         row = self.db.query_one("SELECT * FROM segments WHERE id = ?", (segment_id,))
         return _segment(row) if row else None
 
+    def segment_arrays(self, transcript_ids: Sequence[str]) -> SegmentArrays:
+        """Current-version segments of ``transcript_ids`` as arrays, without their text.
+
+        One query over integers: loading 100,000 segments costs milliseconds, where
+        ``segments()`` builds a ``SegmentRow`` (with its text) per segment.
+        """
+        import numpy as np
+
+        order = {t: i for i, t in enumerate(transcript_ids)}
+        columns: list[list[int]] = [[], [], [], [], [], []]
+        cursor = self.db.conn.cursor()
+        cursor.row_factory = None
+        for chunk in _chunks(list(transcript_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            cursor.execute(
+                "SELECT s.id, s.transcript_id, s.line, s.start, s.end, s.codable FROM segments s"
+                " JOIN transcripts t ON t.id = s.transcript_id AND t.current_version = s.version"
+                f" WHERE s.transcript_id IN ({marks})",
+                chunk,
+            )
+            for row in cursor:
+                columns[0].append(row[0])
+                columns[1].append(order[row[1]])
+                columns[2].append(row[2])
+                columns[3].append(row[3])
+                columns[4].append(row[4])
+                columns[5].append(row[5])
+        ids, transcript, line, start, end, codable = (
+            np.asarray(c, dtype=np.int64) for c in columns
+        )
+        by_position = np.lexsort((line, transcript))
+        return SegmentArrays(
+            tuple(transcript_ids),
+            ids[by_position],
+            transcript[by_position],
+            line[by_position],
+            start[by_position],
+            end[by_position],
+            codable[by_position].astype(bool),
+        )
+
     def segment_at(self, transcript_id: str, line: int) -> SegmentRow | None:
         row = self.db.query_one(
             "SELECT s.* FROM segments s JOIN transcripts t ON t.id = s.transcript_id"
@@ -235,3 +278,8 @@ class TranscriptStore(StoreBase):
                 (transcript_id,),
             )
         ]
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    """Split a parameter list so that no query exceeds SQLite's variable limit."""
+    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
