@@ -107,6 +107,27 @@ class CodingStore(StoreBase):
             )
             return cur.lastrowid if cur.rowcount else None
 
+    def add_codings_bulk(
+        self, rows: Iterable[tuple[str, int, str, str]], *, codebook_version: int, source: str
+    ) -> int:
+        """Insert many whole-segment codings (transcript, segment id, code, coder) in one
+        transaction; return how many were new. For imports and benchmark fixtures of
+        millions of codings, where one ``add_coding`` per coding takes minutes. The
+        coders must exist (``ensure_coder``)."""
+        now = self.now()
+        with self.db.transaction() as conn:
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT OR IGNORE INTO codings (uid, transcript_id, segment_id, code_id, coder,"
+                " codebook_version, source, orphaned, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                (
+                    (uuid.uuid4().hex, t, segment, code, coder, codebook_version, source, now)
+                    for t, segment, code, coder in rows
+                ),
+            )
+            return conn.total_changes - before
+
     def coding(self, coding_id: int) -> CodingRow | None:
         row = self.db.query_one(_CODING_SELECT + " WHERE c.id = ?", (coding_id,))
         return _coding(row) if row else None
@@ -188,63 +209,63 @@ class CodingStore(StoreBase):
     def coding_arrays(self, transcript_ids: Sequence[str], coders: Sequence[str]) -> CodingArrays:
         """The non-orphaned codings of ``coders`` in ``transcript_ids`` as integer arrays.
 
-        Built for agreement over 100,000s of codings: SQLite packs each coding's
-        segment, code and coder into one integer, so Python handles one int per coding
-        instead of a ``CodingRow``; codings with a character span come in a second,
-        usually small, query with their offsets.
+        Built for agreement over millions of codings: SQLite reads them from the
+        covering index ``codings_by_coder_code`` already grouped by coder and code and
+        hands over one comma-separated list of segment ids per (coder, code), which
+        numpy parses, so Python never holds an object per coding. Codings with a
+        character span come in a second, usually small, query with their offsets.
         """
         import numpy as np
 
-        code_rows = self.db.query("SELECT rowid, id FROM codes ORDER BY rowid")
-        code_ids = tuple(r[1] for r in code_rows)
-        code_rowids = [r[0] for r in code_rows]
-        code_index = np.full(max(code_rowids, default=0) + 1, -1, dtype=np.int64)
-        code_index[np.asarray(code_rowids, dtype=np.int64)] = np.arange(len(code_rowids))
-        coder_param = ",".join("?" * len(coders))
-        # code rowid < 2**24 and coder position < 2**8 leave 31 bits for the segment id.
-        packed = (
-            "((c.segment_id * 16777216) + k.rowid) * 256 + CASE c.coder "
-            + " ".join(f"WHEN ? THEN {i}" for i in range(len(coders)))
-            + " END"
-        )
+        code_ids = tuple(r[0] for r in self.db.query("SELECT id FROM codes ORDER BY rowid"))
+        code_index = {code: i for i, code in enumerate(code_ids)}
+        coder_index = {coder: i for i, coder in enumerate(coders)}
+        coder_marks = ",".join("?" * len(coders))
+        segment_parts: list[Any] = []
+        code_parts: list[Any] = []
+        coder_parts: list[Any] = []
+        spanned: list[tuple[int, int, int, int, int]] = []
         cursor = self.db.conn.cursor()
         cursor.row_factory = None
-        keys: list[int] = []
-        spanned: list[tuple[int, int, int]] = []
         for start in range(0, max(len(transcript_ids), 1), 500):
             chunk = list(transcript_ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
             where = (
-                f" FROM codings c JOIN codes k ON k.id = c.code_id WHERE c.orphaned = 0"
-                f" AND c.transcript_id IN ({marks}) AND c.coder IN ({coder_param})"
+                f" FROM codings WHERE coder IN ({coder_marks}) AND orphaned = 0"
+                f" AND transcript_id IN ({','.join('?' * len(chunk))})"
             )
-            params = [*coders, *chunk, *coders]
-            cursor.execute(f"SELECT {packed}" + where + " AND c.span_start IS NULL", params)
-            keys.extend(row[0] for row in cursor)
             cursor.execute(
-                f"SELECT {packed}, c.span_start, c.span_end"
+                "SELECT coder, code_id, group_concat(segment_id)"
                 + where
-                + " AND c.span_start IS NOT NULL",
-                params,
+                + " AND span_start IS NULL GROUP BY coder, code_id",
+                [*coders, *chunk],
             )
-            spanned.extend(cursor)
-        whole = np.fromiter(keys, dtype=np.int64, count=len(keys))
-        with_span = np.asarray([row[0] for row in spanned], dtype=np.int64)
-        everything = np.concatenate([whole, with_span])
-        span_start = np.concatenate(
-            [np.full(whole.size, -1, dtype=np.int64), [row[1] for row in spanned]]
-        ).astype(np.int64)
-        span_end = np.concatenate(
-            [np.full(whole.size, -1, dtype=np.int64), [row[2] for row in spanned]]
-        ).astype(np.int64)
+            for coder, code, segment_list in cursor:
+                # numpy parses the list in C: no Python int per coding.
+                segments = np.fromstring(segment_list, dtype=np.int64, sep=",")
+                segment_parts.append(segments)
+                code_parts.append(np.full(segments.size, code_index.get(code, -1)))
+                coder_parts.append(np.full(segments.size, coder_index[coder]))
+            cursor.execute(
+                "SELECT coder, code_id, segment_id, span_start, span_end"
+                + where
+                + " AND span_start IS NOT NULL",
+                [*coders, *chunk],
+            )
+            spanned.extend(
+                (coder_index[coder], code_index.get(code, -1), segment, begin, end)
+                for coder, code, segment, begin, end in cursor
+            )
+        n_whole = sum(part.size for part in segment_parts)
+        with_span = np.asarray(spanned, dtype=np.int64).reshape(-1, 5)
+        no_span = np.full(n_whole, -1, dtype=np.int64)
         return CodingArrays(
             code_ids,
             tuple(coders),
-            everything // (256 * 16777216),
-            code_index[(everything // 256) % 16777216],
-            everything % 256,
-            span_start,
-            span_end,
+            np.concatenate([*segment_parts, with_span[:, 2]]).astype(np.int64),
+            np.concatenate([*code_parts, with_span[:, 1]]).astype(np.int64),
+            np.concatenate([*coder_parts, with_span[:, 0]]).astype(np.int64),
+            np.concatenate([no_span, with_span[:, 3]]),
+            np.concatenate([no_span, with_span[:, 4]]),
         )
 
     def count_codings(self, *, orphaned: bool = False) -> int:
