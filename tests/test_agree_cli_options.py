@@ -273,3 +273,23 @@ def test_a_span_across_segments_counts_on_each_segment(project: Project, cli) ->
         "1 coding with a character span cross segment boundaries; each counts on every"
         " segment it covers"
     )
+
+
+def test_codings_in_a_transcript_left_out_do_not_count(project: Project, cli) -> None:
+    make_project(project)
+    text = "P01: " + " ".join(SENTENCES)
+    start = text.index(SENTENCES[0])
+    project.store.add_transcript_version(
+        "T2",
+        ParsedTranscript(text, [], "txt"),
+        [Segment(1, "P01", 0, start, start + len(SENTENCES[0]), SENTENCES[0], True)],
+        content_hash="y",
+        source_name="T2.txt",
+        unit="sentence",
+    )
+    CodingSession(project, "ana").apply(project.store.segment_at("T2", 1), "cost")
+    result = agree(cli, "--under", "topic", "-f", "json")
+    assert "T2: left out (not coded by ben)" in result.stderr
+    data = json.loads(result.stdout)
+    cost = next(r for r in data["per_code"] if r["code_id"] == "cost")
+    assert cost["counts"]["units"] == 10 and cost["counts"]["a_only"] == 1

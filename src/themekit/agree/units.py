@@ -56,10 +56,8 @@ class UnitData:
     segments: SegmentArrays | None = None
     codings: CodingArrays = field(default_factory=lambda: _no_codings())
     under: str | None = None
-    # per coding: index into ``segments`` arrays, covered characters, compared code (-1: none)
+    # per coding: index into ``segments`` arrays and compared code (-1: none)
     coding_position: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    coding_start: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    coding_end: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     coding_target: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     coding_rows: tuple[np.ndarray, np.ndarray] | None = None  # (coding index, unit row)
     crossing_spans: int = 0
@@ -242,17 +240,11 @@ def build_units(
         + [-1],  # code index -1 (a code missing from the codes table) maps here
         dtype=np.int64,
     )
-    target = target_of_code[codings.code]
     position = _positions(segments.id, codings.segment_id)
-    known = position >= 0
-    safe = np.where(known, position, 0)
-    seg_start, seg_end = segments.start[safe], segments.end[safe]
-    spanned = codings.span_start >= 0
-    start = np.where(spanned, codings.span_start, seg_start)
-    end = np.where(spanned, codings.span_end, seg_end)
-    data.coding_position = np.where(known, position, -1)
-    data.coding_start, data.coding_end = start, end
-    data.coding_target = np.where(known, target, -1)
+    data.coding_position = position
+    target = target_of_code[codings.code]
+    target[position < 0] = -1  # a coding on a segment of an older version
+    data.coding_target = target
 
     if unit == "segment":
         _segment_units(data, with_segments, project)
@@ -270,6 +262,19 @@ def _positions(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return lookup[wanted]
 
 
+def coding_extent(data: UnitData, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (character offsets) of the codings ``index`` (known segments only):
+    their span, or their segment's extent for a coding of a whole segment."""
+    segments = data.segments
+    assert segments is not None
+    position = data.coding_position[index]
+    span_start = data.codings.span_start[index]
+    spanned = span_start >= 0
+    start = np.where(spanned, span_start, segments.start[position])
+    end = np.where(spanned, data.codings.span_end[index], segments.end[position])
+    return start, end
+
+
 def coding_unit_rows(data: UnitData) -> tuple[np.ndarray, np.ndarray]:
     """(coding index, unit row) pairs: each coding on every codable segment it covers.
 
@@ -284,25 +289,24 @@ def coding_unit_rows(data: UnitData) -> tuple[np.ndarray, np.ndarray]:
     codable = np.flatnonzero(segments.codable)
     unit_of_position[codable] = np.arange(codable.size)
     position = data.coding_position
-    safe = np.where(position >= 0, position, 0)
-    crossing = (
-        (position >= 0)
-        & (data.codings.span_start >= 0)
-        & ((data.coding_start < segments.start[safe]) | (data.coding_end > segments.end[safe]))
-    )
-    simple = np.flatnonzero((position >= 0) & ~crossing)
+    # Only codings with a span can cross a boundary: check those (usually few) alone.
+    spanned = np.flatnonzero((data.codings.span_start >= 0) & (position >= 0))
+    span_start, span_end = coding_extent(data, spanned)
+    here = position[spanned]
+    crosses = (span_start < segments.start[here]) | (span_end > segments.end[here])
+    crossing = spanned[crosses]
+    keep = position >= 0
+    keep[crossing] = False
+    simple = np.flatnonzero(keep)
     coding_index = [simple]
     rows = [unit_of_position[position[simple]]]
-    data.crossing_spans = int(crossing.sum())
-    for index in np.flatnonzero(crossing):
+    data.crossing_spans = int(crossing.size)
+    for index, begin, end in zip(crossing, span_start[crosses], span_end[crosses], strict=True):
         transcript = segments.transcript[position[index]]
         # positions of this transcript's segments are contiguous (ordered by line)
         lo = np.searchsorted(segments.transcript, transcript, side="left")
         hi = np.searchsorted(segments.transcript, transcript, side="right")
-        overlap = np.flatnonzero(
-            (segments.start[lo:hi] < data.coding_end[index])
-            & (segments.end[lo:hi] > data.coding_start[index])
-        )
+        overlap = np.flatnonzero((segments.start[lo:hi] < end) & (segments.end[lo:hi] > begin))
         covered = unit_of_position[lo + overlap]
         covered = covered[covered >= 0]
         coding_index.append(np.full(covered.size, index, dtype=np.int64))
@@ -342,6 +346,9 @@ def _character_units(data: UnitData, project: Project) -> None:
     position = data.coding_position
     usable = np.flatnonzero((position >= 0) & (data.coding_target >= 0))
     transcript_of = segments.transcript[position[usable]]
+    start_of = np.zeros(position.size, dtype=np.int64)
+    end_of = np.zeros(position.size, dtype=np.int64)
+    start_of[usable], end_of[usable] = coding_extent(data, usable)
     for ti, t in enumerate(data.included):
         length = len(project.store.transcript_text(t))
         here = usable[transcript_of == ti]
@@ -352,8 +359,8 @@ def _character_units(data: UnitData, project: Project) -> None:
                 mine = of_code[data.codings.coder[of_code] == coder]
                 # +1 where a span starts, -1 where it ends: covered where the sum > 0.
                 change = np.zeros(length + 1, dtype=np.int64)
-                np.add.at(change, np.clip(data.coding_start[mine], 0, length), 1)
-                np.add.at(change, np.clip(data.coding_end[mine], 0, length), -1)
+                np.add.at(change, np.clip(start_of[mine], 0, length), 1)
+                np.add.at(change, np.clip(end_of[mine], 0, length), -1)
                 masks.append(np.cumsum(change[:length]) > 0)
             a, b = masks
             both = int(np.count_nonzero(a & b))

@@ -227,28 +227,32 @@ class CodingStore(StoreBase):
         spanned: list[tuple[int, int, int, int, int]] = []
         cursor = self.db.conn.cursor()
         cursor.row_factory = None
-        for start in range(0, max(len(transcript_ids), 1), 500):
-            chunk = list(transcript_ids[start : start + 500])
-            where = (
-                f" FROM codings WHERE coder IN ({coder_marks}) AND orphaned = 0"
-                f" AND transcript_id IN ({','.join('?' * len(chunk))})"
-            )
+        known = {r[0] for r in self.db.query("SELECT id FROM transcripts")}
+        # Asked for every transcript (the usual case): no per-coding transcript test.
+        everything = known <= set(transcript_ids)
+        chunks = (
+            [[]]
+            if everything
+            else [list(transcript_ids[i : i + 500]) for i in range(0, len(transcript_ids), 500)]
+        )
+        for chunk in chunks:
+            within = f" AND transcript_id IN ({','.join('?' * len(chunk))})" if chunk else ""
             cursor.execute(
-                "SELECT coder, code_id, group_concat(segment_id)"
-                + where
-                + " AND span_start IS NULL GROUP BY coder, code_id",
+                "SELECT coder, code_id, group_concat(segment_id) FROM codings"
+                f" WHERE coder IN ({coder_marks}) AND orphaned = 0{within}"
+                " AND span_start IS NULL GROUP BY coder, code_id",
                 [*coders, *chunk],
             )
             for coder, code, segment_list in cursor:
                 # numpy parses the list in C: no Python int per coding.
                 segments = np.fromstring(segment_list, dtype=np.int64, sep=",")
                 segment_parts.append(segments)
-                code_parts.append(np.full(segments.size, code_index.get(code, -1)))
-                coder_parts.append(np.full(segments.size, coder_index[coder]))
+                code_parts.append(np.full(segments.size, code_index.get(code, -1), np.int32))
+                coder_parts.append(np.full(segments.size, coder_index[coder], np.int8))
             cursor.execute(
-                "SELECT coder, code_id, segment_id, span_start, span_end"
-                + where
-                + " AND span_start IS NOT NULL",
+                "SELECT coder, code_id, segment_id, span_start, span_end FROM codings"
+                f" WHERE coder IN ({coder_marks}) AND span_start IS NOT NULL"
+                f" AND orphaned = 0{within}",
                 [*coders, *chunk],
             )
             spanned.extend(
@@ -257,15 +261,15 @@ class CodingStore(StoreBase):
             )
         n_whole = sum(part.size for part in segment_parts)
         with_span = np.asarray(spanned, dtype=np.int64).reshape(-1, 5)
-        no_span = np.full(n_whole, -1, dtype=np.int64)
+        no_span = np.full(n_whole, -1, dtype=np.int32)
         return CodingArrays(
             code_ids,
             tuple(coders),
-            np.concatenate([*segment_parts, with_span[:, 2]]).astype(np.int64),
-            np.concatenate([*code_parts, with_span[:, 1]]).astype(np.int64),
-            np.concatenate([*coder_parts, with_span[:, 0]]).astype(np.int64),
-            np.concatenate([no_span, with_span[:, 3]]),
-            np.concatenate([no_span, with_span[:, 4]]),
+            np.concatenate([*segment_parts, with_span[:, 2]]),
+            np.concatenate([*code_parts, with_span[:, 1].astype(np.int32)]),
+            np.concatenate([*coder_parts, with_span[:, 0].astype(np.int8)]),
+            np.concatenate([no_span, with_span[:, 3].astype(np.int32)]),
+            np.concatenate([no_span, with_span[:, 4].astype(np.int32)]),
         )
 
     def count_codings(self, *, orphaned: bool = False) -> int:
@@ -442,7 +446,9 @@ class CodingStore(StoreBase):
         return {
             r[0]
             for r in self.db.query(
-                "SELECT DISTINCT transcript_id FROM codings WHERE coder = ? AND orphaned = 0",
+                # One index probe per transcript, not a scan of the coder's codings.
+                "SELECT t.id FROM transcripts t WHERE EXISTS (SELECT 1 FROM codings c"
+                " WHERE c.transcript_id = t.id AND c.coder = ? AND c.orphaned = 0)",
                 (coder,),
             )
         }

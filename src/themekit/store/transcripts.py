@@ -9,6 +9,7 @@ on.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from themekit.store.base import StoreBase
 from themekit.store.rows import SegmentArrays, SegmentRow, TranscriptInfo
@@ -218,28 +219,19 @@ class TranscriptStore(StoreBase):
         """
         import numpy as np
 
-        order = {t: i for i, t in enumerate(transcript_ids)}
-        columns: list[list[int]] = [[], [], [], [], [], []]
+        parts: list[Any] = []
         cursor = self.db.conn.cursor()
         cursor.row_factory = None
-        for chunk in _chunks(list(transcript_ids), 500):
-            marks = ",".join("?" * len(chunk))
+        for index, transcript_id in enumerate(transcript_ids):
             cursor.execute(
-                "SELECT s.id, s.transcript_id, s.line, s.start, s.end, s.codable FROM segments s"
+                "SELECT s.id, ?, s.line, s.start, s.end, s.codable FROM segments s"
                 " JOIN transcripts t ON t.id = s.transcript_id AND t.current_version = s.version"
-                f" WHERE s.transcript_id IN ({marks})",
-                chunk,
+                " WHERE s.transcript_id = ?",
+                (index, transcript_id),
             )
-            for row in cursor:
-                columns[0].append(row[0])
-                columns[1].append(order[row[1]])
-                columns[2].append(row[2])
-                columns[3].append(row[3])
-                columns[4].append(row[4])
-                columns[5].append(row[5])
-        ids, transcript, line, start, end, codable = (
-            np.asarray(c, dtype=np.int64) for c in columns
-        )
+            parts.append(np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 6))
+        table = np.concatenate(parts) if parts else np.zeros((0, 6), dtype=np.int64)
+        ids, transcript, line, start, end, codable = table.T
         by_position = np.lexsort((line, transcript))
         return SegmentArrays(
             tuple(transcript_ids),
@@ -278,8 +270,3 @@ class TranscriptStore(StoreBase):
                 (transcript_id,),
             )
         ]
-
-
-def _chunks(items: list[str], size: int) -> list[list[str]]:
-    """Split a parameter list so that no query exceeds SQLite's variable limit."""
-    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
