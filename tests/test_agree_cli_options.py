@@ -293,3 +293,13 @@ def test_codings_in_a_transcript_left_out_do_not_count(project: Project, cli) ->
     data = json.loads(result.stdout)
     cost = next(r for r in data["per_code"] if r["code_id"] == "cost")
     assert cost["counts"]["units"] == 10 and cost["counts"]["a_only"] == 1
+
+
+def test_domain_at_theme_level_folds_sub_codes_too(project: Project, cli) -> None:
+    make_project(project)
+    data = json.loads(agree(cli, "--level", "theme", "--domain", "tone", "-f", "json").stdout)
+    domain = data["domains"][0]
+    assert domain["units"] == 6
+    assert domain["confusion"] == [[2, 0, 0], [0, 1, 1], [0, 0, 2]]
+    # At theme level "Delighted" is compared as "Positive": no row of its own.
+    assert "glad" not in [r["code_id"] for r in data["per_code"]]
