@@ -6,9 +6,12 @@ the results here together with plain metadata: coder names, code ids/paths/label
 which transcripts were included and why. Nothing here reads the store.
 
 Every renderer goes through ``AgreementReport.rows()``, one flat row per code plus the
-pooled rows, so the four formats cannot disagree. Undefined figures are written as
-their note ("n/a: no variation"); JSON is produced with ``allow_nan=False`` so a NaN
-could never slip into a file.
+pooled rows, so the formats cannot disagree; domains (``DomainAgreement``, with their
+notes) and NVivo-style rows per source (``SourceRow``) appear in every format too. The
+terminal table is compact by default (counts, percent agreement, kappa or alpha with
+its interval, 100 columns) and ``summary()`` reads it in one plain-language line.
+Undefined figures are written as their note ("n/a: no variation"); JSON is produced
+with ``allow_nan=False`` so a NaN could never slip into a file.
 
 ``threshold_failures`` answers ``--min-alpha`` / ``--min-kappa``: which pooled figure
 fell short (the CLI turns a non-empty answer into exit code 3).
