@@ -221,3 +221,15 @@ def test_bootstrap_of_a_nominal_domain_with_values() -> None:
 def test_bootstrap_rejects_codes_with_different_units() -> None:
     with pytest.raises(ValueError, match="same units"):
         bootstrap_ci({"a": np.zeros((5, 2)), "b": np.zeros((6, 2))}, n=10)
+
+
+def test_bootstrap_pooled_over_chosen_codes_uses_only_their_statistics() -> None:
+    rng = np.random.default_rng(4)
+    stats = {
+        name: binary_units((rng.random((40, 2)) < 0.3).astype(float)) for name in ("a", "b", "c")
+    }
+    chosen = bootstrap_intervals(stats, resamples=50, seed=3, pooled_codes=["a", "c"])
+    alone = bootstrap_intervals({"a": stats["a"], "c": stats["c"]}, resamples=50, seed=3)
+    assert chosen.micro == alone.micro
+    assert chosen.macro == alone.macro
+    assert chosen.per_code["b"]["cohen_kappa"] is not None

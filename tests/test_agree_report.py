@@ -148,6 +148,7 @@ def test_more_than_two_coders_drop_two_coder_columns() -> None:
         "percent_agreement",
         "fleiss_kappa",
         "krippendorff_alpha",
+        "conger_kappa",
         "gwet_ac1",
         "brennan_prediger",
     ]
@@ -218,3 +219,24 @@ def test_threshold_kappa_is_fleiss_with_three_coders() -> None:
     result = per_code_and_pooled({"c": ratings})
     (failure,) = threshold_failures(result, min_kappa=0.99)
     assert failure.coefficient == "fleiss_kappa"
+
+
+def test_summary_line_reads_alpha_with_krippendorffs_cutoffs_for_three_coders() -> None:
+    perfect = np.array([[1, 1, 1], [0, 0, 0], [1, 1, 1], [0, 0, 0]], dtype=float)
+    shaky = np.array([[1, 0, 1], [0, 0, 0], [1, 1, 0], [0, 1, 0]], dtype=float)
+    report = AgreementReport(
+        coders=("ana", "ben", "cal"),
+        unit="segment",
+        level="code",
+        codes={
+            "c1": CodeInfo("c1", "Benefits", "Benefits"),
+            "c2": CodeInfo("c2", "Costs", "Costs"),
+        },
+        result=per_code_and_pooled({"c1": perfect, "c2": shaky}),
+    )
+    summary = report.summary()
+    assert summary.startswith(
+        "Krippendorff's alpha >= 0.800 on 1 of 2 codes, 0.667 to 0.800 (tentative"
+        " conclusions only) on 0; lowest: Costs ("
+    )
+    assert "Cohen" not in summary

@@ -18,12 +18,15 @@ from themekit.agree.coefficients import (
     agreement_binary,
     agreement_from_counts,
     agreement_nominal,
+    bangdiwala_b,
     binary_units,
     character_units,
     confusion_matrix,
     decision_counts,
     nominal_units,
     per_code_and_pooled,
+    weight_matrix,
+    weighted_cohen_kappa,
 )
 from themekit.agree.report import (
     AgreementReport,
@@ -54,6 +57,7 @@ __all__ = [
     "agreement_binary",
     "agreement_from_counts",
     "agreement_nominal",
+    "bangdiwala_b",
     "binary_units",
     "bootstrap_ci",
     "bootstrap_intervals",
@@ -64,4 +68,6 @@ __all__ = [
     "nominal_units",
     "per_code_and_pooled",
     "threshold_failures",
+    "weight_matrix",
+    "weighted_cohen_kappa",
 ]

@@ -24,7 +24,7 @@ float32 product because each count is at most ``n_units`` < 2**24.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -109,12 +109,17 @@ def bootstrap_intervals(
     level: float = 0.95,
     seed: int = 0,
     values: Sequence[float] | None = None,
+    weights: str | np.ndarray = "quadratic",
+    pooled_codes: Collection[Hashable] | None = None,
 ) -> BootstrapResult:
     """Percentile intervals resampling units, the same draws for every code.
 
     All codes must share their units (same ``n_units``), coders and categories.
-    ``values`` adds ordinal/interval alpha (nominal domains with numeric categories).
-    The same ``seed`` gives the same intervals.
+    ``values`` adds ordinal/interval/ratio alpha and the weighted coefficients (with
+    ``weights``) for nominal domains with numeric categories, so every coefficient the
+    point estimate reports gets an interval from the same resamples.
+    The same ``seed`` gives the same intervals. ``pooled_codes`` limits the pooled
+    figures and the mean over codes to those codes, as ``per_code_and_pooled`` does.
     """
     if not units_by_code:
         raise ValueError("no codes to resample")
@@ -130,6 +135,7 @@ def bootstrap_intervals(
     n_units, n_coders, n_categories = shapes.pop()
     if n_units == 0:
         raise ValueError("no units to resample")
+    in_pool = [pooled_codes is None or code in set(pooled_codes) for code in codes]
 
     # One-hot pattern membership, leaving out each code's commonest pattern: its count is
     # n_units minus the others', which keeps the matrix (and the product) smaller.
@@ -154,26 +160,26 @@ def bootstrap_intervals(
     done = 0
     while done < resamples:
         size = min(block, resamples - done)
-        weights = _resample_weights(rng, n_units, size)
-        kept_counts = (weights @ onehot).astype(np.float64)
-        pooled: FloatArray | None = None
+        draws = _resample_weights(rng, n_units, size)
+        kept_counts = (draws @ onehot).astype(np.float64)
+        pooled = np.zeros((size, tables[0].pattern_rows.shape[1]))
         code_raw: list[dict[str, FloatArray]] = []
         for index, (t, keep, start) in enumerate(zip(tables, kept, offsets[:-1], strict=True)):
             counts = np.empty((size, t.n_patterns))
             counts[:, keep] = kept_counts[:, start : start + keep.size]
             counts[:, commonest[index]] = n_units - counts[:, keep].sum(axis=1)
             totals = counts @ t.pattern_rows
-            pooled = totals if pooled is None else pooled + totals
-            raw = coefficients_from_totals(totals, n_categories, n_coders, values)
-            code_raw.append(raw)
+            raw = coefficients_from_totals(totals, n_categories, n_coders, values, weights)
+            if in_pool[index]:
+                pooled = pooled + totals
+                code_raw.append(raw)
             for name, replicate in raw.items():
                 per_code_values[index].setdefault(name, []).append(replicate)
-        assert pooled is not None
         for name, replicate in coefficients_from_totals(
-            pooled, n_categories, n_coders, values
+            pooled, n_categories, n_coders, values, weights
         ).items():
             micro_values.setdefault(name, []).append(replicate)
-        for name in code_raw[0]:
+        for name in code_raw[0] if code_raw else {}:
             stacked = np.stack([raw[name] for raw in code_raw])
             defined = np.isfinite(stacked)
             sums = np.where(defined, stacked, 0.0).sum(axis=0)

@@ -43,7 +43,7 @@ Only numpy is imported: the statistics never know about the project store or the
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +59,11 @@ NO_VARIATION = "n/a: no variation"
 NO_PAIRS = "n/a: no unit rated by two or more coders"
 NEEDS_TWO_CODERS = "n/a: needs exactly two coders"
 NO_DEFINED_CODE = "n/a: undefined for every code"
+NO_POOLED_CODE = "n/a: no code to pool (no coder used any)"
+NEEDS_POSITIVE_VALUES = "n/a: ratio alpha needs every category value above zero"
+
+# Weighting schemes for the weighted coefficients (Cohen 1968; Gwet 2014, ch. 3).
+WEIGHT_SCHEMES = ("linear", "quadratic")
 
 # Keys of the coefficient dictionaries, in reporting order, with display labels.
 LABELS: dict[str, str] = {
@@ -68,13 +73,43 @@ LABELS: dict[str, str] = {
     "krippendorff_alpha": "Krippendorff's alpha",
     "krippendorff_alpha_ordinal": "Krippendorff's alpha (ordinal)",
     "krippendorff_alpha_interval": "Krippendorff's alpha (interval)",
+    "krippendorff_alpha_ratio": "Krippendorff's alpha (ratio)",
+    "conger_kappa": "Conger's kappa",
     "scott_pi": "Scott's pi",
     "gwet_ac1": "Gwet's AC1",
     "brennan_prediger": "Brennan-Prediger",
+    "bangdiwala_b": "Bangdiwala's B",
+    "percent_agreement_weighted": "Percent agreement (weighted)",
+    "cohen_kappa_weighted": "Cohen's kappa (weighted)",
+    "fleiss_kappa_weighted": "Fleiss' kappa (weighted)",
+    "conger_kappa_weighted": "Conger's kappa (weighted)",
+    "gwet_ac2": "Gwet's AC2 (weighted)",
+    "brennan_prediger_weighted": "Brennan-Prediger (weighted)",
     "prevalence_index": "Prevalence index",
     "bias_index": "Bias index",
 }
-TWO_CODER_COEFFICIENTS = frozenset({"cohen_kappa", "scott_pi", "prevalence_index", "bias_index"})
+TWO_CODER_COEFFICIENTS = frozenset(
+    {
+        "cohen_kappa",
+        "scott_pi",
+        "prevalence_index",
+        "bias_index",
+        "bangdiwala_b",
+        "cohen_kappa_weighted",
+    }
+)
+# Coefficients that need numeric category values (domain mode with a ``value`` per child).
+VALUE_COEFFICIENTS = (
+    "krippendorff_alpha_ordinal",
+    "krippendorff_alpha_interval",
+    "krippendorff_alpha_ratio",
+    "percent_agreement_weighted",
+    "cohen_kappa_weighted",
+    "fleiss_kappa_weighted",
+    "conger_kappa_weighted",
+    "gwet_ac2",
+    "brennan_prediger_weighted",
+)
 BINARY_ONLY_COEFFICIENTS = frozenset({"prevalence_index", "bias_index"})
 
 # Differences smaller than this count as "no variation" (1 - expected agreement == 0).
@@ -135,7 +170,11 @@ class FeatureLayout:
     """Where each sufficient statistic sits in a row of unit statistics."""
 
     n_categories: int
-    two_coders: bool
+    n_coders: int
+
+    @property
+    def two_coders(self) -> bool:
+        return self.n_coders == 2
 
     @property
     def pairable(self) -> int:  # units rated by >= 2 coders
@@ -172,8 +211,31 @@ class FeatureLayout:
         return slice(start, start + (k * k if self.two_coders else 0))
 
     @property
+    def pair_shares(self) -> slice:
+        """Per pairable unit, the share of ordered coder pairs rating (c, l), k x k.
+
+        n_uc (n_ul - [c == l]) / (m_u (m_u - 1)): its trace is the unit's agreement, and
+        a weight matrix turns it into Gwet's weighted agreement.
+        """
+        k = self.n_categories
+        start = self.confusion.stop
+        return slice(start, start + k * k)
+
+    @property
+    def coder_counts(self) -> slice:
+        """Per coder and category: 1 when that coder rated the unit c (coder-major)."""
+        start = self.pair_shares.stop
+        return slice(start, start + self.n_coders * self.n_categories)
+
+    @property
+    def coder_rated(self) -> slice:
+        """Per coder: 1 when that coder rated the unit."""
+        start = self.coder_counts.stop
+        return slice(start, start + self.n_coders)
+
+    @property
     def width(self) -> int:
-        return self.confusion.stop
+        return self.coder_rated.stop
 
 
 @dataclass(frozen=True)
@@ -193,7 +255,7 @@ class UnitStatistics:
 
     @property
     def layout(self) -> FeatureLayout:
-        return FeatureLayout(self.n_categories, self.n_coders == 2)
+        return FeatureLayout(self.n_categories, self.n_coders)
 
     @property
     def n_units(self) -> int:
@@ -280,7 +342,7 @@ def _rows_for_patterns(patterns: IntArray, n_categories: int) -> FloatArray:
     """Sufficient statistics for each distinct rating row (one row per pattern)."""
     n_patterns, n_coders = patterns.shape
     k = n_categories
-    layout = FeatureLayout(k, n_coders == 2)
+    layout = FeatureLayout(k, n_coders)
     counts = np.zeros((n_patterns, k))
     for coder in range(n_coders):
         rated = patterns[:, coder] != MISSING
@@ -308,6 +370,17 @@ def _rows_for_patterns(patterns: IntArray, n_categories: int) -> FloatArray:
         where = np.flatnonzero(both)
         cells[where, patterns[where, 0], patterns[where, 1]] = 1.0
         rows[:, layout.confusion] = cells.reshape(n_patterns, k * k)
+    safe_pairs_each = np.where(pairable, m * (m - 1), 1.0)
+    pair_shares = np.where(pairable[:, None, None], outer / safe_pairs_each[:, None, None], 0.0)
+    rows[:, layout.pair_shares] = pair_shares.reshape(n_patterns, k * k)
+    # Conger's kappa uses each coder's own category shares, over every unit that coder
+    # rated (as Gwet 2014 and his irrCAC package do, also units nobody else rated).
+    by_coder = np.zeros((n_patterns, n_coders, k))
+    for coder in range(n_coders):
+        rated = patterns[:, coder] != MISSING
+        by_coder[np.flatnonzero(rated), coder, patterns[rated, coder]] = 1.0
+    rows[:, layout.coder_counts] = by_coder.reshape(n_patterns, n_coders * k)
+    rows[:, layout.coder_rated] = by_coder.sum(axis=2)
     return rows
 
 
@@ -413,18 +486,173 @@ def _alpha(coincidences: FloatArray, distances: FloatArray) -> FloatArray:
     return 1.0 - (n - 1.0) * _ratio(observed, expected)
 
 
+# ---------------------------------------------------------------------------------------
+# Weights and the weighted / additional coefficients (each on batched plain arrays)
+# ---------------------------------------------------------------------------------------
+
+
+def weight_matrix(scheme: str | ArrayLike, values: Sequence[float] | None = None) -> FloatArray:
+    """Agreement weights w_kl (1 on the diagonal, 0 for the farthest pair).
+
+    ``linear``:    w_kl = 1 - |x_k - x_l| / (x_max - x_min)             (Cohen 1968)
+    ``quadratic``: w_kl = 1 - (x_k - x_l)^2 / (x_max - x_min)^2         (Fleiss & Cohen 1973)
+
+    with x the numeric category values (``values``; 1..k when omitted). A square matrix
+    is taken as custom weights; it must have ones on the diagonal and lie in [0, 1]
+    (Gwet 2014, section 3.5). Identity weights give the unweighted coefficients.
+    """
+    if not isinstance(scheme, str):
+        matrix = np.asarray(scheme, dtype=np.float64)
+        if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+            raise ValueError("custom weights must be a square matrix, one row per category")
+        if not np.all(np.isfinite(matrix)) or matrix.min() < 0 or matrix.max() > 1:
+            raise ValueError("custom weights must lie between 0 and 1")
+        if not np.allclose(np.diag(matrix), 1.0):
+            raise ValueError("custom weights must be 1 on the diagonal (full agreement)")
+        return matrix
+    if scheme not in WEIGHT_SCHEMES:
+        raise ValueError(f"unknown weights {scheme!r}; use linear, quadratic or a matrix")
+    if values is None:
+        raise ValueError(f"{scheme} weights need the categories' numeric values")
+    x = np.asarray(values, dtype=np.float64)
+    spread = float(x.max() - x.min()) if x.size else 0.0
+    if x.ndim != 1 or not np.all(np.isfinite(x)) or spread <= 0:
+        raise ValueError("weights need finite category values that are not all equal")
+    difference = np.abs(x[:, None] - x[None, :]) / spread
+    return 1.0 - (difference if scheme == "linear" else difference**2)
+
+
+def weighted_cohen_kappa(confusion: ArrayLike, weights: ArrayLike) -> FloatArray:
+    """Cohen's (1968) weighted kappa from a two-coder k x k table (rows A, columns B).
+
+    kappa_w = (P_o(w) - P_e(w)) / (1 - P_e(w)),  P_o(w) = sum_kl w_kl p_kl,
+    P_e(w) = sum_kl w_kl p_k. p_.l.  Identity weights give Cohen's (1960) kappa.
+    Reference: Cohen, J. (1968). Weighted kappa. Psychological Bulletin 70(4), 213-220.
+    ``confusion`` may carry leading batch axes (..., k, k).
+    """
+    table = np.asarray(confusion, dtype=np.float64)
+    w = np.asarray(weights, dtype=np.float64)
+    n = table.sum(axis=(-2, -1))
+    safe = np.where(n > 0, n, np.nan)[..., None, None]
+    p = table / safe
+    rows, cols = p.sum(axis=-1), p.sum(axis=-2)
+    observed = (w * p).sum(axis=(-2, -1))
+    expected = (w * rows[..., :, None] * cols[..., None, :]).sum(axis=(-2, -1))
+    return _chance_corrected(observed, expected)
+
+
+def bangdiwala_b(confusion: ArrayLike) -> FloatArray:
+    """Bangdiwala's (1985) B from a two-coder k x k table.
+
+    B = sum_k n_kk^2 / sum_k n_k. n_.k : the area of the agreement squares over the area
+    of the rectangles of the observer agreement chart. 1 = perfect agreement, 0 = none.
+    Not chance-corrected. Reference: Bangdiwala, S. I. (1985). A graphical test for
+    observer agreement. Proc. 45th Int. Statistical Institute Meeting, Amsterdam, 1,
+    307-308; Bangdiwala & Shankar (2013), BMC Med Res Methodol 13:97.
+    """
+    table = np.asarray(confusion, dtype=np.float64)
+    diagonal = np.diagonal(table, axis1=-2, axis2=-1)
+    rows, cols = table.sum(axis=-1), table.sum(axis=-2)
+    return _ratio((diagonal**2).sum(axis=-1), (rows * cols).sum(axis=-1))
+
+
+def gwet_weighted_agreement(
+    pair_shares: FloatArray, pairable: FloatArray, weights: ArrayLike
+) -> FloatArray:
+    """Gwet's (2014, eq. 3.5.x) weighted percent agreement over units rated twice or more.
+
+    P_a(w) = (1 / N') sum_u sum_k n_uk (n*_uk - 1) / (m_u (m_u - 1)),
+    n*_uk = sum_l w_kl n_ul. ``pair_shares`` is the sum over units of the k x k shares
+    n_uk (n_ul - [k = l]) / (m_u (m_u - 1)), so P_a(w) = sum_kl w_kl shares_kl / N'.
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    return _ratio((w * pair_shares).sum(axis=(-2, -1)), pairable)
+
+
+def weighted_fleiss_kappa(
+    agreement_w: FloatArray, prevalence: FloatArray, weights: ArrayLike
+) -> FloatArray:
+    """Fleiss' kappa with weights (Gwet 2014, ch. 3): P_e = sum_kl w_kl pi_k pi_l.
+
+    pi_k is the mean over rated units of the unit's share of ratings in k. Identity
+    weights give Fleiss' (1971) kappa; with two coders and no missing data it is
+    Scott's pi (weighted).
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    expected = (w * prevalence[..., :, None] * prevalence[..., None, :]).sum(axis=(-2, -1))
+    return _chance_corrected(agreement_w, expected)
+
+
+def gwet_ac2(agreement_w: FloatArray, prevalence: FloatArray, weights: ArrayLike) -> FloatArray:
+    """Gwet's AC2: AC1 with weights (Gwet 2014, ch. 3; Gwet 2008).
+
+    P_e = T_w / (k (k - 1)) * sum_k pi_k (1 - pi_k), T_w = sum of all weights. Identity
+    weights (T_w = k) give AC1.
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    k = w.shape[-1]
+    expected = w.sum() / (k * (k - 1)) * (prevalence * (1.0 - prevalence)).sum(axis=-1)
+    return _chance_corrected(agreement_w, expected)
+
+
+def weighted_brennan_prediger(agreement_w: FloatArray, weights: ArrayLike) -> FloatArray:
+    """Brennan & Prediger's (1981) coefficient with weights: P_e = T_w / k^2 (Gwet 2014)."""
+    w = np.asarray(weights, dtype=np.float64)
+    k = w.shape[-1]
+    return _chance_corrected(agreement_w, np.full_like(agreement_w, w.sum() / (k * k)))
+
+
+def conger_kappa(
+    agreement_w: FloatArray, coder_shares: FloatArray, weights: ArrayLike
+) -> FloatArray:
+    """Conger's (1980) kappa for two or more coders, with weights (Gwet 2014, ch. 3).
+
+    Each coder g has their own category shares p_gk (over the units they rated). With
+    p_k the mean over the r coders and s2_kl = sum_g (p_gk - p_k)(p_gl - p_l) / (r - 1),
+
+        P_e = sum_kl w_kl (p_k p_l - s2_kl / r)
+
+    which is the mean over coder pairs of sum_kl w_kl p_gk p_hl: with two coders it is
+    Cohen's kappa. Reference: Conger, A. J. (1980). Integration and generalization of
+    kappas for multiple raters. Psychological Bulletin 88(2), 322-328.
+    ``coder_shares`` is (..., r, k).
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    r = coder_shares.shape[-2]
+    mean = coder_shares.mean(axis=-2)
+    deviation = coder_shares - mean[..., None, :]
+    covariance = np.einsum("...gk,...gl->...kl", deviation, deviation) / (r - 1)
+    expected = (w * (mean[..., :, None] * mean[..., None, :] - covariance / r)).sum(axis=(-2, -1))
+    return _chance_corrected(agreement_w, expected)
+
+
+def ratio_distances(values: ArrayLike) -> FloatArray:
+    """Krippendorff's ratio metric: delta^2(c, k) = ((c - k) / (c + k))^2 (values > 0).
+
+    Reference: Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability,
+    section F (ratio metric), and Krippendorff (2004), Content Analysis, 2nd ed., 11.4.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    if np.any(x <= 0):
+        raise ValueError("the ratio metric needs category values above zero")
+    return ((x[:, None] - x[None, :]) / (x[:, None] + x[None, :])) ** 2
+
+
 def coefficients_from_totals(
     totals: FloatArray,
     n_categories: int,
     n_coders: int,
     values: Sequence[float] | None = None,
+    weights: str | ArrayLike = "quadratic",
 ) -> dict[str, FloatArray]:
     """Every coefficient from summed unit statistics; NaN where undefined.
 
     ``totals`` has shape (..., width); each result has shape (...). ``values`` (numeric
-    category values) adds Krippendorff's ordinal and interval alpha.
+    category values) adds Krippendorff's ordinal, interval and (values > 0) ratio alpha
+    and the weighted coefficients, with ``weights`` (``linear``, ``quadratic`` or a
+    k x k matrix; see ``weight_matrix``).
     """
-    layout = FeatureLayout(n_categories, n_coders == 2)
+    layout = FeatureLayout(n_categories, n_coders)
     totals = np.asarray(totals, dtype=np.float64)
     k = n_categories
     out: dict[str, FloatArray] = {}
@@ -461,6 +689,34 @@ def coefficients_from_totals(
             )
             interval = (numeric[:, None] - numeric[None, :]) ** 2
             out["krippendorff_alpha_interval"] = _alpha(coincidences, interval)
+            if np.all(numeric > 0):
+                out["krippendorff_alpha_ratio"] = _alpha(coincidences, ratio_distances(numeric))
+
+        pair_shares = totals[..., layout.pair_shares].reshape(*totals.shape[:-1], k, k)
+        coder_counts = totals[..., layout.coder_counts].reshape(*totals.shape[:-1], n_coders, k)
+        coder_rated = totals[..., layout.coder_rated]
+        coder_shares = coder_counts / np.where(coder_rated > 0, coder_rated, np.nan)[..., None]
+        identity = np.eye(k)
+        out["conger_kappa"] = conger_kappa(observed, coder_shares, identity)
+        if layout.two_coders:
+            out["bangdiwala_b"] = bangdiwala_b(confusion)
+        else:
+            out["bangdiwala_b"] = np.full(totals.shape[:-1], np.nan)
+        if values is not None:
+            w = weight_matrix(weights, values)
+            if w.shape != (k, k):
+                raise ValueError(f"weights must be {k} x {k}, one row per category")
+            agreement_w = gwet_weighted_agreement(pair_shares, pairable, w)
+            out["percent_agreement_weighted"] = agreement_w
+            if layout.two_coders:
+                out["cohen_kappa_weighted"] = weighted_cohen_kappa(confusion, w)
+            else:
+                out["cohen_kappa_weighted"] = np.full(totals.shape[:-1], np.nan)
+            out["fleiss_kappa_weighted"] = weighted_fleiss_kappa(agreement_w, prevalence, w)
+            out["conger_kappa_weighted"] = conger_kappa(agreement_w, coder_shares, w)
+            if k >= 2:
+                out["gwet_ac2"] = gwet_ac2(agreement_w, prevalence, w)
+            out["brennan_prediger_weighted"] = weighted_brennan_prediger(agreement_w, w)
 
         if layout.two_coders:
             pooled = (share_a + share_b) / 2.0
@@ -515,11 +771,18 @@ def as_coefficients(
 
 
 def agreement(
-    units: UnitStatistics, values: Sequence[float] | None = None
+    units: UnitStatistics,
+    values: Sequence[float] | None = None,
+    weights: str | ArrayLike = "quadratic",
 ) -> dict[str, Coefficient]:
-    """All coefficients for one code (or domain) from its unit statistics."""
+    """All coefficients for one code (or domain) from its unit statistics.
+
+    ``values`` (one number per category) adds the ordinal, interval and ratio alphas and
+    the weighted coefficients, weighted by ``weights`` (``linear``, ``quadratic`` or a
+    k x k matrix).
+    """
     totals = units.totals()
-    raw = coefficients_from_totals(totals, units.n_categories, units.n_coders, values)
+    raw = coefficients_from_totals(totals, units.n_categories, units.n_coders, values, weights)
     return as_coefficients(raw, totals, units.n_coders)
 
 
@@ -532,12 +795,14 @@ def agreement_nominal(
     ratings: ArrayLike,
     categories: Sequence[Hashable],
     values: Sequence[float] | None = None,
+    weights: str | ArrayLike = "quadratic",
 ) -> dict[str, Coefficient]:
     """Coefficients for one nominal variable with ``categories`` (domain mode).
 
-    ``values`` (one number per category) adds ordinal and interval alpha.
+    ``values`` (one number per category) adds ordinal, interval and ratio alpha and the
+    weighted coefficients (``weights``: ``linear``, ``quadratic`` or a k x k matrix).
     """
-    return agreement(nominal_units(ratings, categories), values)
+    return agreement(nominal_units(ratings, categories), values, weights)
 
 
 def agreement_from_counts(
@@ -553,7 +818,7 @@ def decision_counts(units: UnitStatistics) -> DecisionCounts:
 
 
 def counts_from_totals(totals: FloatArray, n_coders: int) -> DecisionCounts:
-    layout = FeatureLayout(2, n_coders == 2)
+    layout = FeatureLayout(2, n_coders)
     pairable = round(float(totals[layout.pairable]))
     absent_all, present_all = (round(float(x)) for x in totals[layout.unanimous])
     if layout.two_coders:
@@ -593,6 +858,8 @@ class AgreementResult:
 
 def macro_mean(per_code: Mapping[Hashable, Mapping[str, Coefficient]]) -> dict[str, Coefficient]:
     """Mean over codes of each coefficient, leaving out codes where it is undefined."""
+    if not per_code:
+        return {name: Coefficient(None, NO_POOLED_CODE) for name in LABELS}
     names = [name for name in LABELS if any(name in row for row in per_code.values())]
     result: dict[str, Coefficient] = {}
     for name in names:
@@ -612,11 +879,16 @@ def macro_mean(per_code: Mapping[Hashable, Mapping[str, Coefficient]]) -> dict[s
 
 def per_code_and_pooled(
     units_by_code: Mapping[Hashable, UnitStatistics | ArrayLike],
+    pooled_codes: Collection[Hashable] | None = None,
 ) -> AgreementResult:
-    """Binary agreement per code, micro-pooled over all code-unit decisions, and the mean.
+    """Binary agreement per code, micro-pooled over code-unit decisions, and the mean.
 
     Values may be ``UnitStatistics`` (from ``binary_units`` or ``character_units``) or
     (n_units, n_coders) arrays of 1/0/NaN. All codes must have the same coders.
+    ``pooled_codes`` limits the pooled figures and the mean to those codes (e.g. the
+    codes at least one coder used: a code nobody applied adds only "absent, absent"
+    decisions, which inflate percent agreement, AC1 and Brennan-Prediger). ``None``
+    pools every code; an empty collection leaves the pooled figures undefined.
     """
     if not units_by_code:
         raise ValueError("no codes to compare")
@@ -629,19 +901,22 @@ def per_code_and_pooled(
         raise ValueError("every code must have binary decisions from the same coders")
     n_coders = coder_counts.pop()
     per_code: dict[Hashable, CodeAgreement] = {}
-    pooled_totals: FloatArray | None = None
+    pooled_totals = np.zeros(FeatureLayout(2, n_coders).width)
+    pooled_set = set(units) if pooled_codes is None else set(pooled_codes)
     for code, code_units in units.items():
         totals = code_units.totals()
         raw = coefficients_from_totals(totals, 2, n_coders)
         per_code[code] = CodeAgreement(
             as_coefficients(raw, totals, n_coders), counts_from_totals(totals, n_coders)
         )
-        pooled_totals = totals if pooled_totals is None else pooled_totals + totals
-    assert pooled_totals is not None
+        if code in pooled_set:
+            pooled_totals = pooled_totals + totals
     micro_raw = coefficients_from_totals(pooled_totals, 2, n_coders)
     micro = CodeAgreement(
         as_coefficients(micro_raw, pooled_totals, n_coders),
         counts_from_totals(pooled_totals, n_coders),
     )
-    macro = macro_mean({code: row.coefficients for code, row in per_code.items()})
+    macro = macro_mean(
+        {code: row.coefficients for code, row in per_code.items() if code in pooled_set}
+    )
     return AgreementResult(n_coders, per_code, micro, macro)

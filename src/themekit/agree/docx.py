@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from themekit.agree.coefficients import LABELS
 from themekit.agree.report import COUNT_FIELDS, SCOPE_CODE, SHORT_LABELS
 from themekit.export.tables import Table, add_table_to_docx
 
@@ -42,6 +43,63 @@ def agreement_table(report: AgreementReport) -> Table:
             else:
                 cells.append("")
         table.rows.append(cells)
+    table.notes.append(report.summary())
+    table.notes.extend(f"Note: {note}." for note in report.notes)
+    return table
+
+
+def domain_tables(report: AgreementReport) -> list[Table]:
+    """Per domain: the coefficients (with intervals), its notes and the confusion matrix."""
+    tables: list[Table] = []
+    for domain in report.domains:
+        figures = Table(
+            f"Domain: {domain.parent.path} ({len(domain.categories)} categories,"
+            f" {domain.units} units)",
+            ["Coefficient", "Value"],
+        )
+        for name, value in domain.coefficients.items():
+            interval = (domain.intervals or {}).get(name)
+            text = value.format(report.digits)
+            if value.value is not None and interval is not None and interval.defined:
+                text += f" {interval.format(report.digits - 1)}"
+            figures.rows.append([LABELS[name], text])
+        figures.notes.extend(f"Note: {note}." for note in domain.notes)
+        tables.append(figures)
+        if domain.confusion is not None:
+            a, b = (tuple(report.coders) + ("A", "B"))[:2]
+            matrix = Table(
+                f"Domain {domain.parent.path}: rows {a}, columns {b}",
+                ["", *domain.categories],
+            )
+            for category, counts in zip(domain.categories, domain.confusion, strict=True):
+                matrix.rows.append([category, *(str(c) for c in counts)])
+            tables.append(matrix)
+    return tables
+
+
+def source_table(report: AgreementReport) -> Table | None:
+    """NVivo-style rows per code and source, when the report has them."""
+    if not report.sources:
+        return None
+    a, b = (tuple(report.coders) + ("A", "B"))[:2]
+    table = Table(
+        "By source (characters, as NVivo's coding comparison)",
+        ["Code", "Source", "Both", f"{a} only", f"{b} only", "Neither", "% agree", "Cohen κ"],
+    )
+    for r in report.sources:
+        c = r.counts
+        table.rows.append(
+            [
+                r.code.path,
+                r.transcript,
+                str(c.both),
+                str(c.a_only),
+                str(c.b_only),
+                str(c.neither),
+                r.coefficients["percent_agreement"].format(report.digits),
+                r.coefficients["cohen_kappa"].format(report.digits),
+            ]
+        )
     return table
 
 
@@ -58,4 +116,9 @@ def write_agreement_docx(report: AgreementReport, path: Path) -> None:
     for line in report.to_markdown().split("\n\n", 1)[0].splitlines():
         document.add_paragraph(line)
     add_table_to_docx(document, agreement_table(report))
+    for table in domain_tables(report):
+        add_table_to_docx(document, table)
+    by_source = source_table(report)
+    if by_source is not None:
+        add_table_to_docx(document, by_source)
     document.save(str(path))

@@ -6,9 +6,12 @@ the results here together with plain metadata: coder names, code ids/paths/label
 which transcripts were included and why. Nothing here reads the store.
 
 Every renderer goes through ``AgreementReport.rows()``, one flat row per code plus the
-pooled rows, so the four formats cannot disagree. Undefined figures are written as
-their note ("n/a: no variation"); JSON is produced with ``allow_nan=False`` so a NaN
-could never slip into a file.
+pooled rows, so the formats cannot disagree; domains (``DomainAgreement``, with their
+notes) and NVivo-style rows per source (``SourceRow``) appear in every format too. The
+terminal table is compact by default (counts, percent agreement, kappa or alpha with
+its interval, 100 columns) and ``summary()`` reads it in one plain-language line.
+Undefined figures are written as their note ("n/a: no variation"); JSON is produced
+with ``allow_nan=False`` so a NaN could never slip into a file.
 
 ``threshold_failures`` answers ``--min-alpha`` / ``--min-kappa``: which pooled figure
 fell short (the CLI turns a non-empty answer into exit code 3).
@@ -35,6 +38,8 @@ from themekit.agree.coefficients import (
 SCOPE_CODE = "code"
 SCOPE_POOLED = "pooled"
 SCOPE_MEAN = "mean over codes"
+SCOPE_DOMAIN = "domain"
+SCOPE_SOURCE = "code in source"
 
 # Short column headings for the Markdown and terminal tables.
 SHORT_LABELS: dict[str, str] = {
@@ -44,13 +49,23 @@ SHORT_LABELS: dict[str, str] = {
     "krippendorff_alpha": "Kripp. α",
     "krippendorff_alpha_ordinal": "α ordinal",
     "krippendorff_alpha_interval": "α interval",
+    "krippendorff_alpha_ratio": "α ratio",
+    "conger_kappa": "Conger κ",
     "scott_pi": "Scott π",
     "gwet_ac1": "Gwet AC1",
     "brennan_prediger": "B-P",
+    "bangdiwala_b": "Bangd. B",
+    "percent_agreement_weighted": "% agree (w)",
+    "cohen_kappa_weighted": "Cohen κw",
+    "fleiss_kappa_weighted": "Fleiss κw",
+    "conger_kappa_weighted": "Conger κw",
+    "gwet_ac2": "Gwet AC2",
+    "brennan_prediger_weighted": "B-P (w)",
     "prevalence_index": "Prev. idx",
     "bias_index": "Bias idx",
 }
 COUNT_FIELDS = ("units", "both", "a_only", "b_only", "neither")
+COMPACT_WIDTH = 100  # the default terminal table and its notes fit this many columns
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,17 @@ class DomainAgreement:
     coefficients: dict[str, Coefficient]
     confusion: tuple[tuple[int, ...], ...] | None = None  # two coders: rows A, columns B
     intervals: dict[str, Interval] | None = None
+    notes: tuple[str, ...] = ()  # what was folded, left out and why
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """NVivo's coding comparison row: one code in one source (character counts)."""
+
+    code: CodeInfo
+    transcript: str
+    counts: DecisionCounts
+    coefficients: dict[str, Coefficient]  # percent_agreement and cohen_kappa
 
 
 @dataclass(frozen=True)
@@ -117,6 +143,12 @@ class AgreementReport:
     digits: int = 3
     columns: tuple[str, ...] | None = None  # coefficient keys to show; None: all that apply
     extra: dict[str, Any] = field(default_factory=dict)
+    sources: tuple[SourceRow, ...] = ()  # per code and transcript (NVivo-style)
+    pool: str = "all-codes"  # which codes the pooled figures cover: all-codes | used-codes
+    pooled_codes: tuple[Hashable, ...] | None = None  # None: every code
+    under: str | None = None  # the branch the run was restricted to
+    notes: tuple[str, ...] = ()  # what the figures cover and what was left out
+    show_all: bool = False  # terminal table: every coefficient and count (else compact)
 
     # -- data --------------------------------------------------------------------------
 
@@ -152,7 +184,7 @@ class AgreementReport:
                     intervals.per_code.get(code) if intervals else None,
                 )
             )
-        pooled = CodeInfo("", "(all codes, pooled)", "all codes")
+        pooled = CodeInfo("", self._pooled_label(), "pooled")
         rows.append(
             self._row(
                 SCOPE_POOLED,
@@ -162,13 +194,63 @@ class AgreementReport:
                 intervals.micro if intervals else None,
             )
         )
-        mean = CodeInfo("", "(mean over codes)", "mean over codes")
+        mean = CodeInfo("", self._pooled_label(mean=True), "mean over codes")
         rows.append(
             self._row(
                 SCOPE_MEAN, mean, None, self.result.macro, intervals.macro if intervals else None
             )
         )
         return rows
+
+    def _pooled_label(self, *, mean: bool = False) -> str:
+        total = len(self.result.per_code)
+        if self.pool == "used-codes" and self.pooled_codes is not None:
+            used = len(self.pooled_codes)
+            if mean:
+                return f"(mean over the {used} of {total} codes used)"
+            return f"({used} of {total} codes used, pooled)"
+        return "(mean over codes)" if mean else "(all codes, pooled)"
+
+    def summary(self) -> str:
+        """One plain-language line: how many codes reach which band, and the lowest.
+
+        Kappa (two coders) is read with Landis & Koch's (1977) bands; alpha (three or
+        more coders) with Krippendorff's (2004) 0.667 and 0.800 cut-offs.
+        """
+        two = len(self.coders) == 2
+        name = "cohen_kappa" if two else "krippendorff_alpha"
+        figures = [
+            (self.codes.get(code, CodeInfo(str(code), str(code), str(code))).path, row)
+            for code, row in self.result.per_code.items()
+        ]
+        defined = [
+            (path, row.coefficients[name].value)
+            for path, row in figures
+            if name in row.coefficients and row.coefficients[name].value is not None
+        ]
+        undefined = len(figures) - len(defined)
+        if not defined:
+            return f"{LABELS[name]} is undefined for every code (n/a); see the notes per code."
+        if two:
+            good = sum(1 for _, v in defined if v is not None and v > 0.60)
+            text = (
+                f"Substantial or better agreement (Cohen's kappa > 0.60, Landis & Koch 1977)"
+                f" on {good} of {len(figures)} codes"
+            )
+        else:
+            good = sum(1 for _, v in defined if v is not None and v >= 0.800)
+            tentative = sum(1 for _, v in defined if v is not None and 0.667 <= v < 0.800)
+            text = (
+                f"Krippendorff's alpha >= 0.800 on {good} of {len(figures)} codes,"
+                f" 0.667 to 0.800 (tentative conclusions only) on {tentative}"
+            )
+        lowest_path, lowest = min(defined, key=lambda item: float(item[1] or 0.0))
+        assert lowest is not None
+        text += f"; lowest: {lowest_path} ({lowest:.{self.digits}f}"
+        text += f", {landis_koch(lowest)})" if two else ")"
+        if undefined:
+            text += f"; n/a on {undefined}"
+        return text + "."
 
     def _row(
         self,
@@ -222,6 +304,15 @@ class AgreementReport:
             "coders": list(self.coders),
             "unit": self.unit,
             "level": self.level,
+            "under": self.under,
+            "pooling": {
+                "choice": self.pool,
+                "codes": [str(c) for c in self.pooled_codes]
+                if self.pooled_codes is not None
+                else [str(c) for c in self.result.per_code],
+            },
+            "summary": self.summary(),
+            "notes": list(self.notes),
             "segmentation": self.segmentation,
             "percent_agreement_definition": (
                 "mean over units rated by two or more coders of the share of agreeing "
@@ -253,8 +344,29 @@ class AgreementReport:
                         for name, value in d.coefficients.items()
                     },
                     "confusion": [list(r) for r in d.confusion] if d.confusion else None,
+                    "notes": list(d.notes),
                 }
                 for d in self.domains
+            ]
+        if self.sources:
+            data["by_source"] = [
+                {
+                    "code_id": r.code.code_id,
+                    "path": r.code.path,
+                    "transcript": r.transcript,
+                    "counts": {
+                        "characters": r.counts.units,
+                        "both": r.counts.both,
+                        "a_only": r.counts.a_only,
+                        "b_only": r.counts.b_only,
+                        "neither": r.counts.neither,
+                    },
+                    "coefficients": {
+                        name: {"value": value.value, "note": value.note}
+                        for name, value in r.coefficients.items()
+                    },
+                }
+                for r in self.sources
             ]
         data.update(self.extra)
         return data
@@ -266,14 +378,52 @@ class AgreementReport:
         """One line per code plus pooled lines; each coefficient has value, low, high columns."""
         rows = self.rows()
         names = self.coefficient_names()
+        # Domain figures and rows per source share the file: their coefficients get
+        # columns too, and the scope column says which kind of row a line is.
+        for domain in self.domains:
+            names += [n for n in LABELS if n in domain.coefficients and n not in names]
+        for domain in self.domains:
+            rows.append(
+                {
+                    "scope": SCOPE_DOMAIN,
+                    "code_id": domain.parent.code_id,
+                    "path": domain.parent.path,
+                    "label": domain.parent.label,
+                    **{key: None for key in (*COUNT_FIELDS, "split")},
+                    "units": domain.units,
+                    "coefficients": {
+                        name: (value, (domain.intervals or {}).get(name))
+                        for name, value in domain.coefficients.items()
+                    },
+                    "note": "; ".join(domain.notes),
+                }
+            )
+        for source in self.sources:
+            rows.append(
+                {
+                    "scope": SCOPE_SOURCE,
+                    "code_id": source.code.code_id,
+                    "path": source.code.path,
+                    "label": source.code.label,
+                    "transcript": source.transcript,
+                    **{key: getattr(source.counts, key) for key in COUNT_FIELDS},
+                    "split": source.counts.split,
+                    "coefficients": {n: (v, None) for n, v in source.coefficients.items()},
+                }
+            )
         header = ["scope", "code_id", "path", "label", *COUNT_FIELDS, "split"]
+        if self.sources:
+            header.insert(4, "transcript")
+        fixed = len(header)
         for name in names:
             header += [name, f"{name}_ci_low", f"{name}_ci_high"]
+        if self.domains or self.notes:
+            header.append("note")
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(header)
         for row in rows:
-            line: list[Any] = [row[key] for key in header[: 5 + len(COUNT_FIELDS)]]
+            line: list[Any] = [row.get(key) for key in header[:fixed]]
             line = ["" if cell is None else cell for cell in line]
             for name in names:
                 value, interval = row["coefficients"].get(name, (None, None))
@@ -282,12 +432,19 @@ class AgreementReport:
                     continue
                 line.append(_plain(value))
                 line += _interval_cells(interval)
+            if self.domains or self.notes:
+                note = row.get("note")
+                if note is None and row["scope"] == SCOPE_POOLED:
+                    note = "; ".join(self.notes)
+                line.append(note or "")
             writer.writerow(line)
         return buffer.getvalue()
 
     def _header_lines(self) -> list[str]:
         unit = f"{self.unit} ({self.segmentation})" if self.segmentation else self.unit
         lines = [f"Coders: {', '.join(self.coders)}. Unit: {unit}. Level: {self.level}."]
+        if self.under is not None:
+            lines.append(f"Only codes under {self.under}.")
         included = [t for t in self.transcripts if t.included]
         excluded = [t for t in self.transcripts if not t.included]
         if self.transcripts:
@@ -332,6 +489,7 @@ class AgreementReport:
                 for name in names
             ]
             lines.append("| " + " | ".join(cells) + " |")
+        lines += ["", self.summary()]
         notes = sorted(
             {
                 value.note
@@ -340,10 +498,12 @@ class AgreementReport:
                 if value.value is not None and value.note
             }
         )
-        for note in notes:
-            lines.append(f"\nNote: {note}.")
+        for note in [*self.notes, *notes]:
+            lines.append(f"\nNote: {_md_escape(note)}.")
         for domain in self.domains:
             lines += ["", *self._domain_markdown(domain)]
+        if self.sources:
+            lines += ["", *self._sources_markdown()]
         excluded = [t for t in self.transcripts if not t.included]
         if excluded:
             lines += ["", "Transcripts left out:", ""]
@@ -370,39 +530,163 @@ class AgreementReport:
                 lines.append(
                     f"| {_md_escape(category)} | " + " | ".join(str(c) for c in counts) + " |"
                 )
+        for note in domain.notes:
+            lines.append(f"\nNote: {_md_escape(note)}.")
+        return lines
+
+    def _sources_markdown(self) -> list[str]:
+        a, b = (self.coders + ("A", "B"))[:2]
+        lines = [
+            "### By source (characters, as NVivo's coding comparison)",
+            "",
+            f"| Code | Source | Characters | Both | {_md_escape(a)} only |"
+            f" {_md_escape(b)} only | Neither | % agree | Cohen κ |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in self.sources:
+            c = r.counts
+            lines.append(
+                f"| {_md_escape(r.code.path)} | {_md_escape(r.transcript)} | {c.units} | {c.both}"
+                f" | {c.a_only} | {c.b_only} | {c.neither}"
+                f" | {r.coefficients['percent_agreement'].format(self.digits)}"
+                f" | {r.coefficients['cohen_kappa'].format(self.digits)} |"
+            )
         return lines
 
     def to_rich_table(self) -> Any:
-        """A ``rich.table.Table`` of the per-code and pooled rows."""
+        """A ``rich.table.Table`` of the per-code and pooled rows.
+
+        Compact unless ``show_all``: counts, percent agreement and one chance-corrected
+        figure with its interval (Cohen's kappa for two coders, Krippendorff's alpha for
+        more), which fits 100 columns; ``show_all`` shows every coefficient.
+        """
         from rich.table import Table
 
-        names = self.coefficient_names()
+        two = len(self.coders) == 2
+        if self.show_all:
+            names = self.coefficient_names()
+        else:
+            main = "cohen_kappa" if two else "krippendorff_alpha"
+            names = [n for n in ("percent_agreement", main) if n in self.coefficient_names()]
         table = Table(title="Inter-coder agreement", caption=" ".join(self._header_lines()))
-        table.add_column("Code")
-        table.add_column("Units", justify="right")
-        if len(self.coders) == 2:
+        if not self.show_all:
+            # A fixed width: the Code column takes what the figures leave of 100 columns;
+            # the caption goes under the table as wrapped text (see ``to_rich``).
+            table.width = COMPACT_WIDTH
+            table.caption = None
+        table.add_column("Code", overflow="fold", ratio=1)
+        if self.show_all:
+            table.add_column("Units", justify="right")
+        if two:
             for heading in ("Both", *self._only_headings(), "Neither"):
                 table.add_column(heading, justify="right")
         else:
             for heading in ("All present", "Split", "All absent"):
                 table.add_column(heading, justify="right")
         for name in names:
-            table.add_column(SHORT_LABELS[name], justify="right")
+            heading = SHORT_LABELS[name]
+            if not self.show_all and name != "percent_agreement" and self.intervals:
+                heading += f" [{self.intervals.level:.0%} CI]"
+            table.add_column(heading, justify="right", no_wrap=not self.show_all)
         rows = self.rows()
         last_code = max((i for i, r in enumerate(rows) if r["scope"] == SCOPE_CODE), default=-1)
         for index, row in enumerate(rows):
-            if len(self.coders) == 2:
+            if two:
                 counts = [row[key] for key in COUNT_FIELDS[1:]]
             else:
                 counts = [row["both"], row["split"], row["neither"]]
-            cells = [row["path"], "" if row["units"] is None else str(row["units"])]
+            cells = [row["path"]]
+            if self.show_all:
+                cells.append("" if row["units"] is None else str(row["units"]))
             cells += ["" if c is None else str(c) for c in counts]
-            cells += [
-                self._cell(*row["coefficients"][name]) if name in row["coefficients"] else ""
-                for name in names
-            ]
+            for name in names:
+                if name not in row["coefficients"]:
+                    cells.append("")
+                    continue
+                value, interval = row["coefficients"][name]
+                if not self.show_all and name == "percent_agreement":
+                    interval = None  # the compact table gives one interval: kappa's/alpha's
+                cells.append(self._cell(value, interval))
             table.add_row(*cells, end_section=index == last_code)
         return table
+
+    def to_rich(self) -> Any:
+        """Everything for the terminal: the table, the summary line, notes, domains and
+        rows per source, as one ``rich`` renderable."""
+        import textwrap
+
+        from rich.console import Group
+        from rich.table import Table
+        from rich.text import Text
+
+        def lines(text: str) -> Text:
+            return Text(textwrap.fill(text, COMPACT_WIDTH))
+
+        parts: list[Any] = [self.to_rich_table()]
+        if not self.show_all:
+            parts.append(lines(" ".join(self._header_lines())))
+        parts.append(lines(self.summary()))
+        for note in self.notes:
+            parts.append(lines(f"Note: {note}."))
+        for domain in self.domains:
+            table = Table(
+                title=f"Domain: {domain.parent.path}",
+                caption=f"{len(domain.categories)} categories, {domain.units} units"
+                " rated by two or more coders",
+            )
+            table.add_column("Coefficient")
+            table.add_column("Value", justify="right")
+            for name, value in domain.coefficients.items():
+                interval = (domain.intervals or {}).get(name)
+                table.add_row(LABELS[name], self._cell(value, interval))
+            parts.append(table)
+            if domain.confusion is not None:
+                a, b = (self.coders + ("A", "B"))[:2]
+                matrix = Table(title=f"Rows: {a}; columns: {b}")
+                matrix.add_column("")
+                for category in domain.categories:
+                    matrix.add_column(category, justify="right")
+                for category, counts in zip(domain.categories, domain.confusion, strict=True):
+                    matrix.add_row(category, *(str(c) for c in counts))
+                parts.append(matrix)
+            for note in domain.notes:
+                parts.append(lines(f"Note: {note}."))
+        if self.sources:
+            a, b = (self.coders + ("A", "B"))[:2]
+            table = Table(title="By source (characters, as NVivo's coding comparison)")
+            for heading in ("Code", "Source"):
+                table.add_column(heading, overflow="fold")
+            for heading in ("Both", f"{a} only", f"{b} only", "Neither", "% agree", "Cohen κ"):
+                table.add_column(heading, justify="right")
+            for r in self.sources:
+                c = r.counts
+                table.add_row(
+                    r.code.path,
+                    r.transcript,
+                    str(c.both),
+                    str(c.a_only),
+                    str(c.b_only),
+                    str(c.neither),
+                    r.coefficients["percent_agreement"].format(self.digits),
+                    r.coefficients["cohen_kappa"].format(self.digits),
+                )
+            parts.append(table)
+        return Group(*parts)
+
+
+def landis_koch(kappa: float) -> str:
+    """Landis & Koch's (1977, p. 165) label for a kappa value."""
+    if kappa < 0:
+        return "poor"
+    for limit, label in (
+        (0.20, "slight"),
+        (0.40, "fair"),
+        (0.60, "moderate"),
+        (0.80, "substantial"),
+    ):
+        if kappa <= limit:
+            return label
+    return "almost perfect"
 
 
 def _plain(value: Coefficient) -> str:
@@ -453,6 +737,8 @@ def domain_agreement(
     coefficients: Mapping[str, Coefficient],
     confusion: Any = None,
     intervals: Mapping[str, Interval] | None = None,
+    *,
+    notes: Sequence[str] = (),
 ) -> DomainAgreement:
     """Build a ``DomainAgreement`` from plain values (confusion may be a numpy array)."""
     matrix = None
@@ -465,4 +751,5 @@ def domain_agreement(
         dict(coefficients),
         matrix,
         dict(intervals) if intervals is not None else None,
+        tuple(notes),
     )

@@ -7,10 +7,17 @@ given. Every transcript is reported with the reason it entered or not.
 
 Segment unit: each codable segment of an included transcript is a unit; for each code,
 a coder's decision is 1 when they applied the code anywhere in the segment (a span
-counts), else 0. Character unit: per code per transcript, the characters of the
-transcript coded by both coders, by one only, by neither, as NVivo's coding comparison
-counts them (two coders only). ``level`` collapses codes onto their theme (depth 1) or
-category (depth 0) ancestor before comparing.
+counts), else 0; a span that crosses segment boundaries (imported codings) counts on
+every segment it overlaps. Character unit: per code per transcript, the characters of
+the transcript coded by both coders, by one only, by neither, as NVivo's coding
+comparison counts them (two coders only). ``level`` collapses codes onto their theme
+(depth 1) or category (depth 0) ancestor before comparing; ``under`` keeps only the
+codings of one branch.
+
+Codings arrive from the store as integer arrays (``store.coding_arrays``) and become a
+(codes x units x coders) uint8 cube in a few vectorised steps: 2.5 million codings
+never become 2.5 million Python objects. Domain mode (``domain_values``) reads the same
+arrays and folds codes below a category into it, or reports them.
 """
 
 from __future__ import annotations
@@ -23,12 +30,18 @@ import numpy as np
 
 from themekit.codebook.model import Codebook
 from themekit.errors import AgreementError
+from themekit.store.rows import CodingArrays, SegmentArrays
 
 if TYPE_CHECKING:
     from themekit.project import Project
-    from themekit.store.rows import CodingRow, SegmentRow
+    from themekit.store.rows import SegmentRow
 
 LEVEL_DEPTH = {"category": 0, "theme": 1}
+
+
+def _no_codings() -> CodingArrays:
+    empty = np.zeros(0, dtype=np.int64)
+    return CodingArrays((), (), empty, empty, empty, empty, empty)
 
 
 @dataclass
@@ -47,6 +60,14 @@ class UnitData:
     segment_matrices: dict[str, np.ndarray] = field(default_factory=dict)
     character_tables: dict[str, np.ndarray] = field(default_factory=dict)
     unit_segments: list[SegmentRow] = field(default_factory=list)
+    segments: SegmentArrays | None = None
+    codings: CodingArrays = field(default_factory=lambda: _no_codings())
+    under: str | None = None
+    # per coding: index into ``segments`` arrays and compared code (-1: none)
+    coding_position: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    coding_target: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    coding_rows: tuple[np.ndarray, np.ndarray] | None = None  # (coding index, unit row)
+    crossing_spans: int = 0
 
     @property
     def included(self) -> list[str]:
@@ -126,6 +147,46 @@ def code_mapping(codebook: Codebook, level: str) -> dict[str, str]:
     return mapping
 
 
+def compared_codes(
+    codebook: Codebook, mapping: dict[str, str], under: str | None = None
+) -> tuple[list[str], set[str]]:
+    """The codes compared (collapsed to their level, codebook order) and the codes whose
+    codings count: every code, or with ``under`` only that code and its descendants."""
+    by_id = codebook.by_id()
+    allowed = set(by_id)
+    if under is not None:
+        root = codebook.find(under)
+        if root is None:
+            raise AgreementError(
+                f"No code '{under}' in the current codebook.",
+                hint="See 'themekit codebook show' for the code ids.",
+            )
+        allowed = {e.code.id for e in by_id.values() if _is_within(by_id, e.code.id, root.code.id)}
+    compared: list[str] = []
+    for entry in codebook.walk():
+        # Only codes a coder could apply, collapsed to their level: a grouping node with
+        # no codable descendant would add units on which nobody could ever agree or not.
+        compared_as = mapping[entry.code.id]
+        if entry.code.codable and entry.code.id in allowed and compared_as not in compared:
+            compared.append(compared_as)
+    if not compared:
+        where = f"under '{under}'" if under is not None else "in the codebook"
+        raise AgreementError(
+            f"No code that can be applied {where}: nothing to compare.",
+            hint="Choose a branch with codable codes ('themekit codebook show').",
+        )
+    return compared, allowed
+
+
+def _is_within(by_id: dict, code_id: str, root_id: str) -> bool:
+    node: str | None = code_id
+    while node is not None:
+        if node == root_id:
+            return True
+        node = by_id[node].parent_id
+    return False
+
+
 def build_units(
     project: Project,
     coders: Sequence[str],
@@ -134,8 +195,16 @@ def build_units(
     include_partial: bool = False,
     unit: str = "segment",
     level: str = "code",
+    under: str | None = None,
+    with_segments: bool = True,
 ) -> UnitData:
-    """Collect the unit-by-coder data for the coders and transcripts asked for."""
+    """Collect the unit-by-coder data for the coders and transcripts asked for.
+
+    Codings come from the store as integer arrays (``coding_arrays``), so 100,000s of
+    codings never become Python objects. ``with_segments`` also loads each unit's
+    ``SegmentRow`` (with its text), which listing disagreements and reconciling need
+    and the statistics do not.
+    """
     store = project.store
     check_coders(project, coders)
     current = store.current_codebook()
@@ -145,6 +214,14 @@ def build_units(
         )
     codebook = current[1]
     mapping = code_mapping(codebook, level)
+    if unit not in ("segment", "character"):
+        raise AgreementError(f"Unknown unit '{unit}'.", hint="Use --unit segment or character.")
+    if unit == "character" and len(coders) != 2:
+        raise AgreementError(
+            "The character unit compares exactly two coders, as NVivo does.",
+            hint="Name two coders, or use --unit segment for more.",
+        )
+    compared, allowed = compared_codes(codebook, mapping, under)
     choices = choose_transcripts(
         project, coders, transcripts=transcripts, include_partial=include_partial
     )
@@ -156,68 +233,156 @@ def build_units(
             hint="Mark finished transcripts with 'themekit transcripts done T --coder NAME',"
             " or add --include-partial, or name them with --transcripts.",
         )
-    compared = []
-    for entry in codebook.walk():
-        # Only codes a coder could apply, collapsed to their level: a grouping node with
-        # no codable descendant would add units on which nobody could ever agree or not.
-        compared_as = mapping[entry.code.id]
-        if entry.code.codable and compared_as not in compared:
-            compared.append(compared_as)
-    coder_index = {c: i for i, c in enumerate(coders)}
-    codings_by_transcript: dict[str, list[CodingRow]] = {}
-    for t in included:
-        codings_by_transcript[t] = [
-            c for c in store.codings(transcript_id=t) if c.coder in coder_index
+    segments = store.segment_arrays(included)
+    codings = store.coding_arrays(included, coders)
+    data = UnitData(list(coders), choices, [], compared, segments=segments, codings=codings)
+    data.under = under
+
+    compared_index = {code: i for i, code in enumerate(compared)}
+    target_of_code = np.array(
+        [
+            compared_index.get(mapping.get(cid, ""), -1) if cid in allowed else -1
+            for cid in codings.code_ids
         ]
-    data = UnitData(list(coders), choices, [], compared)
+        + [-1],  # code index -1 (a code missing from the codes table) maps here
+        dtype=np.int64,
+    )
+    position = _positions(segments.id, codings.segment_id)
+    data.coding_position = position
+    target = target_of_code[codings.code]
+    target[position < 0] = -1  # a coding on a segment of an older version
+    data.coding_target = target
+
     if unit == "segment":
-        segments: list[SegmentRow] = []
-        for t in included:
-            segments.extend(store.segments(t, codable_only=True))
-        position = {s.id: i for i, s in enumerate(segments)}
-        data.unit_keys = [(s.transcript_id, s.line) for s in segments]
-        data.unit_segments = segments
-        matrices = {code: np.zeros((len(segments), len(coders))) for code in compared}
-        for t in included:
-            for c in codings_by_transcript[t]:
-                target = mapping.get(c.code_id)
-                row = position.get(c.segment_id)
-                if target in matrices and row is not None:
-                    matrices[target][row, coder_index[c.coder]] = 1.0
-        data.segment_matrices = matrices
-    elif unit == "character":
-        if len(coders) != 2:
-            raise AgreementError(
-                "The character unit compares exactly two coders, as NVivo does.",
-                hint="Name two coders, or use --unit segment for more.",
-            )
-        tables = {code: np.zeros((len(included), 4)) for code in compared}
-        for ti, t in enumerate(included):
-            length = len(store.transcript_text(t))
-            segments_by_id = {s.id: s for s in store.segments(t)}
-            masks = {(code, k): np.zeros(length, dtype=bool) for code in compared for k in range(2)}
-            for c in codings_by_transcript[t]:
-                code_target = mapping.get(c.code_id)
-                if code_target is None or code_target not in tables:
-                    continue
-                if c.span_start is not None and c.span_end is not None:
-                    start, end = c.span_start, c.span_end
-                else:
-                    seg = segments_by_id.get(c.segment_id)
-                    if seg is None:
-                        continue
-                    start, end = seg.start, seg.end
-                masks[(code_target, coder_index[c.coder])][start:end] = True
-            for code in compared:
-                a, b = masks[(code, 0)], masks[(code, 1)]
-                both = int(np.count_nonzero(a & b))
-                a_only = int(np.count_nonzero(a & ~b))
-                b_only = int(np.count_nonzero(~a & b))
-                tables[code][ti] = (both, a_only, b_only, length - both - a_only - b_only)
-        data.character_tables = tables
+        _segment_units(data, with_segments, project)
     else:
-        raise AgreementError(f"Unknown unit '{unit}'.", hint="Use --unit segment or character.")
+        _character_units(data, project)
     return data
+
+
+def _positions(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """For each of ``wanted``, its index in ``ids`` (-1 when absent)."""
+    if ids.size == 0:
+        return np.full(wanted.shape, -1, dtype=np.int64)
+    lookup = np.full(int(max(ids.max(), wanted.max(initial=0))) + 1, -1, dtype=np.int64)
+    lookup[ids] = np.arange(ids.size)
+    return lookup[wanted]
+
+
+def coding_extent(data: UnitData, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (character offsets) of the codings ``index`` (known segments only):
+    their span, or their segment's extent for a coding of a whole segment."""
+    segments = data.segments
+    assert segments is not None
+    position = data.coding_position[index]
+    span_start = data.codings.span_start[index]
+    spanned = span_start >= 0
+    start = np.where(spanned, span_start, segments.start[position])
+    end = np.where(spanned, data.codings.span_end[index], segments.end[position])
+    return start, end
+
+
+def coding_unit_rows(data: UnitData) -> tuple[np.ndarray, np.ndarray]:
+    """(coding index, unit row) pairs: each coding on every codable segment it covers.
+
+    A coding of a whole segment covers that segment. A coding with a character span
+    covers every codable segment of its transcript that the span overlaps, so a span
+    that crosses a segment boundary counts on each segment it touches (the number of
+    such codings is in ``data.crossing_spans``).
+    """
+    segments = data.segments
+    assert segments is not None
+    unit_of_position = np.full(segments.id.size, -1, dtype=np.int64)
+    codable = np.flatnonzero(segments.codable)
+    unit_of_position[codable] = np.arange(codable.size)
+    position = data.coding_position
+    # Only codings with a span can cross a boundary: check those (usually few) alone.
+    spanned = np.flatnonzero((data.codings.span_start >= 0) & (position >= 0))
+    span_start, span_end = coding_extent(data, spanned)
+    here = position[spanned]
+    crosses = (span_start < segments.start[here]) | (span_end > segments.end[here])
+    crossing = spanned[crosses]
+    keep = position >= 0
+    keep[crossing] = False
+    simple = np.flatnonzero(keep)
+    coding_index = [simple]
+    rows = [unit_of_position[position[simple]]]
+    data.crossing_spans = int(crossing.size)
+    for index, begin, end in zip(crossing, span_start[crosses], span_end[crosses], strict=True):
+        transcript = segments.transcript[position[index]]
+        # positions of this transcript's segments are contiguous (ordered by line)
+        lo = np.searchsorted(segments.transcript, transcript, side="left")
+        hi = np.searchsorted(segments.transcript, transcript, side="right")
+        overlap = np.flatnonzero((segments.start[lo:hi] < end) & (segments.end[lo:hi] > begin))
+        covered = unit_of_position[lo + overlap]
+        covered = covered[covered >= 0]
+        coding_index.append(np.full(covered.size, index, dtype=np.int64))
+        rows.append(covered)
+    all_index = np.concatenate(coding_index)
+    all_rows = np.concatenate(rows)
+    keep = all_rows >= 0
+    return all_index[keep], all_rows[keep]
+
+
+def _segment_units(data: UnitData, with_segments: bool, project: Project) -> None:
+    segments = data.segments
+    assert segments is not None
+    codable = segments.codable
+    transcript_ids = segments.transcript_ids
+    data.unit_keys = [
+        (transcript_ids[t], int(line))
+        for t, line in zip(segments.transcript[codable], segments.line[codable], strict=True)
+    ]
+    index, rows = coding_unit_rows(data)
+    data.coding_rows = (index, rows)
+    targets = data.coding_target[index]
+    coders = data.codings.coder[index]
+    valid = targets >= 0
+    cube = np.zeros((len(data.codes), len(data.unit_keys), len(data.coders)), dtype=np.uint8)
+    cube[targets[valid], rows[valid], coders[valid]] = 1
+    data.segment_matrices = {code: cube[i] for i, code in enumerate(data.codes)}
+    if with_segments:
+        for t in data.included:
+            data.unit_segments.extend(project.store.segments(t, codable_only=True))
+
+
+def _character_units(data: UnitData, project: Project) -> None:
+    segments = data.segments
+    assert segments is not None
+    tables = {code: np.zeros((len(data.included), 4)) for code in data.codes}
+    position = data.coding_position
+    usable = np.flatnonzero((position >= 0) & (data.coding_target >= 0))
+    transcript_of = segments.transcript[position[usable]]
+    start_of = np.zeros(position.size, dtype=np.int64)
+    end_of = np.zeros(position.size, dtype=np.int64)
+    start_of[usable], end_of[usable] = coding_extent(data, usable)
+    for ti, t in enumerate(data.included):
+        length = len(project.store.transcript_text(t))
+        here = usable[transcript_of == ti]
+        for code_index in np.unique(data.coding_target[here]):
+            of_code = here[data.coding_target[here] == code_index]
+            masks = []
+            for coder in range(2):
+                mine = of_code[data.codings.coder[of_code] == coder]
+                # +1 where a span starts, -1 where it ends: covered where the sum > 0.
+                change = np.zeros(length + 1, dtype=np.int64)
+                np.add.at(change, np.clip(start_of[mine], 0, length), 1)
+                np.add.at(change, np.clip(end_of[mine], 0, length), -1)
+                masks.append(np.cumsum(change[:length]) > 0)
+            a, b = masks
+            both = int(np.count_nonzero(a & b))
+            a_only = int(np.count_nonzero(a & ~b))
+            b_only = int(np.count_nonzero(~a & b))
+            tables[data.codes[code_index]][ti] = (
+                both,
+                a_only,
+                b_only,
+                length - both - a_only - b_only,
+            )
+        for code in data.codes:
+            if not tables[code][ti].any():
+                tables[code][ti] = (0, 0, 0, length)
+    data.character_tables = tables
 
 
 def check_coders(project: Project, coders: Sequence[str]) -> None:
@@ -237,10 +402,30 @@ def check_coders(project: Project, coders: Sequence[str]) -> None:
         )
 
 
+FOLD_RULES = ("to-child", "report")
+
+
+@dataclass
+class DomainValues:
+    """Domain mode: each unit's category per coder, and what was done on the way."""
+
+    categories: list[str]
+    codes: np.ndarray  # (n_units, n_coders) category index, -1 = no category
+    notes: list[str] = field(default_factory=list)
+
+
 def domain_values(
-    data: UnitData, codebook: Codebook, parent_id: str, project: Project
-) -> tuple[list[str], np.ndarray]:
-    """For --domain: each unit's child-of-parent code per coder (None = missing)."""
+    data: UnitData, codebook: Codebook, parent_id: str, *, fold: str = "to-child"
+) -> DomainValues:
+    """For a domain: each unit's child-of-parent category per coder (-1 = none).
+
+    A coding on a descendant of a category (a grandchild of the parent) is, with
+    ``fold="to-child"``, counted as that category; with ``fold="report"`` it is not
+    counted and each such coding is listed in the notes. Codings on the parent itself
+    name no category; they are counted in a note. Either way nothing is dropped silently.
+    """
+    if fold not in FOLD_RULES:
+        raise AgreementError(f"Unknown folding rule '{fold}'.", hint="Use to-child or report.")
     by_id = codebook.by_id()
     if parent_id not in by_id:
         raise AgreementError(
@@ -253,26 +438,81 @@ def domain_values(
             " a domain needs two or more.",
             hint="Choose a parent whose children are mutually exclusive categories.",
         )
-    index = {key: i for i, key in enumerate(data.unit_keys)}
-    coder_index = {c: i for i, c in enumerate(data.coders)}
-    values = np.full((len(data.unit_keys), len(data.coders)), None, dtype=object)
-    clashes: list[str] = []
-    for t in data.included:
-        for c in project.store.codings(transcript_id=t):
-            if c.code_id not in children or c.coder not in coder_index:
-                continue
-            row = index.get((c.transcript_id, c.line))
-            if row is None:
-                continue
-            col = coder_index[c.coder]
-            if values[row, col] is not None and values[row, col] != c.code_id:
-                clashes.append(f"{c.transcript_id} line {c.line} ({c.coder})")
-            values[row, col] = c.code_id
-    if clashes:
+    category_of: dict[str, int] = {child: i for i, child in enumerate(children)}
+    below: dict[str, int] = {}
+    for entry in by_id.values():
+        if entry.code.id in category_of or entry.code.id == parent_id:
+            continue
+        for i, child in enumerate(children):
+            if _is_within(by_id, entry.code.id, child):
+                below[entry.code.id] = i
+    assert data.coding_rows is not None
+    index, rows = data.coding_rows
+    code_ids = data.codings.code_ids
+    kind = np.array(
+        [
+            0 if cid in category_of else 1 if cid in below else 2 if cid == parent_id else 3
+            for cid in code_ids
+        ]
+        + [3],
+        dtype=np.int64,
+    )
+    category = np.array(
+        [category_of.get(cid, below.get(cid, -1)) for cid in code_ids] + [-1], dtype=np.int64
+    )
+    coding_code = data.codings.code[index]
+    coding_kind = kind[coding_code]
+    counted = coding_kind == 0
+    notes: list[str] = []
+    if fold == "to-child":
+        counted |= coding_kind == 1
+        folded = int(np.count_nonzero(coding_kind == 1))
+        if folded:
+            notes.append(
+                f"{folded} coding{'s' if folded != 1 else ''} on codes below a category"
+                " counted as that category (folding rule: to-child)"
+            )
+    else:
+        left = np.flatnonzero(coding_kind == 1)
+        if left.size:
+            by_code: dict[str, int] = {}
+            for position in left:
+                name = code_ids[coding_code[position]]
+                by_code[name] = by_code.get(name, 0) + 1
+            listed = ", ".join(f"{name} ({n})" for name, n in sorted(by_code.items()))
+            notes.append(
+                f"{left.size} coding{'s' if left.size != 1 else ''} on codes below a category"
+                f" not counted (folding rule: report): {listed}; those units are missing for"
+                " that coder unless they also applied a category"
+            )
+    on_parent = int(np.count_nonzero(coding_kind == 2))
+    if on_parent:
+        notes.append(
+            f"{on_parent} coding{'s' if on_parent != 1 else ''} on {parent_id} itself name no"
+            " category; not counted"
+        )
+    n_units, n_coders = len(data.unit_keys), len(data.coders)
+    values = np.full((n_units, n_coders), -1, dtype=np.int64)
+    unit_rows = rows[counted]
+    unit_coders = data.codings.coder[index][counted]
+    unit_categories = category[coding_code[counted]]
+    # Two different categories from one coder on one unit: the domain is not exclusive.
+    cell = unit_rows * n_coders + unit_coders
+    order = np.lexsort((unit_categories, cell))
+    cell, unit_categories = cell[order], unit_categories[order]
+    same_cell = cell[1:] == cell[:-1]
+    clash_cells = np.unique(cell[1:][same_cell & (unit_categories[1:] != unit_categories[:-1])])
+    if clash_cells.size:
+        clashes = [
+            f"{data.unit_keys[c // n_coders][0]} line {data.unit_keys[c // n_coders][1]}"
+            f" ({data.coders[c % n_coders]})"
+            for c in clash_cells
+        ]
         raise AgreementError(
             f"--domain {parent_id}: a coder applied two of its categories to one unit: "
             + ", ".join(clashes[:20])
             + (" ..." if len(clashes) > 20 else ""),
             hint="Categories of a domain must be mutually exclusive; fix those codings first.",
         )
-    return children, values
+    values.reshape(-1)[cell] = unit_categories
+    return DomainValues(children, values, notes)

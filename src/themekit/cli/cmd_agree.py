@@ -33,6 +33,30 @@ class Level(str, Enum):
     category = "category"
 
 
+class Pool(str, Enum):
+    used_codes = "used-codes"
+    all_codes = "all-codes"
+
+
+class Fold(str, Enum):
+    to_child = "to-child"
+    report = "report"
+
+
+class Weights(str, Enum):
+    linear = "linear"
+    quadratic = "quadratic"
+
+
+class By(str, Enum):
+    source = "source"
+
+
+class NeitherCoded(str, Enum):
+    na = "na"
+    one = "one"
+
+
 def _coders(text: str) -> list[str]:
     names = [c.strip() for c in text.split(",") if c.strip()]
     if len(names) < 2:
@@ -59,7 +83,12 @@ def agree(
     coders: str = CODERS,
     transcripts: list[str] | None = TRANSCRIPTS,
     include_partial: bool = PARTIAL,
-    unit: Unit = typer.Option(Unit.segment, "--unit", help="Unit of comparison."),
+    unit: Unit | None = typer.Option(
+        None,
+        "--unit",
+        help="Unit of comparison: segment (default) or character (NVivo's; the default"
+        " with --by source).",
+    ),
     level: Level = typer.Option(
         Level.code,
         "--level",
@@ -86,6 +115,43 @@ def agree(
     min_kappa: float | None = typer.Option(
         None, "--min-kappa", help="Exit with code 3 when pooled kappa (Cohen/Fleiss) is below."
     ),
+    under: str | None = typer.Option(
+        None,
+        "--under",
+        help="Compare only this code and the codes below it (id or path), e.g. one theme.",
+    ),
+    pool: Pool = typer.Option(
+        Pool.used_codes,
+        "--pool",
+        help="Codes behind the pooled figures and the mean: those at least one coder used,"
+        " or all codes (unused codes inflate percent agreement, AC1 and Brennan-Prediger).",
+    ),
+    fold: Fold = typer.Option(
+        Fold.to_child,
+        "--fold",
+        help="--domain: a coding on a code below a category counts as that category"
+        " (to-child), or is not counted and listed (report).",
+    ),
+    weights: Weights = typer.Option(
+        Weights.quadratic,
+        "--weights",
+        help="--domain with numeric category values: weights of the weighted kappa, AC2,"
+        " weighted Fleiss/Conger kappa and Brennan-Prediger.",
+    ),
+    by: By | None = typer.Option(
+        None,
+        "--by",
+        help="source: also one NVivo-style row per code and transcript (character counts).",
+    ),
+    neither_coded: NeitherCoded = typer.Option(
+        NeitherCoded.na,
+        "--neither-coded",
+        help="Kappa where neither coder coded a code (in a source): na (undefined, no"
+        " variation) or one (NVivo's convention). Character unit.",
+    ),
+    show_all: bool = typer.Option(
+        False, "--all", help="Table format: every coefficient and count, not the compact table."
+    ),
     disagreements: bool = typer.Option(
         False,
         "--disagreements",
@@ -95,9 +161,12 @@ def agree(
 ) -> None:
     """Inter-coder agreement per code and pooled, with bootstrap confidence intervals.
 
-    Reports percent agreement, Cohen's kappa, Fleiss' kappa, Krippendorff's alpha,
-    Scott's pi, Gwet's AC1, Brennan-Prediger, the prevalence and bias indices and the
-    counts behind them. See docs/agreement.md for every formula.
+    The default table is compact (counts, percent agreement, kappa or alpha with its
+    interval) with a one-line summary; --all, json, csv, md and docx give every
+    coefficient: percent agreement, Cohen's, Fleiss' and Conger's kappa, Krippendorff's
+    alpha, Scott's pi, Gwet's AC1, Brennan-Prediger, Bangdiwala's B, the prevalence and
+    bias indices and, for --domain with numeric values, ordinal/interval/ratio alpha and
+    the weighted coefficients. See docs/agreement.md for every formula.
     """
     project = open_project()
     names = _coders(coders)
@@ -110,6 +179,12 @@ def agree(
             project, names, transcripts, include_partial, level.value, fmt.value, output
         )
         return
+    if by is not None and unit == Unit.segment:
+        raise AgreementError(
+            "--by source counts characters, as NVivo's coding comparison does.",
+            hint="Drop --unit segment (--by source uses --unit character).",
+        )
+    chosen_unit = unit or (Unit.character if by is not None else Unit.segment)
     from themekit.agree.report import threshold_failures
     from themekit.agree.service import compute_agreement
 
@@ -120,13 +195,20 @@ def agree(
             names,
             transcripts=transcripts,
             include_partial=include_partial,
-            unit=unit.value,
+            unit=chosen_unit.value,
             level=level.value,
             domain=domain,
             ci=ci,
             bootstrap=bootstrap,
             seed=seed,
+            under=under,
+            pool=pool.value,
+            fold=fold.value,
+            weights=weights.value,
+            by_source=by is not None,
+            neither_coded=neither_coded.value,
         )
+    report.show_all = show_all
     for note in report.transcripts:
         e.message(
             f"{note.transcript}: {'included' if note.included else 'left out'} ({note.reason})"
@@ -152,7 +234,7 @@ def _render(report, fmt: AgreeFormat, output: Path | None) -> None:
         env().message(f"Wrote {output}")
         return
     if fmt == AgreeFormat.table and output is None:
-        env().out.print(report.to_rich_table())
+        env().out.print(report.to_rich())
         return
     text = {
         AgreeFormat.json: report.to_json,

@@ -10,11 +10,11 @@ one (a bulk apply is all-or-nothing).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from themekit.store.base import StoreBase
-from themekit.store.rows import CodingRow
+from themekit.store.rows import CodingArrays, CodingRow
 
 _CODING_SELECT = "SELECT c.*, s.line AS line FROM codings c JOIN segments s ON s.id = c.segment_id"
 
@@ -107,6 +107,27 @@ class CodingStore(StoreBase):
             )
             return cur.lastrowid if cur.rowcount else None
 
+    def add_codings_bulk(
+        self, rows: Iterable[tuple[str, int, str, str]], *, codebook_version: int, source: str
+    ) -> int:
+        """Insert many whole-segment codings (transcript, segment id, code, coder) in one
+        transaction; return how many were new. For imports and benchmark fixtures of
+        millions of codings, where one ``add_coding`` per coding takes minutes. The
+        coders must exist (``ensure_coder``)."""
+        now = self.now()
+        with self.db.transaction() as conn:
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT OR IGNORE INTO codings (uid, transcript_id, segment_id, code_id, coder,"
+                " codebook_version, source, orphaned, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                (
+                    (uuid.uuid4().hex, t, segment, code, coder, codebook_version, source, now)
+                    for t, segment, code, coder in rows
+                ),
+            )
+            return conn.total_changes - before
+
     def coding(self, coding_id: int) -> CodingRow | None:
         row = self.db.query_one(_CODING_SELECT + " WHERE c.id = ?", (coding_id,))
         return _coding(row) if row else None
@@ -184,6 +205,72 @@ class CodingStore(StoreBase):
             sql += " AND c.orphaned = 0"
         sql += " ORDER BY c.transcript_id, s.line, c.coder, c.code_id, c.id"
         return [_coding(r) for r in self.db.query(sql, tuple(params))]
+
+    def coding_arrays(self, transcript_ids: Sequence[str], coders: Sequence[str]) -> CodingArrays:
+        """The non-orphaned codings of ``coders`` in ``transcript_ids`` as integer arrays.
+
+        Built for agreement over millions of codings: SQLite reads them from the
+        covering index ``codings_by_coder_code`` already grouped by coder and code and
+        hands over one comma-separated list of segment ids per (coder, code), which
+        numpy parses, so Python never holds an object per coding. Codings with a
+        character span come in a second, usually small, query with their offsets.
+        """
+        import numpy as np
+
+        code_ids = tuple(r[0] for r in self.db.query("SELECT id FROM codes ORDER BY rowid"))
+        code_index = {code: i for i, code in enumerate(code_ids)}
+        coder_index = {coder: i for i, coder in enumerate(coders)}
+        coder_marks = ",".join("?" * len(coders))
+        segment_parts: list[Any] = []
+        code_parts: list[Any] = []
+        coder_parts: list[Any] = []
+        spanned: list[tuple[int, int, int, int, int]] = []
+        cursor = self.db.conn.cursor()
+        cursor.row_factory = None
+        known = {r[0] for r in self.db.query("SELECT id FROM transcripts")}
+        # Asked for every transcript (the usual case): no per-coding transcript test.
+        everything = known <= set(transcript_ids)
+        chunks = (
+            [[]]
+            if everything
+            else [list(transcript_ids[i : i + 500]) for i in range(0, len(transcript_ids), 500)]
+        )
+        for chunk in chunks:
+            within = f" AND transcript_id IN ({','.join('?' * len(chunk))})" if chunk else ""
+            cursor.execute(
+                "SELECT coder, code_id, group_concat(segment_id) FROM codings"
+                f" WHERE coder IN ({coder_marks}) AND orphaned = 0{within}"
+                " AND span_start IS NULL GROUP BY coder, code_id",
+                [*coders, *chunk],
+            )
+            for coder, code, segment_list in cursor:
+                # numpy parses the list in C: no Python int per coding.
+                segments = np.fromstring(segment_list, dtype=np.int64, sep=",")
+                segment_parts.append(segments)
+                code_parts.append(np.full(segments.size, code_index.get(code, -1), np.int32))
+                coder_parts.append(np.full(segments.size, coder_index[coder], np.int8))
+            cursor.execute(
+                "SELECT coder, code_id, segment_id, span_start, span_end FROM codings"
+                f" WHERE coder IN ({coder_marks}) AND span_start IS NOT NULL"
+                f" AND orphaned = 0{within}",
+                [*coders, *chunk],
+            )
+            spanned.extend(
+                (coder_index[coder], code_index.get(code, -1), segment, begin, end)
+                for coder, code, segment, begin, end in cursor
+            )
+        n_whole = sum(part.size for part in segment_parts)
+        with_span = np.asarray(spanned, dtype=np.int64).reshape(-1, 5)
+        no_span = np.full(n_whole, -1, dtype=np.int32)
+        return CodingArrays(
+            code_ids,
+            tuple(coders),
+            np.concatenate([*segment_parts, with_span[:, 2]]),
+            np.concatenate([*code_parts, with_span[:, 1].astype(np.int32)]),
+            np.concatenate([*coder_parts, with_span[:, 0].astype(np.int8)]),
+            np.concatenate([no_span, with_span[:, 3].astype(np.int32)]),
+            np.concatenate([no_span, with_span[:, 4].astype(np.int32)]),
+        )
 
     def count_codings(self, *, orphaned: bool = False) -> int:
         row = self.db.query_one("SELECT COUNT(*) FROM codings WHERE orphaned = ?", (int(orphaned),))
@@ -359,7 +446,9 @@ class CodingStore(StoreBase):
         return {
             r[0]
             for r in self.db.query(
-                "SELECT DISTINCT transcript_id FROM codings WHERE coder = ? AND orphaned = 0",
+                # One index probe per transcript, not a scan of the coder's codings.
+                "SELECT t.id FROM transcripts t WHERE EXISTS (SELECT 1 FROM codings c"
+                " WHERE c.transcript_id = t.id AND c.coder = ? AND c.orphaned = 0)",
                 (coder,),
             )
         }

@@ -93,3 +93,37 @@ class AuditEntry:
     how: str | None
     codebook_version: int | None
     details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SegmentArrays:
+    """Segments of several transcripts as parallel numpy arrays (agreement at scale).
+
+    Ordered by transcript (in the order asked for), then line. ``transcript`` indexes
+    ``transcript_ids``.
+    """
+
+    transcript_ids: tuple[str, ...]
+    id: Any  # int64 arrays, one entry per segment
+    transcript: Any
+    line: Any
+    start: Any
+    end: Any
+    codable: Any  # bool
+
+
+@dataclass(frozen=True)
+class CodingArrays:
+    """Codings as parallel numpy arrays: no Python object per coding.
+
+    ``code`` indexes ``code_ids`` and ``coder`` indexes ``coders``; ``span_start`` and
+    ``span_end`` are -1 for a coding of the whole segment.
+    """
+
+    code_ids: tuple[str, ...]
+    coders: tuple[str, ...]
+    segment_id: Any  # int64 arrays, one entry per coding
+    code: Any
+    coder: Any
+    span_start: Any
+    span_end: Any
