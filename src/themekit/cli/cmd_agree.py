@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from enum import Enum
 from pathlib import Path
@@ -242,108 +240,6 @@ def _render(report, fmt: AgreeFormat, output: Path | None) -> None:
         AgreeFormat.md: report.to_markdown,
         AgreeFormat.table: report.to_markdown,
     }[fmt]()
-    if output is None:
-        env().write(text)
-    else:
-        atomic_write_text(output, text)
-        env().message(f"Wrote {output}")
-
-
-def _disagreements(project, names, transcripts, include_partial, level, fmt, output):
-    from themekit.agree.service import find_disagreements
-    from themekit.files.writer import atomic_write_text
-
-    found = find_disagreements(
-        project, names, transcripts=transcripts, include_partial=include_partial, level=level
-    )
-    if fmt == AgreeFormat.docx:
-        from themekit.export.tables import Table, write_table
-
-        if output is None:
-            raise AgreementError("docx output needs a file.", hint="Add -o FILE.docx.")
-        table = Table(
-            f"Disagreements between {', '.join(names)} ({len(found)} unit-code pairs)",
-            ["Code", "Transcript", "Line", "Speaker", "Text", *[f"{c}'s codes" for c in names]],
-        )
-        for d in found:
-            table.rows.append(
-                [
-                    d.code_path,
-                    d.transcript,
-                    str(d.line),
-                    d.speaker or "",
-                    d.text,
-                    *[", ".join(d.codes_by_coder[c]) or "(none)" for c in names],
-                ]
-            )
-        write_table(table, "docx", output)
-        env().message(f"Wrote {output}")
-        return
-    if fmt == AgreeFormat.json:
-        import json
-
-        text = json.dumps(
-            [
-                {
-                    "code": d.code_id,
-                    "code_path": d.code_path,
-                    "transcript": d.transcript,
-                    "line": d.line,
-                    "speaker": d.speaker,
-                    "text": d.text,
-                    "applied_by": d.applied_by,
-                    "codes": {c: d.codes_by_coder[c] for c in names},
-                }
-                for d in found
-            ],
-            indent=2,
-            ensure_ascii=False,
-        )
-    elif fmt == AgreeFormat.csv:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(
-            [
-                "code",
-                "code_path",
-                "transcript",
-                "line",
-                "speaker",
-                "text",
-                *[f"{c}_codes" for c in names],
-            ]
-        )
-        for d in found:
-            writer.writerow(
-                [
-                    d.code_id,
-                    d.code_path,
-                    d.transcript,
-                    d.line,
-                    d.speaker or "",
-                    d.text,
-                    *[" ".join(d.codes_by_coder[c]) for c in names],
-                ]
-            )
-        text = buffer.getvalue()
-    else:
-        lines = [
-            f"# Disagreements between {', '.join(names)}",
-            "",
-            f"{len(found)} unit-code disagreements.",
-            "",
-        ]
-        current = None
-        for d in found:
-            if d.code_id != current:
-                current = d.code_id
-                lines += [f"## {d.code_path} [{d.code_id}]", ""]
-            who = ", ".join(d.applied_by)
-            others = "; ".join(f"{c}: {' '.join(d.codes_by_coder[c]) or '(none)'}" for c in names)
-            lines.append(f'- {d.transcript} line {d.line} ({d.speaker or "-"}): "{d.text}"')
-            lines.append(f"  applied by {who}; all codes: {others}")
-        lines.append("")
-        text = "\n".join(lines)
     if output is None:
         env().write(text)
     else:
