@@ -24,6 +24,7 @@ from themekit.export.anonymised import ExportAnonymiser
 from themekit.export.quotes import build_quote_bank, split_sentences, trim_quote
 from themekit.project import Project
 from themekit.store.rows import Participant
+from themekit.suggest.typicality import embedding_typicality
 from themekit.transcripts.model import ParsedTranscript, Segment, Turn
 
 INTERVIEWER = "Interviewer"
@@ -418,7 +419,7 @@ def test_typicality_from_cached_embeddings(study: Project, monkeypatch, cli) -> 
     study.store.store_embeddings("fake-hash-v1", items)
     # The typicality function is injected: the export package never imports the suggester.
     bank = build_quote_bank(
-        study, ExportAnonymiser(study), per_theme=3, typicality=study.quote_typicality()
+        study, ExportAnonymiser(study), per_theme=3, typicality=embedding_typicality(study)
     )
     options = bank.sections[0]
     assert [(q.participant, q.selected_by) for q in options.quotes] == [

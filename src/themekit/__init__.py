@@ -47,6 +47,7 @@ _EXPORTS = {
     "export_disagreements": "themekit.export.api",
     "ExportResult": "themekit.export.api",
     "ExportWarning": "themekit.export.api",
+    "embedding_typicality": "themekit.suggest.typicality",
 }
 
 __all__ = ["__version__", *_EXPORTS]

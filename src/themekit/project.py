@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -246,17 +246,6 @@ class Project:
 
     def participant_for(self, segment: SegmentRow) -> Participant | None:
         return self.resolver().resolve(segment.transcript_id, segment.speaker, segment.codable)
-
-    def quote_typicality(self) -> Callable[[Sequence[Sequence[str]]], list[float] | None] | None:
-        """The quote bank's typicality from the embeddings ``themekit suggest`` cached.
-
-        Pass it to ``themekit.export.quotes(..., typicality=...)`` (or ``report``); the
-        export package never imports the suggester itself. None when no embedding model
-        is configured.
-        """
-        from themekit.suggest.typicality import embedding_typicality
-
-        return embedding_typicality(self)
 
     # -- status ------------------------------------------------------------------------------
     def status(self) -> StatusReport:

@@ -225,7 +225,7 @@ def _render(report, fmt: AgreeFormat, output: Path | None) -> None:
     if fmt == AgreeFormat.docx:
         if output is None:
             raise AgreementError("docx output needs a file.", hint="Add -o FILE.docx.")
-        from themekit.agree.docx import write_agreement_docx
+        from themekit.export.agreement_docx import write_agreement_docx
 
         with atomic_writer(output) as tmp:
             write_agreement_docx(report, tmp)

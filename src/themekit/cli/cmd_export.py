@@ -99,7 +99,9 @@ def _typicality(opened: Callable[[], Project]) -> Callable[[Sequence[Sequence[st
 
     def score(passages: Sequence[Sequence[str]]) -> Any:
         if not scorer:
-            scorer.append(opened().quote_typicality())
+            from themekit.suggest.typicality import embedding_typicality
+
+            scorer.append(embedding_typicality(opened()))
         return scorer[0](passages) if scorer[0] is not None else None
 
     return score

@@ -31,7 +31,7 @@ shows them. ``project`` may be a ``Project`` or a function returning one, which 
 called only once the output checks have passed.
 
 Quote typicality is injected (``typicality=``, see ``themekit.export.quotes``): this
-package does not import ``themekit.suggest``; ``Project.quote_typicality()`` gives the
+package does not import ``themekit.suggest``; ``themekit.embedding_typicality(project)`` gives the
 embedding-based one.
 """
 

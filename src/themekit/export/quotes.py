@@ -31,7 +31,7 @@ Typicality, and the one-way arrow between export and suggest
     ``embeddings`` cache that ``themekit suggest`` fills). The callers that know both
     sides inject it::
 
-        cli/cmd_export, Project.quote_typicality()  --imports lazily-->  suggest.typicality
+        cli/cmd_export, a notebook  --imports lazily-->  suggest.typicality
                  |
                  +--typicality=fn-->  export.api  -->  export.quotes (calls fn)
 

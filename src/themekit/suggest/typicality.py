@@ -2,7 +2,7 @@
 
 ``themekit.export`` must not depend on ``themekit.suggest``, so the quote bank takes a
 typicality function (``themekit.export.quotes.Typicality``) and the callers that know
-both sides (the CLI, ``Project.quote_typicality``) pass this one in. It only reads the
+both sides (the CLI, a notebook) pass this one in. It only reads the
 ``embeddings`` cache that ``themekit suggest`` fills: no model is loaded, and a
 sub-theme with any uncached segment gets no scores (the quote bank then uses its
 heuristic and says so in ``selected_by``).
