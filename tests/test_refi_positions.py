@@ -10,6 +10,7 @@ from themekit.refi.positions import (
     OffsetMap,
     Selection,
     SourceText,
+    all_conventions,
     check_selection,
     detect_convention,
     from_utf16_crlf,
@@ -27,17 +28,28 @@ def test_source_text_normalises_line_breaks_and_remembers_crlf() -> None:
     assert text.has_astral
 
 
+INCLUSIVE = Convention(inclusive_end=True)
+
+
 def test_conventions_collapse_when_the_text_cannot_tell_them_apart() -> None:
-    assert SourceText.from_raw("plain\ntext").conventions() == [Convention.CODEPOINTS]
+    assert SourceText.from_raw("plain\ntext").conventions() == [Convention.CODEPOINTS, INCLUSIVE]
     assert SourceText.from_raw("a\r\nb").conventions() == [
         Convention.CODEPOINTS,
         Convention.CODEPOINTS_CRLF,
+        INCLUSIVE,
+        Convention(crlf=True, inclusive_end=True),
     ]
     assert SourceText.from_raw("\U0001f642").conventions() == [
         Convention.CODEPOINTS,
         Convention.UTF16,
+        INCLUSIVE,
+        Convention(utf16=True, inclusive_end=True),
     ]
-    assert len(SourceText.from_raw(RAW).conventions()) == 4
+    assert len(SourceText.from_raw(RAW).conventions()) == 8
+    # A counted byte-order mark is tried only where the file had one.
+    with_bom = SourceText.from_raw("\ufeffplain\ntext")
+    assert (with_bom.canonical, with_bom.bom) == ("plain\ntext", True)
+    assert with_bom.conventions()[2] == Convention(bom=True)
 
 
 def test_utf16_crlf_offsets_count_surrogates_and_crlf_as_two() -> None:
@@ -61,7 +73,9 @@ def test_identity_convention_maps_every_offset_to_itself() -> None:
 @given(st.lists(st.sampled_from(["a", " ", "\n", "\r\n", "\r", "\U0001f642", "\u00e9"])))
 def test_every_canonical_offset_round_trips_in_every_convention(pieces: list[str]) -> None:
     text = SourceText.from_raw("".join(pieces))
-    for convention in Convention:
+    for convention in all_conventions():
+        if convention.bom or convention.inclusive_end:
+            continue  # shifts of these maps, tested below
         offsets = OffsetMap(text, convention)
         externals = [offsets.to_external(i) for i in range(len(text.canonical) + 1)]
         assert externals == sorted(set(externals))  # strictly increasing
@@ -131,7 +145,7 @@ def test_check_selection_reports_why_a_selection_does_not_fit() -> None:
     offsets = OffsetMap(SourceText.from_raw(RAW), Convention.UTF16_CRLF)
     assert check_selection(offsets, Selection(0, 2), names_are_text=False).span == (0, 2)
     assert check_selection(offsets, Selection(5, 99), names_are_text=False).problem == (
-        "positions 5-99 lie outside the text (32 characters counted as UTF-16 units, CRLF as two)"
+        "positions 5-99 end past the text (32 characters counted as UTF-16 units, CRLF as two)"
     )
     assert check_selection(offsets, Selection(4, 6), names_are_text=False).problem == (
         "positions 4-6 cut a character in two (counted as UTF-16 units, CRLF as two)"

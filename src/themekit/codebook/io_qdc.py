@@ -33,7 +33,8 @@ case with or without braces, missing descriptions, labels with ``>`` or ``\\`` (
 separate levels in themekit's code paths: replaced by ``/``), duplicate sibling labels
 (numbered), colours outside the pattern (dropped), and ATLAS.ti's flat
 ``Parent::Child`` names, read as levels unless asked not to (``nest_qualified_names``).
-Each such repair is a warning, never a silent change. A file that is not XML or not a codebook is a ``RefiError``.
+Each such repair is a warning, never a silent change. A file that is not XML or not a
+codebook is a ``RefiError``.
 
 The helpers for GUIDs, namespaces and descriptions here are shared with ``qdpx``.
 """

@@ -91,7 +91,7 @@ _COUNTING: tuple[Convention, ...] = (
     Convention.CODEPOINTS_CRLF,
 )
 PREFERENCE: tuple[Convention, ...] = tuple(
-    Convention(c.utf16, c.crlf, inclusive, bom)
+    Convention(c.utf16, c.crlf, inclusive, bom) if inclusive or bom else c
     for bom in (False, True)
     for inclusive in (False, True)
     for c in _COUNTING
@@ -347,9 +347,7 @@ def check_selection(
             return Placement(None, "; ".join(problems))
     matches = name_matches_text(selection.name, text[start:end])
     if names_are_text and selection.name and not matches:
-        return Placement(
-            None, f"{where} select text that differs from the selection's name"
-        )
+        return Placement(None, f"{where} select text that differs from the selection's name")
     if not matches and (splits_word(text, start) or splits_word(text, end)):
         problems.append(f"{where} cut a word ({_quote_cut(text, start, end)})")
         if not snap:

@@ -63,7 +63,13 @@ class PassageStore(StoreBase):
                     "INSERT OR IGNORE INTO refi_passage_codings"
                     " (passage_guid, coding_uid, coding_guid, position, attributes)"
                     " VALUES (?, ?, ?, ?, ?)",
-                    (guid, piece.coding_uid, piece.coding_guid, offset, self.dumps(piece.attributes)),
+                    (
+                        guid,
+                        piece.coding_uid,
+                        piece.coding_guid,
+                        offset,
+                        self.dumps(piece.attributes),
+                    ),
                 )
             return bool(cur.rowcount)
 
