@@ -296,12 +296,21 @@ def _snap_word(text: str, offset: int, *, prefer_left: bool) -> int | None:
     return None
 
 
-def _snap_character(offsets: OffsetMap, external: int, *, down: bool) -> int | None:
-    for candidate in (external - 1, external + 1) if down else (external + 1, external - 1):
-        found = offsets.to_canonical(candidate)
-        if found is not None:
-            return found
-    return None
+def _snap_character(offsets: OffsetMap, external: int, *, is_start: bool) -> int | None:
+    """The nearest character boundary to ``external`` (one unit either way). Both are
+    as near, so take the one that keeps the selected character, unless that would only
+    add white space (an end between CR and LF keeps the line, not its break)."""
+    text = offsets.text.canonical
+    below, above = offsets.to_canonical(external - 1), offsets.to_canonical(external + 1)
+    if is_start:
+        keep, other = below, above
+        adds_space = keep is not None and keep < len(text) and text[keep].isspace()
+    else:
+        keep, other = above, below
+        adds_space = keep is not None and keep > 0 and text[keep - 1].isspace()
+    if keep is None or (adds_space and other is not None):
+        return other
+    return keep
 
 
 def check_selection(
@@ -340,9 +349,9 @@ def check_selection(
         if not snap:
             return Placement(None, problems[-1])
         if start is None:
-            start = _snap_character(offsets, start_ext, down=True)
+            start = _snap_character(offsets, start_ext, is_start=True)
         if end is None:
-            end = _snap_character(offsets, end_ext, down=False)
+            end = _snap_character(offsets, end_ext, is_start=False)
         if start is None or end is None or end <= start:
             return Placement(None, "; ".join(problems))
     matches = name_matches_text(selection.name, text[start:end])

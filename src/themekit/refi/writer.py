@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
@@ -51,10 +52,16 @@ def _sub(parent: ET.Element, tag: str, attrs: dict[str, str] | None = None) -> E
     return ET.SubElement(parent, tag, attrs or {})
 
 
+_XSD_DATETIME = re.compile(r"-?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+
+
 def _xsd_datetime(value: str | None) -> str | None:
-    """``value`` when it is an ISO date-time with a zone that xsd:dateTime accepts."""
+    """``value`` when it is an ISO date-time with a zone that xsd:dateTime accepts (as
+    written, so a date from another program goes back unchanged), else in that form."""
     if not value:
         return None
+    if _XSD_DATETIME.fullmatch(value):
+        return value
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
