@@ -105,7 +105,7 @@ def nvivo_project(
         # Alternately a passage across two sentences (two segments in themekit), a
         # whole answer line, and a few words that end on an emoji.
         if k % 3 == 0:
-            words = f"My brother helped with the rent. Then things changed."
+            words = "My brother helped with the rent. Then things changed."
         elif k % 3 == 1:
             words = (
                 f"P12: The flat number {k} was cold {EMOJI[k % 3]} all winter. My brother"
@@ -204,10 +204,16 @@ def test_clean_nvivo_export_lands_every_passage_on_its_words(
 @pytest.mark.parametrize(
     ("off_by_one", "guid", "problem"),
     [
-        ("crlf", 151, "positions {s}-{e} cut a character in two (counted as UTF-16 units,"
-         " CRLF as two)"),
-        ("emoji", 152, "positions {s}-{e} cut a character in two (counted as UTF-16 units,"
-         " CRLF as two)"),
+        (
+            "crlf",
+            151,
+            "positions {s}-{e} cut a character in two (counted as UTF-16 units, CRLF as two)",
+        ),
+        (
+            "emoji",
+            152,
+            "positions {s}-{e} cut a character in two (counted as UTF-16 units, CRLF as two)",
+        ),
     ],
 )
 def test_one_off_by_one_selection_is_reported_and_no_other_moves(
@@ -222,9 +228,7 @@ def test_one_off_by_one_selection_is_reported_and_no_other_moves(
     expected = dict(meant)
     del expected[bad]
     assert placed_words(fresh) == expected  # 302 passages, each on exactly its words
-    assert report.skipped == [
-        f"Participant 12: selection {bad}: " + problem.format(s=start, e=end)
-    ]
+    assert report.skipped == [f"Participant 12: selection {bad}: " + problem.format(s=start, e=end)]
     assert report.summary().splitlines()[1] == (
         "  selections: 302 placed exactly, 0 snapped, 1 skipped; positions counted as UTF-16"
         " units, CRLF as two"
@@ -242,9 +246,11 @@ def test_snap_places_the_off_by_one_selection_on_its_words_and_says_so(
     assert report.skipped == []
     [note] = report.snapped
     assert note.startswith(f"Participant 12: selection {bad}: positions ")
-    assert note.endswith(" cut a character in two (counted as UTF-16 units, CRLF as two);"
-                         f" placed at characters {fresh.store.passages('Participant 12')[151].span_start}-"
-                         f"{fresh.store.passages('Participant 12')[151].span_end} of the stored text")
+    assert note.endswith(
+        " cut a character in two (counted as UTF-16 units, CRLF as two);"
+        f" placed at characters {fresh.store.passages('Participant 12')[151].span_start}-"
+        f"{fresh.store.passages('Participant 12')[151].span_end} of the stored text"
+    )
 
 
 def test_a_selection_that_cuts_a_word_is_reported_not_silently_placed(
@@ -368,8 +374,17 @@ def snapshot(project: Project) -> dict[str, Any]:
     return {
         "texts": {t: store.transcript_text(t) for t in store.transcript_ids()},
         "codings": sorted(
-            (c.transcript_id, c.line, c.code_id, c.coder, c.span_start, c.span_end, c.memo,
-             c.uid, c.created_at)
+            (
+                c.transcript_id,
+                c.line,
+                c.code_id,
+                c.coder,
+                c.span_start,
+                c.span_end,
+                c.memo,
+                c.uid,
+                c.created_at,
+            )
             for c in store.codings()
         ),
         "passages": [(p.guid, p.span_start, p.span_end, p.pieces) for p in store.passages()],
@@ -479,7 +494,10 @@ def test_atlas_names_stay_flat_when_asked(fresh: Project, tmp_path: Path) -> Non
     import_qdpx_report(fresh, path, nest_names=False)
     current = fresh.store.current_codebook()
     assert current is not None
-    assert [e.code.label for e in current[1].walk()][:2] == ["Barriers::Cost", "Barriers::Transport time"]
+    assert [e.code.label for e in current[1].walk()][:2] == [
+        "Barriers::Cost",
+        "Barriers::Transport time",
+    ]
 
 
 @needs_schemas
@@ -491,11 +509,17 @@ def test_atlas_quotation_comments_and_notes_go_back_as_they_came(
     xmlschema.XMLSchema(str(SCHEMAS / "Project.xsd")).validate(exported)
     after = _by_guid(exported)
     assert sorted(after) == [f"a7bb0000-0000-4000-8000-00000000000{k}" for k in (1, 2, 3)]
-    comment = [c.text for c in after["a7bb0000-0000-4000-8000-000000000001"]
-               if local_name(c.tag) == "Description"]
+    comment = [
+        c.text
+        for c in after["a7bb0000-0000-4000-8000-000000000001"]
+        if local_name(c.tag) == "Description"
+    ]
     assert comment == ["Fare rose in March; check the council notes."]
-    notes = [c.get("targetGUID") for c in after["a7bb0000-0000-4000-8000-000000000003"]
-             if local_name(c.tag) == "NoteRef"]
+    notes = [
+        c.get("targetGUID")
+        for c in after["a7bb0000-0000-4000-8000-000000000003"]
+        if local_name(c.tag) == "NoteRef"
+    ]
     assert notes == ["a7f00000-0000-4000-8000-000000000001"]
     users = {u.get("name"): u.get("id") for u in ET.fromstring(exported).iter(f"{{{NS}}}User")}
     assert users == {"Lea Vogel": "LV", "Max Hahn": "MH"}

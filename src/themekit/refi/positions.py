@@ -362,9 +362,9 @@ def check_selection(
         if not snap:
             return Placement(None, problems[-1])
         if splits_word(text, start):
-            start = _snap_word(text, start, prefer_left=True)  # type: ignore[assignment]
+            start = _snap_word(text, start, prefer_left=True)
         if splits_word(text, end):
-            end = _snap_word(text, end, prefer_left=False)  # type: ignore[assignment]
+            end = _snap_word(text, end, prefer_left=False)
         if start is None or end is None or end <= start:
             return Placement(None, "; ".join(problems))
     if not problems:

@@ -648,18 +648,18 @@ def _report_sets_links_graphs(refi: RefiProject, report: ImportReport) -> None:
         names[source.guid] = source.name
     for gone in refi.missing_sources:
         names[gone.guid] = gone.name
-    for item in refi.sets:
-        if item.description == THEMEKIT_ROLE_SET:
+    for group in refi.sets:
+        if group.description == THEMEKIT_ROLE_SET:
             continue
         members = []
-        for label, guids in (("codes", item.codes), ("sources", item.sources)):
+        for label, guids in (("codes", group.codes), ("sources", group.sources)):
             if guids:
                 shown = ", ".join(f"'{names.get(g, g)}'" for g in guids)
                 members.append(f"{label} {shown}")
-        if item.notes:
-            members.append(f"{len(item.notes)} notes")
+        if group.notes:
+            members.append(f"{len(group.notes)} notes")
         report.warnings.append(
-            f"set '{item.name or item.guid}' not imported (themekit has no sets or code"
+            f"set '{group.name or group.guid}' not imported (themekit has no sets or code"
             f" groups): {'; '.join(members) or 'no members'}"
         )
     if refi.links:
@@ -842,9 +842,9 @@ def _import_passage(
         job.coders.add(coder)
         segment = targets[0][0]
         attributes["memo"] = {"coder": coder, "segment": segment.id}
-        existing = job.memo_texts.get((coder, segment.id))
-        if not (existing and memo in existing):
-            text = f"{existing}\n\n{memo}" if existing else memo
+        present = job.memo_texts.get((coder, segment.id))
+        if not (present and memo in present):
+            text = f"{present}\n\n{memo}" if present else memo
             store.set_segment_memo(coder, segment.id, text)
             job.memo_texts[(coder, segment.id)] = text
             report.memos += 1

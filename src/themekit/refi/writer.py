@@ -404,9 +404,9 @@ def _append_selections(
         selection.append(_coding_element(job, coding, _coding_guid(coding.uid), when, None))
         coded.append(((start, end, guid), selection))
         written += 1
-    for _key, selection in sorted(coded, key=lambda item: item[0]):
+    for _place, selection in sorted(coded, key=lambda item: item[0]):
         job.element.append(selection)
-    for _key, selection in sorted(memo_only, key=lambda item: item[0]):
+    for _order, selection in sorted(memo_only, key=lambda item: item[0]):
         job.element.append(selection)
     for coding_el in whole_source:
         job.element.append(coding_el)
