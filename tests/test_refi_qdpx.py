@@ -545,6 +545,27 @@ def test_broken_archives_are_one_line_errors_and_change_nothing(
     _assert_unchanged(fresh)
 
 
+def test_a_missing_source_is_listed_and_the_rest_comes_in(fresh: Project, tmp_path: Path) -> None:
+    path = zip_fixture("missing_source", tmp_path / "missing_source.qdpx")
+    report = import_qdpx_report(fresh, path)
+    assert fresh.store.transcript_ids() == []
+    current = fresh.store.current_codebook()
+    assert current is not None and [e.code.label for e in current[1].walk()] == ["Funding"]
+    assert report.missing_sources == [
+        "source 'P09' (b5000000-0000-4000-8000-000000000001): its text"
+        " (internal://b5000000-0000-4000-8000-000000000001.txt) is not in the archive;"
+        " 0 selections with 0 codings not placed"
+    ]
+    assert not report.complete
+    with pytest.raises(RefiError) as caught:
+        import_qdpx(Project.init(tmp_path / "strict"), path, strict=True)
+    assert caught.value.render() == (
+        f"{path}: 1 of 1 sources are not in the archive (first: P09). Export the project"
+        " again with its sources included, or import it without requiring it to be"
+        " complete."
+    )
+
+
 def test_a_file_that_is_not_a_zip(fresh: Project, tmp_path: Path) -> None:
     path = tmp_path / "notes.qdpx"
     path.write_text("just some notes", encoding="utf-8")

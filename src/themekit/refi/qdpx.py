@@ -11,6 +11,9 @@ A .qdpx file is a zip holding ``project.qde`` (XML, ``urn:QDA-XML:project:1.0``)
   attribute a ``Variable`` (an attribute held empty is a value-less ``VariableValue``);
 * coding: a ``PlainTextSelection`` with one ``Coding`` (``creatingUser``,
   ``creationDateTime``; the ``Coding`` GUID is the coding's ``uid``);
+* passage imported from another program (``store.passages``): its own
+  ``PlainTextSelection`` again, same GUID, span, name, creator and dates, with one
+  ``Coding`` per coding it came with, however many segment codings it became;
 * coding memo: a ``Note`` referred to from the ``Coding``;
 * segment memo: a ``Note`` referred to from a ``PlainTextSelection`` over the segment,
   with no coding;
@@ -21,9 +24,11 @@ exported as its segment's span; a span coding keeps its exact span.
 
 **Ids through a round trip.** The standard identifies everything by GUID and has no
 field for an application's own ids, so themekit derives every GUID it writes from a
-stable key (UUID5; ``qdc.derived_guid``), reads GUIDs back where it can (a coding's
-``Coding`` GUID is its ``uid``) and keeps what a GUID cannot carry in the free-text
-``Description``s, as ``themekit ...:`` lines: a code's id (``qdc``), a transcript's id,
+stable key (UUID5; ``io_qdc.derived_guid``), reads GUIDs back where it can (a coding's
+``Coding`` GUID is its ``uid``; the GUIDs and attributes of passages, users, sources,
+cases and variables are kept in the store, ``store.passages``) and keeps what a GUID
+cannot carry in the free-text ``Description``s, as ``themekit ...:`` lines: a code's id
+(``io_qdc``), a transcript's id,
 segment unit, format and file name, a participant's speaker links. Other programs show
 these lines and leave them alone; a project that never passed through themekit simply
 has none, and names stand in for ids.
@@ -37,20 +42,35 @@ transaction, so a bad file leaves the project as it was:
 * each ``TextSource`` becomes a transcript, segmented with the project's import settings
   (a themekit export's recorded unit wins, so segments and line numbers come back
   exactly); a source already in the project with the same text is reused;
-* positions are converted from the tool's convention (``positions``: UTF-16 units and
-  CRLF-as-two, as NVivo counts, are detected per source) and every selection is checked
-  against the text; one that does not fit is reported and skipped, never misplaced;
+* positions are converted from the tool's convention, decided per source by where the
+  selections land (``positions``: UTF-16 units, CRLF as two, an inclusive end, a counted
+  byte-order mark) and every selection is checked against the text: one that does not
+  fit or cuts a word is reported with its GUID and offsets and skipped, or with ``snap``
+  moved to the nearest boundary and reported as such, never silently misplaced; the
+  report counts, per source, the convention and the selections placed exactly, snapped
+  and skipped;
 * a selection becomes one coding per segment it overlaps, clipped to that segment: a
   whole-segment coding where it covers the segment, a span coding otherwise. Interviewer
-  (non-codable) segments are skipped when the selection also covers codable ones;
+  (non-codable) segments are skipped when the selection also covers codable ones. A
+  passage row groups them under the selection's GUID, so an export writes the passage
+  back whole;
+* the coder of a coding is the ``Coding``'s ``creatingUser``; the selection's, the
+  source's and the project's stand in, in that order, where it has none;
+* a selection's ``Description`` (ATLAS.ti's quotation comment) and its notes become a
+  segment memo on its first segment; ``Parent::Child`` code names (ATLAS.ti) become a
+  hierarchy unless ``nest_names`` is off; sets, links and graphs are reported with their
+  members, not imported;
+* a source whose text the archive lacks is listed and left out, and everything else
+  (codebook, users, cases, variables, other sources) still comes in: a partial project
+  is imported, and ``ImportReport.complete`` is False; ``strict`` refuses it instead;
 * codes are matched to the project's codebook by GUID, then themekit id, then path;
   unmatched codes are added (a fresh project gets the file's codebook as is);
 * codings are stored with ``source = "import"``, their coder, date and uid, and an audit
   entry ``coding.apply`` with ``how = "import"`` each.
 
 Broken input (not a zip, no project file, XML that does not parse, a coding of a code
-the file does not define, a source whose text is missing) is a ``RefiError`` naming the
-file and the problem.
+the file does not define, a source file that cannot be decoded) is a ``RefiError``
+naming the file and the problem.
 
 This module is the entry point and does the import; ``reader`` reads an archive into
 plain data and ``writer`` builds and writes exports (both re-exported here).
