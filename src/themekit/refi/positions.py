@@ -22,12 +22,13 @@ costs next to nothing for a text without any, and a lookup is a binary search.
 **Detection is per source, verification per selection.** ``detect_convention`` tries
 every convention that counts this text differently and scores how the selections land
 under each: first the most selections whose ``name`` (many tools store the selected
-text there) matches the text they cover, then the most selections that cut no word (a
-shifted convention cuts words: this is the evidence that decides, not merely whether a
-selection fits the text), then the most that start and end tightly on a word or line
-edge (this tells an inclusive end from an exclusive one), then the most that fit at
-all, then the standard's own counting. So one selection that is off by one cannot drag
-the whole source onto another counting, as "every selection fits" used to.
+text there) matches the text they cover; then where the selections land: a point for
+each that cuts no word and another for each that also starts and ends tightly on a word
+or line edge, no white space taken in (a shifted counting cuts words; an inclusive end
+read as exclusive cuts the last letter, an exclusive one read as inclusive takes in the
+next space); on a tie, the more usual counting (the standard's first). Whether a
+selection merely fits inside the text scores nothing: that is how one selection off by
+one used to drag a whole source onto the wrong counting.
 
 Every selection is then checked under the chosen convention (``check_selection``): one
 that lies outside the text, cuts a character in two, or cuts a word (unless its name
@@ -394,7 +395,7 @@ class Detection:
 def detect_convention(text: SourceText, selections: Sequence[Selection]) -> Detection:
     """The convention under which ``selections`` fit ``text`` best (see module docstring)."""
     canonical = text.canonical
-    best: tuple[tuple[int, int, int, int, int], Convention, int] | None = None
+    best: tuple[tuple[int, int, int], Convention, tuple[int, int, int]] | None = None
     for rank, convention in enumerate(text.conventions()):
         offsets = OffsetMap(text, convention)
         names = fits = boundaries = tight = named = 0
@@ -411,11 +412,13 @@ def detect_convention(text: SourceText, selections: Sequence[Selection]) -> Dete
             if not (splits_word(canonical, start) or splits_word(canonical, end)):
                 boundaries += 1
                 tight += _tight(canonical, start, end)
-        score = (names, boundaries, tight, fits, -rank)
+        # Whether a selection fits at all is no evidence (see the module docstring), so
+        # it does not score; a tie goes to the more usual counting.
+        score = (names, boundaries + tight, -rank)
         if best is None or score > best[0]:
-            best = (score, convention, named)
+            best = (score, convention, (named, fits, boundaries))
     assert best is not None  # conventions() always holds CODEPOINTS
-    (names, boundaries, _tight_count, fits, _rank), convention, named = best
+    (names, _quality, _rank), convention, (named, fits, boundaries) = best
     # Names are the selected text when most named selections match (a coincidental
     # match of a short label such as a speaker's name must not turn the check on).
     return Detection(
