@@ -556,7 +556,7 @@ def test_cli_partial_import_warns_and_exits_0_or_1_under_strict(cli, tmp_path: P
     result = cli("import", str(path))
     assert result.exit_code == 0, result.output
     assert (
-        f"warning: {path} came in partially: 1 sources missing, 0 passages skipped,"
+        f"warning: {path} came in partially: 1 sources missing, 0 selections skipped,"
         " 0 snapped (listed above)."
     ) in result.output
     assert "  missing: source 'Interview Omar'" in result.output
@@ -581,3 +581,75 @@ def test_cli_codebook_load_takes_a_project_or_a_codebook(cli, tmp_path: Path) ->
         f"Error: {other}: a codebook is read from .yaml, .yml, .csv, .tsv, .xlsx, .qdc or"
         " .qdpx files, not .json. Save the codebook in one of those formats."
     )
+
+
+MAXQDA = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="{NS}" name="Carers" origin="MAXQDA (fixture)">
+  <Users><User guid="6a000000-0000-4000-8000-000000000001" name="Jo" id="J"/></Users>
+  <CodeBook><Codes>
+    <Code guid="6e000000-0000-4000-8000-000000000001" name="Respite" isCodable="true">
+      <Code guid="6e000000-0000-4000-8000-000000000002" name="Day centre" isCodable="true"/>
+    </Code>
+  </Codes></CodeBook>
+  <Variables>
+    <Variable guid="6d000000-0000-4000-8000-000000000001" name="Region" typeOfVariable="Text"/>
+  </Variables>
+  <Sources>
+    <TextSource guid="6c000000-0000-4000-8000-000000000001" name="Carer 4">
+      <PlainTextContent>Carer: The day centre gave me one free afternoon.
+Carer: Without it I would have stopped.
+</PlainTextContent>
+      <PlainTextSelection guid="6f000000-0000-4000-8000-000000000001"
+          name="The day centre gave me one free afternoon." startPosition="7" endPosition="49"
+          creatingUser="6a000000-0000-4000-8000-000000000001">
+        <Coding guid="6b000000-0000-4000-8000-000000000001"
+            creatingUser="6a000000-0000-4000-8000-000000000001">
+          <CodeRef targetGUID="6e000000-0000-4000-8000-000000000002"/>
+        </Coding>
+      </PlainTextSelection>
+      <PlainTextSelection guid="6f000000-0000-4000-8000-000000000002"
+          name="I would have stopped" startPosition="70" endPosition="90"
+          creatingUser="6a000000-0000-4000-8000-000000000001">
+        <Coding guid="6b000000-0000-4000-8000-000000000002"
+            creatingUser="6a000000-0000-4000-8000-000000000001">
+          <CodeRef targetGUID="6e000000-0000-4000-8000-000000000001"/>
+        </Coding>
+      </PlainTextSelection>
+      <VariableValue>
+        <VariableRef targetGUID="6d000000-0000-4000-8000-000000000001"/>
+        <TextValue>North</TextValue>
+      </VariableValue>
+    </TextSource>
+  </Sources>
+  <Sets>
+    <Set guid="65000000-0000-4000-8000-000000000001" name="Rural">
+      <MemberSource targetGUID="6c000000-0000-4000-8000-000000000001"/>
+    </Set>
+  </Sets>
+</Project>
+"""
+
+
+@needs_schemas
+def test_maxqda_shape_names_as_text_document_variables_and_a_document_set(
+    fresh: Project, tmp_path: Path
+) -> None:
+    xmlschema.XMLSchema(str(SCHEMAS / "Project.xsd")).validate(MAXQDA)
+    path = tmp_path / "maxqda.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", MAXQDA)
+    report = import_qdpx_report(fresh, path)
+    # The second name is the text at 68-88, two characters earlier: reported, not moved.
+    assert report.skipped == [
+        "Carer 4: selection 6f000000-0000-4000-8000-000000000002: positions 70-90 select"
+        " text that differs from the selection's name"
+    ]
+    words = fresh.store.transcript_text("Carer 4")
+    assert [words[p.span_start : p.span_end] for p in fresh.store.passages()] == [
+        "The day centre gave me one free afternoon."
+    ]
+    assert report.warnings == [
+        "1 values of document variables not imported (themekit keeps attributes on"
+        " participants: give them in a participants table)",
+        "set 'Rural' not imported (themekit has no sets or code groups): sources 'Carer 4'",
+    ]

@@ -61,7 +61,7 @@ def import_(
             if not result.complete:
                 e.warn(
                     f"{file} came in partially: {len(result.missing_sources)} sources missing,"
-                    f" {len(result.skipped)} passages skipped, {len(result.snapped)} snapped"
+                    f" {len(result.skipped)} selections skipped, {len(result.snapped)} snapped"
                     " (listed above)."
                 )
         paths = [p for p in paths if p.suffix.lower() != ".qdpx"]

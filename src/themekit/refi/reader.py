@@ -446,6 +446,7 @@ def _read_sources(
     if sources_el is None:
         return sources
     skipped: dict[str, int] = {}
+    document_values = 0
     for element in sources_el:
         if element.tag in _NOT_TEXT_SOURCES:
             skipped[element.tag] = skipped.get(element.tag, 0) + 1
@@ -455,6 +456,7 @@ def _read_sources(
         guid = _guid_attr(element, "guid") or str(uuid.uuid4())
         name = (element.get("name") or "").strip() or f"source-{guid[:8]}"
         description = child(element, "Description")
+        document_values += len(children(element, "VariableValue"))
         try:
             raw, bom = _source_text(archive, element, name)
         except _MissingText as gone:
@@ -533,6 +535,11 @@ def _read_sources(
         sources.append(source)
     for tag, count in sorted(skipped.items()):
         warnings.append(f"{count} {tag} element(s) not imported (themekit codes text only)")
+    if document_values:
+        warnings.append(
+            f"{document_values} values of document variables not imported (themekit keeps"
+            " attributes on participants: give them in a participants table)"
+        )
     return sources
 
 
