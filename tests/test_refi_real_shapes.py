@@ -653,3 +653,20 @@ def test_maxqda_shape_names_as_text_document_variables_and_a_document_set(
         " participants: give them in a participants table)",
         "set 'Rural' not imported (themekit has no sets or code groups): sources 'Carer 4'",
     ]
+
+
+def test_atlas_import_export_import_is_identical(tmp_path: Path) -> None:
+    source = zip_folder("atlas_partial", tmp_path / "atlas.qdpx")
+    first = Project.init(tmp_path / "first", name="study")
+    import_qdpx_report(first, source)
+    export_qdpx(first, tmp_path / "one.qdpx")
+    second = Project.init(tmp_path / "second", name="study")
+    report = import_qdpx_report(second, tmp_path / "one.qdpx")
+    assert report.complete and report.passages == 3
+    assert snapshot(second) == snapshot(first)
+    export_qdpx(second, tmp_path / "two.qdpx")
+    one, two = qde_of(tmp_path / "one.qdpx"), qde_of(tmp_path / "two.qdpx")
+    assert len(selections(one)) == 3
+    assert _without_stamp(one) == _without_stamp(two)
+    first.close()
+    second.close()
