@@ -75,3 +75,42 @@ def test_store_pragmas(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30000
     store.close()
+
+
+def test_m005_adds_refi_passages_to_a_database_at_m004(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "x.db", isolation_level=None)
+    migrate(conn, upto="m004_agreement_index")
+    assert pending(conn) == ["m005_refi_passages"]
+    assert "refi_passages" not in tables(conn)
+    assert migrate(conn) == ["m005_refi_passages"]
+    assert {"refi_passages", "refi_passage_codings", "refi_ids"} <= tables(conn)
+    conn.close()
+    # The store's methods work on the upgraded database.
+    from themekit.store.passages import PassagePiece
+
+    store = Store(tmp_path / "x.db")
+    store.db.conn.execute(
+        "INSERT INTO transcripts (id, current_version, created_at) VALUES ('T', 1, 'now')"
+    )
+    store.add_passage(
+        guid="g1",
+        transcript_id="T",
+        span=(3, 9),
+        attributes={"name": "words"},
+        pieces=[PassagePiece("u1", "c1", {"creatingUser": "Ann"})],
+    )
+    assert not store.add_passage(
+        guid="g1", transcript_id="T", span=(3, 9), attributes={}, pieces=[]
+    )
+    [passage] = store.passages("T")
+    assert (passage.guid, passage.span_start, passage.span_end, passage.attributes) == (
+        "g1",
+        3,
+        9,
+        {"name": "words"},
+    )
+    assert passage.pieces == [PassagePiece("u1", "c1", {"creatingUser": "Ann"})]
+    store.set_refi_id("user", "Ann", "a-guid", {"id": "AK"})
+    store.set_refi_id("user", "Ann", "b-guid", {})
+    assert store.refi_ids("user") == {"Ann": ("b-guid", {})}
+    store.close()

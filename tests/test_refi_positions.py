@@ -10,6 +10,7 @@ from themekit.refi.positions import (
     OffsetMap,
     Selection,
     SourceText,
+    all_conventions,
     check_selection,
     detect_convention,
     from_utf16_crlf,
@@ -27,17 +28,28 @@ def test_source_text_normalises_line_breaks_and_remembers_crlf() -> None:
     assert text.has_astral
 
 
+INCLUSIVE = Convention(inclusive_end=True)
+
+
 def test_conventions_collapse_when_the_text_cannot_tell_them_apart() -> None:
-    assert SourceText.from_raw("plain\ntext").conventions() == [Convention.CODEPOINTS]
+    assert SourceText.from_raw("plain\ntext").conventions() == [Convention.CODEPOINTS, INCLUSIVE]
     assert SourceText.from_raw("a\r\nb").conventions() == [
         Convention.CODEPOINTS,
         Convention.CODEPOINTS_CRLF,
+        INCLUSIVE,
+        Convention(crlf=True, inclusive_end=True),
     ]
     assert SourceText.from_raw("\U0001f642").conventions() == [
         Convention.CODEPOINTS,
         Convention.UTF16,
+        INCLUSIVE,
+        Convention(utf16=True, inclusive_end=True),
     ]
-    assert len(SourceText.from_raw(RAW).conventions()) == 4
+    assert len(SourceText.from_raw(RAW).conventions()) == 8
+    # A counted byte-order mark is tried only where the file had one.
+    with_bom = SourceText.from_raw("\ufeffplain\ntext")
+    assert (with_bom.canonical, with_bom.bom) == ("plain\ntext", True)
+    assert with_bom.conventions()[2] == Convention(bom=True)
 
 
 def test_utf16_crlf_offsets_count_surrogates_and_crlf_as_two() -> None:
@@ -61,7 +73,9 @@ def test_identity_convention_maps_every_offset_to_itself() -> None:
 @given(st.lists(st.sampled_from(["a", " ", "\n", "\r\n", "\r", "\U0001f642", "\u00e9"])))
 def test_every_canonical_offset_round_trips_in_every_convention(pieces: list[str]) -> None:
     text = SourceText.from_raw("".join(pieces))
-    for convention in Convention:
+    for convention in all_conventions():
+        if convention.bom or convention.inclusive_end:
+            continue  # shifts of these maps, tested below
         offsets = OffsetMap(text, convention)
         externals = [offsets.to_external(i) for i in range(len(text.canonical) + 1)]
         assert externals == sorted(set(externals))  # strictly increasing
@@ -131,7 +145,7 @@ def test_check_selection_reports_why_a_selection_does_not_fit() -> None:
     offsets = OffsetMap(SourceText.from_raw(RAW), Convention.UTF16_CRLF)
     assert check_selection(offsets, Selection(0, 2), names_are_text=False).span == (0, 2)
     assert check_selection(offsets, Selection(5, 99), names_are_text=False).problem == (
-        "positions 5-99 lie outside the text (32 characters counted as UTF-16 units, CRLF as two)"
+        "positions 5-99 end past the text (32 characters counted as UTF-16 units, CRLF as two)"
     )
     assert check_selection(offsets, Selection(4, 6), names_are_text=False).problem == (
         "positions 4-6 cut a character in two (counted as UTF-16 units, CRLF as two)"
@@ -144,3 +158,57 @@ def test_check_selection_reports_why_a_selection_does_not_fit() -> None:
     )
     placed = check_selection(offsets, Selection(0, 2, "Hi"), names_are_text=True)
     assert (placed.span, placed.name_matches) == ((0, 2), True)
+
+
+TALK = "Ann: we kept going.\nBob: the nurse came back.\nAnn: then the money ran out.\n"
+
+
+def _words(*phrases: str) -> list[tuple[int, int]]:
+    return [(TALK.index(p), TALK.index(p) + len(p)) for p in phrases]
+
+
+def test_an_inclusive_end_is_detected_by_tight_word_edges() -> None:
+    spans = _words("kept going", "nurse", "the money ran out")
+    inclusive = [Selection(s, e - 1) for s, e in spans]  # the last character's position
+    found = detect_convention(SourceText.from_raw(TALK), inclusive)
+    assert found.convention == Convention(inclusive_end=True)
+    exclusive = [Selection(s, e) for s, e in spans]
+    assert detect_convention(SourceText.from_raw(TALK), exclusive).convention is (
+        Convention.CODEPOINTS
+    )
+
+
+def test_a_counted_byte_order_mark_is_detected_and_converted() -> None:
+    text = SourceText.from_raw(TALK, bom=True)
+    spans = _words("kept going", "nurse", "the money ran out")
+    found = detect_convention(text, [Selection(s + 1, e + 1) for s, e in spans])
+    assert found.convention == Convention(bom=True)
+    offsets = OffsetMap(text, found.convention)
+    assert offsets.to_canonical(0) is None  # the mark itself
+    placed = check_selection(
+        offsets, Selection(spans[1][0] + 1, spans[1][1] + 1), names_are_text=False
+    )
+    assert placed.span == spans[1] and placed.exact
+
+
+def test_one_misfit_cannot_outvote_the_selections_that_land_on_words() -> None:
+    raw = TALK.replace("\n", "\r\n").replace("going", "going \U0001f642")
+    text = SourceText.from_raw(raw)
+    nvivo = OffsetMap(text, Convention.UTF16_CRLF)
+    phrases = ["we kept going", "the nurse came back", "then the money ran out", "Bob"]
+    selections = []
+    for phrase in phrases:
+        start = text.canonical.index(phrase)
+        selections.append(
+            Selection(nvivo.to_external(start), nvivo.to_external(start + len(phrase)))
+        )
+    # The last one ends between the CR and the LF after "back.": it fits no counting
+    # in which the others land on words; counted as code points every one "fits".
+    end_of_line = text.canonical.index("back.") + len("back.")
+    selections.append(Selection(selections[1].start, nvivo.to_external(end_of_line) + 1))
+    found = detect_convention(text, selections)
+    assert found.convention is Convention.UTF16_CRLF
+    assert check_selection(nvivo, selections[-1], names_are_text=False).span is None
+    snapped = check_selection(nvivo, selections[-1], names_are_text=False, snap=True)
+    assert snapped.snapped and snapped.span is not None
+    assert text.canonical[snapped.span[0] : snapped.span[1]] == "the nurse came back."

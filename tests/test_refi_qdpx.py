@@ -257,7 +257,8 @@ def test_round_trip_into_a_fresh_project_reproduces_everything(
     }
     assert fresh.store.done_transcripts(coders[0]) == {"P01"}
     assert report.summary() == (
-        "2 transcripts imported, 5 codes added, 3 participants, 3 coders, 6 codings, 2 memos"
+        "2 transcripts imported, 5 codes added, 3 participants, 3 coders, 6 codings, 2 memos\n"
+        "  selections: 7 placed exactly, 0 snapped, 0 skipped; positions counted as code points"
     )
     assert {c.source for c in fresh.store.codings()} == {"import"}
     assert len(fresh.store.audit_entries(action="coding.apply")) == 6
@@ -412,6 +413,9 @@ def test_standard_fixture(fresh: Project, tmp_path: Path) -> None:
     ]
     assert report.summary() == (
         "2 transcripts imported, 5 codes added, 2 participants, 2 coders, 8 codings, 2 memos\n"
+        "  selections: 7 placed exactly, 0 snapped, 0 skipped; positions counted as code points\n"
+        "  warning: set 'First round' not imported (themekit has no sets or code groups):"
+        " sources 'P01.docx'\n"
         "  warning: 1 notes are not attached to a coding or a selection (project, source or"
         " code memos); not imported"
     )
@@ -474,14 +478,16 @@ def test_nvivo_positions_with_emoji_and_crlf_are_converted_and_checked(
         "After that \U0001f389 everything else was easier."
     )
     assert report.skipped == [
-        f"{tid}: selection d3000000-0000-4000-8000-000000000005: positions 140-160 lie outside"
+        f"{tid}: selection d3000000-0000-4000-8000-000000000005: positions 140-160 end past"
         " the text (152 characters counted as UTF-16 units, CRLF as two)",
         f"{tid}: selection d3000000-0000-4000-8000-000000000006: positions 13-31 cut a"
         " character in two (counted as UTF-16 units, CRLF as two)",
     ]
-    assert report.summary().splitlines()[1] == (
-        f"  {tid}: positions counted as UTF-16 units, CRLF as two; converted"
-    )
+    assert report.summary().splitlines()[1:3] == [
+        "  selections: 4 placed exactly, 0 snapped, 2 skipped; positions counted as UTF-16"
+        " units, CRLF as two",
+        f"  {tid}: positions counted as UTF-16 units, CRLF as two: 4 exact, 0 snapped, 2 skipped",
+    ]
 
 
 def test_named_selections_decide_the_convention_and_a_mismatch_is_reported(
@@ -522,12 +528,6 @@ def _assert_unchanged(project: Project) -> None:
             " again from the program that made it.",
         ),
         (
-            "missing_source",
-            "source 'P09' points at internal://b5000000-0000-4000-8000-"
-            "000000000001.txt, which is not in the archive. Export the project again with its"
-            " sources included.",
-        ),
-        (
             "missing_code",
             "a coding in source 'P10' refers to code c6000000-0000-4000-8000-"
             "00000000dead, which the project's codebook does not define. The file is incomplete;"
@@ -543,6 +543,27 @@ def test_broken_archives_are_one_line_errors_and_change_nothing(
         import_qdpx(fresh, path)
     assert caught.value.render() == f"{path}{' ' if message.startswith('(') else ': '}{message}"
     _assert_unchanged(fresh)
+
+
+def test_a_missing_source_is_listed_and_the_rest_comes_in(fresh: Project, tmp_path: Path) -> None:
+    path = zip_fixture("missing_source", tmp_path / "missing_source.qdpx")
+    report = import_qdpx_report(fresh, path)
+    assert fresh.store.transcript_ids() == []
+    current = fresh.store.current_codebook()
+    assert current is not None and [e.code.label for e in current[1].walk()] == ["Funding"]
+    assert report.missing_sources == [
+        "source 'P09' (b5000000-0000-4000-8000-000000000001): its text"
+        " (internal://b5000000-0000-4000-8000-000000000001.txt) is not in the archive;"
+        " 0 selections with 0 codings not placed"
+    ]
+    assert not report.complete
+    with pytest.raises(RefiError) as caught:
+        import_qdpx(Project.init(tmp_path / "strict"), path, strict=True)
+    assert caught.value.render() == (
+        f"{path}: 1 of 1 sources are not in the archive (first: P09). Export the project"
+        " again with its sources included, or import it without requiring it to be"
+        " complete."
+    )
 
 
 def test_a_file_that_is_not_a_zip(fresh: Project, tmp_path: Path) -> None:

@@ -77,22 +77,55 @@ def validate(
     e.message(f"{file}: valid, {n} codes" + (f", {warnings} warnings" if warnings else ""))
 
 
+#: What ``codebook load`` reads: themekit's own formats, a REFI-QDA codebook, and the
+#: codebook of a REFI-QDA project.
+LOADABLE = (".yaml", ".yml", ".csv", ".tsv", ".xlsx", ".qdc", ".qdpx")
+
+
 @codebook_app.command("load")
 def load(
-    file: Path = typer.Argument(..., help="A codebook (.yaml, .csv, .xlsx, .qdc)."),
+    file: Path = typer.Argument(
+        ..., help="A codebook (.yaml, .csv, .xlsx, REFI-QDA .qdc) or a REFI-QDA project (.qdpx)."
+    ),
     merge_into: str | None = typer.Option(
         None, "--merge-into", help="Move the codings of removed codes onto this code id."
     ),
     drop_codings: bool = typer.Option(
         False, "--drop-codings", help="Delete the codings of removed codes."
     ),
+    flat_codes: bool = typer.Option(
+        False,
+        "--flat-codes",
+        help="REFI-QDA files: keep ATLAS.ti's 'Parent::Child' code names flat.",
+    ),
 ) -> None:
-    """Store a new codebook version and print what changed (a no-op when unchanged)."""
+    """Store a new codebook version and print what changed (a no-op when unchanged).
+
+    A .qdpx gives its codebook only (import the whole project with 'themekit import')."""
     from themekit.codebook.versions import commit_codebook, read_codebook_file
 
+    suffix = file.suffix.lower()
+    if suffix not in LOADABLE:
+        raise CodebookError(
+            f"{file}: a codebook is read from {', '.join(LOADABLE[:-1])} or {LOADABLE[-1]}"
+            f" files, not {file.suffix or 'a file without an extension'}.",
+            hint="Save the codebook in one of those formats.",
+        )
     project = open_project()
     warnings: list[str] = []
-    codebook = read_codebook_file(file, warnings)
+    if suffix == ".qdpx":
+        # The project's codebook; the codebook package does not know REFI projects.
+        from themekit.refi.reader import read_qdpx_codebook
+
+        codebook = read_qdpx_codebook(file, warnings, nest_names=not flat_codes)
+    elif suffix == ".qdc":
+        from themekit.codebook.io_qdc import read_qdc
+
+        if not file.exists():
+            raise CodebookError(f"{file}: no such file.", hint="Check the path and try again.")
+        codebook = read_qdc(file, warnings, nest_names=not flat_codes)
+    else:
+        codebook = read_codebook_file(file, warnings)
     for warning in warnings:
         env().warn(warning)
     result = commit_codebook(

@@ -22,6 +22,24 @@ def import_(
     transcript_id: str | None = typer.Option(
         None, "--id", help="Transcript id (default: the file name without extension)."
     ),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="REFI-QDA projects (.qdpx): import nothing, and exit 1, when a source is missing"
+        " or a passage does not fit its text.",
+    ),
+    snap: bool = typer.Option(
+        False,
+        "--snap",
+        help="REFI-QDA projects: move a passage that cuts a word or a character, or ends"
+        " past its text, to the nearest boundary instead of skipping it (both are reported).",
+    ),
+    flat_codes: bool = typer.Option(
+        False,
+        "--flat-codes",
+        help="REFI-QDA projects: keep ATLAS.ti's 'Parent::Child' code names flat instead of"
+        " nesting them.",
+    ),
 ) -> None:
     """Import transcripts as line-numbered, codable segments.
 
@@ -33,11 +51,19 @@ def import_(
     e = env()
     qdpx = [p for p in paths if p.suffix.lower() == ".qdpx"]
     if qdpx:
-        from themekit.refi.qdpx import import_qdpx
+        from themekit.refi.qdpx import import_qdpx_report
 
         for file in qdpx:
-            summary = import_qdpx(project, file)
-            e.message(f"{file}: {summary}")
+            result = import_qdpx_report(
+                project, file, snap=snap, nest_names=not flat_codes, strict=strict
+            )
+            e.message(f"{file}: {result.summary()}")
+            if not result.complete:
+                e.warn(
+                    f"{file} came in partially: {len(result.missing_sources)} sources missing,"
+                    f" {len(result.skipped)} selections skipped, {len(result.snapped)} snapped"
+                    " (listed above)."
+                )
         paths = [p for p in paths if p.suffix.lower() != ".qdpx"]
         if not paths:
             return

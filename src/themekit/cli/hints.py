@@ -65,6 +65,10 @@ CLI_STEPS: dict[str, str] = {
     "project.init_there": "Run 'themekit init' there, or pass --project PATH.",
     # refi/
     "refi.import_project": "Import the project with 'themekit import FILE.qdpx' instead.",
+    "refi.partial": (
+        "Export the project again with its sources, or import it without --strict to bring"
+        " in what is there (everything left out is listed)."
+    ),
     "refi.fresh_project": (
         "Import into a fresh project (themekit init), or rename the transcript"
         " in the project first."

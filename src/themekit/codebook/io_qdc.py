@@ -31,8 +31,10 @@ each with an optional ``<Description>``. Everything a themekit code has travels:
 Reading is tolerant of what real tools write: any namespace or none, GUIDs in either
 case with or without braces, missing descriptions, labels with ``>`` or ``\\`` (which
 separate levels in themekit's code paths: replaced by ``/``), duplicate sibling labels
-(numbered), colours outside the pattern (dropped). Each such repair is a warning, never
-a silent change. A file that is not XML or not a codebook is a ``RefiError``.
+(numbered), colours outside the pattern (dropped), and ATLAS.ti's flat
+``Parent::Child`` names, read as levels unless asked not to (``nest_qualified_names``).
+Each such repair is a warning, never a silent change. A file that is not XML or not a
+codebook is a ``RefiError``.
 
 The helpers for GUIDs, namespaces and descriptions here are shared with ``qdpx``.
 """
@@ -330,6 +332,67 @@ def read_codes(codes: ET.Element, warnings: list[str], where: str = "") -> list[
     return out
 
 
+#: ATLAS.ti has a flat code list and writes a code's group as a name prefix.
+QUALIFIED_SEPARATOR = "::"
+
+
+def nest_qualified_names(
+    items: list[RefiCode], warnings: list[str], separator: str = QUALIFIED_SEPARATOR
+) -> list[RefiCode]:
+    """``Parent::Child`` code names (ATLAS.ti's prefixes) as a hierarchy.
+
+    The child keeps its GUID and everything else and is renamed ``Child``; it goes under
+    the sibling code called ``Parent`` when there is one, else under a new grouping code
+    (not codable, GUID derived from its path) that the warnings name. Names with an empty
+    part (``::x``) are left as they are.
+    """
+    created: list[str] = []
+
+    def nest(level: list[RefiCode], path: tuple[str, ...]) -> list[RefiCode]:
+        out: list[RefiCode] = []
+        by_label = {i.label.casefold(): i for i in level if separator not in i.label}
+        for item in level:
+            parts = [p.strip() for p in item.label.split(separator)]
+            if len(parts) < 2 or not all(parts):
+                item.children = nest(item.children, (*path, item.label))
+                out.append(item)
+                continue
+            holder, lookup, here = out, by_label, path
+            for part in parts[:-1]:
+                here = (*here, part)
+                parent = lookup.get(part.casefold())
+                if parent is None:
+                    parent = RefiCode(
+                        guid=derived_guid("code-group", " > ".join(here)),
+                        label=part,
+                        codable=False,
+                        colour=None,
+                        fields=DescriptionFields(),
+                    )
+                    holder.append(parent)
+                    lookup[part.casefold()] = parent
+                    created.append(" > ".join(here))
+                holder = parent.children
+                lookup = {c.label.casefold(): c for c in parent.children}
+            item.label = parts[-1]
+            item.children = nest(item.children, (*here, item.label))
+            if item.label.casefold() in lookup:
+                warnings.append(
+                    f"code '{' > '.join((*here, item.label))}' appears twice after splitting"
+                    f" '{separator}' names; both kept"
+                )
+            holder.append(item)
+        return out
+
+    nested = nest(items, ())
+    if created:
+        warnings.append(
+            f"'{separator}' in code names read as levels; grouping codes added: "
+            + ", ".join(f"'{name}'" for name in created)
+        )
+    return nested
+
+
 def unique_id(wanted: str, taken: set[str]) -> str:
     """``wanted``, or ``wanted_2``, ``wanted_3`` ... the first not in ``taken``."""
     candidate, number = wanted, 1
@@ -380,8 +443,9 @@ def assign_ids(
     return out
 
 
-def parse_qdc(data: bytes, file: str) -> tuple[Codebook, list[str]]:
-    """A codebook from .qdc bytes, with the repairs made (see the module docstring)."""
+def parse_qdc(data: bytes, file: str, *, nest_names: bool = True) -> tuple[Codebook, list[str]]:
+    """A codebook from .qdc bytes, with the repairs made (see the module docstring);
+    ``nest_names`` reads ``Parent::Child`` names as levels (``nest_qualified_names``)."""
     root = parse_xml(data, file)
     if root.tag == "Project":  # a project file given as a codebook: use its codebook
         book = child(root, "CodeBook")
@@ -404,12 +468,16 @@ def parse_qdc(data: bytes, file: str) -> tuple[Codebook, list[str]]:
     items = read_codes(codes, warnings) if codes is not None else []
     if not items:
         raise RefiError(file, "holds no codes", hint="Check that you exported the right file.")
+    if nest_names:
+        items = nest_qualified_names(items, warnings)
     return Codebook(codes=assign_ids(items, set(), warnings)), warnings
 
 
-def read_qdc(path: str | Path, warnings: list[str] | None = None) -> Codebook:
+def read_qdc(
+    path: str | Path, warnings: list[str] | None = None, *, nest_names: bool = True
+) -> Codebook:
     """The codebook in a .qdc file; repairs are appended to ``warnings`` when given,
-    else logged on the ``themekit.refi`` logger."""
+    else logged on the ``themekit.refi`` logger. ``nest_names``: see ``parse_qdc``."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -417,7 +485,7 @@ def read_qdc(path: str | Path, warnings: list[str] | None = None) -> Codebook:
         raise RefiError(
             path, f"cannot be read ({exc.strerror})", hint="Check the path and permissions."
         ) from None
-    codebook, found = parse_qdc(data, str(path))
+    codebook, found = parse_qdc(data, str(path), nest_names=nest_names)
     if warnings is not None:
         warnings.extend(found)
     else:

@@ -11,6 +11,9 @@ A .qdpx file is a zip holding ``project.qde`` (XML, ``urn:QDA-XML:project:1.0``)
   attribute a ``Variable`` (an attribute held empty is a value-less ``VariableValue``);
 * coding: a ``PlainTextSelection`` with one ``Coding`` (``creatingUser``,
   ``creationDateTime``; the ``Coding`` GUID is the coding's ``uid``);
+* passage imported from another program (``store.passages``): its own
+  ``PlainTextSelection`` again, same GUID, span, name, creator and dates, with one
+  ``Coding`` per coding it came with, however many segment codings it became;
 * coding memo: a ``Note`` referred to from the ``Coding``;
 * segment memo: a ``Note`` referred to from a ``PlainTextSelection`` over the segment,
   with no coding;
@@ -21,9 +24,11 @@ exported as its segment's span; a span coding keeps its exact span.
 
 **Ids through a round trip.** The standard identifies everything by GUID and has no
 field for an application's own ids, so themekit derives every GUID it writes from a
-stable key (UUID5; ``qdc.derived_guid``), reads GUIDs back where it can (a coding's
-``Coding`` GUID is its ``uid``) and keeps what a GUID cannot carry in the free-text
-``Description``s, as ``themekit ...:`` lines: a code's id (``qdc``), a transcript's id,
+stable key (UUID5; ``io_qdc.derived_guid``), reads GUIDs back where it can (a coding's
+``Coding`` GUID is its ``uid``; the GUIDs and attributes of passages, users, sources,
+cases and variables are kept in the store, ``store.passages``) and keeps what a GUID
+cannot carry in the free-text ``Description``s, as ``themekit ...:`` lines: a code's id
+(``io_qdc``), a transcript's id,
 segment unit, format and file name, a participant's speaker links. Other programs show
 these lines and leave them alone; a project that never passed through themekit simply
 has none, and names stand in for ids.
@@ -37,20 +42,35 @@ transaction, so a bad file leaves the project as it was:
 * each ``TextSource`` becomes a transcript, segmented with the project's import settings
   (a themekit export's recorded unit wins, so segments and line numbers come back
   exactly); a source already in the project with the same text is reused;
-* positions are converted from the tool's convention (``positions``: UTF-16 units and
-  CRLF-as-two, as NVivo counts, are detected per source) and every selection is checked
-  against the text; one that does not fit is reported and skipped, never misplaced;
+* positions are converted from the tool's convention, decided per source by where the
+  selections land (``positions``: UTF-16 units, CRLF as two, an inclusive end, a counted
+  byte-order mark) and every selection is checked against the text: one that does not
+  fit or cuts a word is reported with its GUID and offsets and skipped, or with ``snap``
+  moved to the nearest boundary and reported as such, never silently misplaced; the
+  report counts, per source, the convention and the selections placed exactly, snapped
+  and skipped;
 * a selection becomes one coding per segment it overlaps, clipped to that segment: a
   whole-segment coding where it covers the segment, a span coding otherwise. Interviewer
-  (non-codable) segments are skipped when the selection also covers codable ones;
+  (non-codable) segments are skipped when the selection also covers codable ones. A
+  passage row groups them under the selection's GUID, so an export writes the passage
+  back whole;
+* the coder of a coding is the ``Coding``'s ``creatingUser``; the selection's, the
+  source's and the project's stand in, in that order, where it has none;
+* a selection's ``Description`` (ATLAS.ti's quotation comment) and its notes become a
+  segment memo on its first segment; ``Parent::Child`` code names (ATLAS.ti) become a
+  hierarchy unless ``nest_names`` is off; sets, links and graphs are reported with their
+  members, not imported;
+* a source whose text the archive lacks is listed and left out, and everything else
+  (codebook, users, cases, variables, other sources) still comes in: a partial project
+  is imported, and ``ImportReport.complete`` is False; ``strict`` refuses it instead;
 * codes are matched to the project's codebook by GUID, then themekit id, then path;
   unmatched codes are added (a fresh project gets the file's codebook as is);
 * codings are stored with ``source = "import"``, their coder, date and uid, and an audit
   entry ``coding.apply`` with ``how = "import"`` each.
 
 Broken input (not a zip, no project file, XML that does not parse, a coding of a code
-the file does not define, a source whose text is missing) is a ``RefiError`` naming the
-file and the problem.
+the file does not define, a source file that cannot be decoded) is a ``RefiError``
+naming the file and the problem.
 
 This module is the entry point and does the import; ``reader`` reads an archive into
 plain data and ``writer`` builds and writes exports (both re-exported here).
@@ -87,10 +107,13 @@ from themekit.refi.positions import (
 )
 from themekit.refi.reader import (
     RefiProject,
+    RefiSelection,
     RefiSource,
     read_qdpx,
+    read_qdpx_codebook,
 )
 from themekit.refi.writer import ExportSummary, QdpxPackage, build_qdpx, export_qdpx
+from themekit.store.passages import PassagePiece
 from themekit.store.rows import Participant, SegmentRow
 from themekit.transcripts.model import ParsedTranscript, Segment
 
@@ -106,6 +129,7 @@ __all__ = [
     "import_qdpx",
     "import_qdpx_report",
     "read_qdpx",
+    "read_qdpx_codebook",
 ]
 
 _KNOWN_SUFFIXES = (".txt", ".docx", ".doc", ".rtf", ".odt", ".md", ".pdf", ".vtt", ".srt")
@@ -132,6 +156,16 @@ def _store_datetime(value: str | None) -> str | None:
 # Import: writing into a project
 # =====================================================================================
 @dataclass
+class SourcePositions:
+    """How one source's selections were counted and placed."""
+
+    convention: Convention
+    exact: int = 0
+    snapped: int = 0
+    skipped: int = 0
+
+
+@dataclass
 class ImportReport:
     file: str
     transcripts_added: list[str] = field(default_factory=list)
@@ -145,8 +179,17 @@ class ImportReport:
     codings_present: int = 0
     memos: int = 0
     conventions: dict[str, Convention] = field(default_factory=dict)
+    positions: dict[str, SourcePositions] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    snapped: list[str] = field(default_factory=list)
+    missing_sources: list[str] = field(default_factory=list)
+    passages: int = 0
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when every source came in and every selection was placed exactly."""
+        return not (self.missing_sources or self.skipped or self.snapped)
 
     def summary(self) -> str:
         parts = [
@@ -165,12 +208,24 @@ class ImportReport:
             f"{self.memos} memos",
         ]
         lines = [", ".join(parts)]
-        for tid, convention in sorted(self.conventions.items()):
-            if convention is not Convention.CODEPOINTS:
-                lines.append(f"  {tid}: positions counted as {convention.value}; converted")
-        if self.skipped:
-            lines.append(f"  {len(self.skipped)} selections skipped:")
-            lines.extend(f"  skipped: {item}" for item in self.skipped)
+        placed = list(self.positions.values())
+        if placed:
+            rules = sorted({p.convention.value for p in placed})
+            lines.append(
+                f"  selections: {sum(p.exact for p in placed)} placed exactly,"
+                f" {sum(p.snapped for p in placed)} snapped, {sum(p.skipped for p in placed)}"
+                " skipped; positions counted as "
+                + (rules[0] if len(rules) == 1 else "shown per source below")
+            )
+        for tid, where in sorted(self.positions.items()):
+            if not where.convention.standard or where.snapped or where.skipped:
+                lines.append(
+                    f"  {tid}: positions counted as {where.convention.value}: {where.exact}"
+                    f" exact, {where.snapped} snapped, {where.skipped} skipped"
+                )
+        lines.extend(f"  skipped: {item}" for item in self.skipped)
+        lines.extend(f"  snapped: {item}" for item in self.snapped)
+        lines.extend(f"  missing: {item}" for item in self.missing_sources)
         lines.extend(f"  warning: {item}" for item in self.warnings)
         return "\n".join(lines)
 
@@ -435,16 +490,47 @@ def _targets(
 
 
 def import_qdpx_report(
-    project: Project, path: str | Path, *, default_coder: str = "imported"
+    project: Project,
+    path: str | Path,
+    *,
+    default_coder: str = "imported",
+    snap: bool = False,
+    nest_names: bool = True,
+    strict: bool = False,
 ) -> ImportReport:
-    """Import a .qdpx into ``project`` (see the module docstring); all or nothing."""
+    """Import a .qdpx into ``project`` (see the module docstring); all or nothing.
+
+    ``snap`` moves a selection that does not fit its source (ends past it, cuts a
+    character or a word) to the nearest boundary instead of skipping it; ``nest_names``
+    reads ``Parent::Child`` code names as levels; ``strict`` refuses (``RefiError``,
+    nothing imported) a project that would come in partially: a source missing from the
+    archive, a selection skipped or snapped.
+    """
     from themekit.codebook.versions import commit_codebook
     from themekit.transcripts.segment import content_hash
 
-    refi = read_qdpx(path)
+    refi = read_qdpx(path, nest_names=nest_names)
     report = ImportReport(file=str(path))
+    for gone in refi.missing_sources:
+        report.missing_sources.append(
+            f"source '{gone.name}' ({gone.guid}): its text"
+            + (f" ({gone.reference})" if gone.reference else "")
+            + f" is not in the archive; {gone.selections} selections with {gone.codings}"
+            " codings not placed"
+        )
+    if strict and report.missing_sources:
+        raise RefiError(
+            refi.file,
+            f"{len(report.missing_sources)} of"
+            f" {len(refi.sources) + len(refi.missing_sources)} sources are not in the archive"
+            f" (first: {refi.missing_sources[0].name})",
+            hint="Export the project again with its sources included, or import it without"
+            " requiring it to be complete.",
+            next_step="refi.partial",
+        )
     planned = _plan_sources(project, refi)
     report.warnings.extend(refi.warnings)
+    _report_sets_links_graphs(refi, report)
     store = project.store
     coder_of = _coder_namer(refi, default_coder, report.warnings)
     with store.db.transaction():
@@ -472,31 +558,38 @@ def import_qdpx_report(
         for plan in planned:
             if plan.reuse:
                 report.transcripts_reused.append(plan.transcript_id)
-                continue
-            number = store.add_transcript_version(
+            else:
+                number = store.add_transcript_version(
+                    plan.transcript_id,
+                    plan.parsed,
+                    plan.segments,
+                    content_hash=content_hash(plan.parsed.text),
+                    source_name=plan.source_name,
+                    unit=plan.unit,
+                )
+                store.log(
+                    "transcript.import",
+                    how="import",
+                    details={
+                        "transcript": plan.transcript_id,
+                        "file": Path(path).name,
+                        "version": number,
+                        "segments": len(plan.segments),
+                    },
+                )
+                report.transcripts_added.append(plan.transcript_id)
+            store.set_refi_id(
+                "source",
                 plan.transcript_id,
-                plan.parsed,
-                plan.segments,
-                content_hash=content_hash(plan.parsed.text),
-                source_name=plan.source_name,
-                unit=plan.unit,
+                plan.source.guid,
+                {**plan.source.attributes, "content_hash": content_hash(plan.parsed.text)},
             )
-            store.log(
-                "transcript.import",
-                how="import",
-                details={
-                    "transcript": plan.transcript_id,
-                    "file": Path(path).name,
-                    "version": number,
-                    "segments": len(plan.segments),
-                },
-            )
-            report.transcripts_added.append(plan.transcript_id)
 
         people, links = _participants(refi, planned, report.warnings)
         if people:
             store.replace_participants(people, links)
         report.participants = len(people)
+        _remember_ids(store, refi, people)
 
         coders = {name for name in refi.users.values()}
         for name in sorted(coders):
@@ -509,18 +602,22 @@ def import_qdpx_report(
                 store.set_done(plan.transcript_id, coder.strip(), True)
         for plan in planned:
             _import_selections(
-                project,
-                refi,
-                plan,
-                mapping,
-                entries,
-                version,
-                coder_of,
-                used_uids,
-                memo_texts,
-                attached_notes,
-                coders,
-                report,
+                _SelectionImport(
+                    project=project,
+                    refi=refi,
+                    plan=plan,
+                    mapping=mapping,
+                    entries=entries,
+                    version=version,
+                    coder_of=coder_of,
+                    used_uids=used_uids,
+                    memo_texts=memo_texts,
+                    attached_notes=attached_notes,
+                    coders=coders,
+                    report=report,
+                    snap=snap,
+                    content_hash=content_hash(plan.parsed.text),
+                )
             )
         unattached = len(set(refi.notes) - attached_notes)
         if unattached:
@@ -529,6 +626,15 @@ def import_qdpx_report(
                 " source or code memos); not imported"
             )
         report.coders = sorted(coders)
+        if strict and (report.skipped or report.snapped):
+            first = (report.skipped or report.snapped)[0]
+            raise RefiError(
+                refi.file,
+                f"{len(report.skipped)} selections would be skipped and"
+                f" {len(report.snapped)} snapped (first: {first})",
+                hint="Import it without requiring it to be complete to see every one.",
+                next_step="refi.partial",
+            )
         store.log(
             "refi.import",
             how="import",
@@ -538,32 +644,88 @@ def import_qdpx_report(
                 "transcripts": report.transcripts_added,
                 "codes_added": report.codes_added,
                 "codings": report.codings_added,
+                "passages": report.passages,
                 "skipped": len(report.skipped),
+                "snapped": len(report.snapped),
+                "missing_sources": len(report.missing_sources),
             },
         )
     return report
 
 
-def _import_selections(
-    project: Project,
-    refi: RefiProject,
-    plan: _PlannedSource,
-    mapping: dict[str, str],
-    entries: dict[str, CodeEntry],
-    version: int | None,
-    coder_of: Callable[..., str],
-    used_uids: set[str],
-    memo_texts: dict[tuple[str, int], str],
-    attached_notes: set[str],
-    coders: set[str],
-    report: ImportReport,
-) -> None:
-    store = project.store
-    segments = store.segments(plan.transcript_id)
+#: The description themekit gives the role sets it writes; they are derived from the
+#: participants, so reading them back is not worth a warning.
+THEMEKIT_ROLE_SET = "Transcripts of the participants with this role (themekit)."
+
+
+def _report_sets_links_graphs(refi: RefiProject, report: ImportReport) -> None:
+    """Sets, links and graphs have no home in themekit: each is named, with its members."""
+    names: dict[str, str] = {}
+    for top in refi.codes:
+        for item, code_path in top.walk():
+            names[item.guid] = " > ".join(code_path)
+    for source in refi.sources:
+        names[source.guid] = source.name
+    for gone in refi.missing_sources:
+        names[gone.guid] = gone.name
+    for group in refi.sets:
+        if group.description == THEMEKIT_ROLE_SET:
+            continue
+        members = []
+        for label, guids in (("codes", group.codes), ("sources", group.sources)):
+            if guids:
+                shown = ", ".join(f"'{names.get(g, g)}'" for g in guids)
+                members.append(f"{label} {shown}")
+        if group.notes:
+            members.append(f"{len(group.notes)} notes")
+        report.warnings.append(
+            f"set '{group.name or group.guid}' not imported (themekit has no sets or code"
+            f" groups): {'; '.join(members) or 'no members'}"
+        )
+    if refi.links:
+        report.warnings.append(f"{refi.links} links between objects not imported")
+    if refi.graphs:
+        report.warnings.append(f"{refi.graphs} graphs (network views) not imported")
+
+
+def _remember_ids(store: Any, refi: RefiProject, people: list[Participant]) -> None:
+    """The GUIDs of users, cases and variables, so an export gives them back."""
+    for guid, name in refi.users.items():
+        attributes = {"id": refi.user_ids[guid]} if guid in refi.user_ids else {}
+        store.set_refi_id("user", name, guid, attributes)
+    for case, person in zip(refi.cases, people, strict=True):
+        store.set_refi_id("case", person.id, case.guid, {})
+    for guid, name in refi.variables.items():
+        store.set_refi_id("variable", name.strip().lower(), guid, {})
+
+
+@dataclass
+class _SelectionImport:
+    project: Project
+    refi: RefiProject
+    plan: _PlannedSource
+    mapping: dict[str, str]
+    entries: dict[str, CodeEntry]
+    version: int | None
+    coder_of: Callable[..., str]
+    used_uids: set[str]
+    memo_texts: dict[tuple[str, int], str]
+    attached_notes: set[str]
+    coders: set[str]
+    report: ImportReport
+    snap: bool
+    content_hash: str
+
+
+def _import_selections(job: _SelectionImport) -> None:
+    plan, report = job.plan, job.report
+    segments = job.project.store.segments(plan.transcript_id)
     starts = [s.start for s in segments]
-    source = plan.source
+    counts = SourcePositions(plan.offsets.convention)
     report.conventions[plan.transcript_id] = plan.offsets.convention
-    for selection in source.selections:
+    if any(not s.canonical for s in plan.source.selections):
+        report.positions[plan.transcript_id] = counts
+    for selection in plan.source.selections:
         if selection.canonical:
             span = (selection.start, selection.end)
         else:
@@ -571,84 +733,149 @@ def _import_selections(
                 plan.offsets,
                 Selection(selection.start, selection.end, selection.name),
                 names_are_text=plan.names_are_text,
+                snap=job.snap,
             )
+            where = f"{plan.transcript_id}: selection {selection.guid}"
             if placed.span is None:
-                report.skipped.append(
-                    f"{plan.transcript_id}: selection {selection.guid}: {placed.problem}"
-                )
-                attached_notes.update(selection.note_refs)
+                counts.skipped += 1
+                report.skipped.append(f"{where}: {placed.problem}")
+                job.attached_notes.update(selection.note_refs)
                 for coding in selection.codings:
-                    attached_notes.update(coding.note_refs)
+                    job.attached_notes.update(coding.note_refs)
                 continue
             span = placed.span
+            if placed.snapped:
+                counts.snapped += 1
+                report.snapped.append(
+                    f"{where}: {placed.problem}; placed at characters {span[0]}-{span[1]} of"
+                    " the stored text"
+                )
+            else:
+                counts.exact += 1
         targets = _targets(segments, starts, span)
         if not targets:
             report.skipped.append(
                 f"{plan.transcript_id}: selection {selection.guid}: selects only white space"
             )
             continue
-        for coding in selection.codings:
-            code = entries[mapping[coding.code_guid]].code
-            if not code.codable:
-                report.skipped.append(
-                    f"{plan.transcript_id}: selection {selection.guid}: code '{code.id}' is a"
-                    " grouping node in this project"
+        _import_passage(job, selection, span, targets)
+
+
+def _import_passage(
+    job: _SelectionImport,
+    selection: RefiSelection,
+    span: tuple[int, int],
+    targets: list[tuple[SegmentRow, tuple[int, int] | None]],
+) -> None:
+    """One selection: its codings as segment codings, its comment and notes as a segment
+    memo, and a passage row that groups them (``store.passages``)."""
+    plan, report, refi = job.plan, job.report, job.refi
+    store = job.project.store
+    source = plan.source
+    pieces: list[PassagePiece] = []
+    selection_coder = job.coder_of(selection.creator, source.creator, refi.creator)
+    for coding in selection.codings:
+        code = job.entries[job.mapping[coding.code_guid]].code
+        if not code.codable:
+            report.skipped.append(
+                f"{plan.transcript_id}: selection {selection.guid}: code '{code.id}' is a"
+                " grouping node in this project"
+            )
+            continue
+        # The coder is the coding's user; the selection's and the source's stand in.
+        coder = job.coder_of(coding.creator, selection.creator, source.creator, refi.creator)
+        job.coders.add(coder)
+        memo = _note_text(refi, coding.note_refs, job.attached_notes, report)
+        created = _store_datetime(coding.created) or _store_datetime(selection.created)
+        piece_attributes: dict[str, Any] = {"creatingUser": coder}
+        if coding.created:
+            piece_attributes["creationDateTime"] = coding.created
+        if coding.note_refs:
+            piece_attributes["notes"] = coding.note_refs
+        for index, (segment, piece) in enumerate(targets):
+            uid = _piece_uid(coding.guid, index, job.used_uids)
+            coding_id = store.add_coding(
+                transcript_id=plan.transcript_id,
+                segment_id=segment.id,
+                code_id=code.id,
+                coder=coder,
+                codebook_version=job.version or 0,
+                source="import",
+                span=piece,
+                memo=memo,
+                uid=uid,
+                created_at=created,
+            )
+            if coding_id is None:
+                report.codings_present += 1
+                existing = store.find_coding(
+                    coder=coder, segment_id=segment.id, code_id=code.id, span=piece
                 )
+                if existing is not None:
+                    pieces.append(PassagePiece(existing.uid, coding.guid, piece_attributes))
                 continue
-            coder = coder_of(coding.creator, selection.creator, source.creator, refi.creator)
-            coders.add(coder)
-            memo = _note_text(refi, coding.note_refs, attached_notes, report)
-            created = _store_datetime(coding.created) or _store_datetime(selection.created)
-            for index, (segment, piece) in enumerate(targets):
-                uid = _piece_uid(coding.guid, index, used_uids)
-                coding_id = store.add_coding(
-                    transcript_id=plan.transcript_id,
-                    segment_id=segment.id,
-                    code_id=code.id,
-                    coder=coder,
-                    codebook_version=version or 0,
-                    source="import",
-                    span=piece,
-                    memo=memo,
-                    uid=uid,
-                    created_at=created,
-                )
-                if coding_id is None:
-                    report.codings_present += 1
-                    continue
-                report.codings_added += 1
-                report.memos += bool(memo and index == 0)
-                details: dict[str, Any] = {
-                    "transcript": plan.transcript_id,
-                    "line": segment.line,
-                    "code": code.id,
-                    "coding": uid,
-                }
-                if piece is not None:
-                    details["span"] = list(piece)
-                store.log(
-                    "coding.apply",
-                    actor=coder,
-                    how="import",
-                    codebook_version=version,
-                    details=details,
-                )
-        if selection.note_refs:
-            memo = _note_text(refi, selection.note_refs, attached_notes, report)
-            if memo:
-                note = refi.notes.get(selection.note_refs[0])
-                coder = coder_of(
-                    note.creator if note else None, selection.creator, source.creator, refi.creator
-                )
-                coders.add(coder)
-                segment = targets[0][0]
-                existing = memo_texts.get((coder, segment.id))
-                if existing and memo in existing:
-                    continue
-                text = f"{existing}\n\n{memo}" if existing else memo
-                store.set_segment_memo(coder, segment.id, text)
-                memo_texts[(coder, segment.id)] = text
-                report.memos += 1
+            pieces.append(PassagePiece(uid, coding.guid, piece_attributes))
+            report.codings_added += 1
+            report.memos += bool(memo and index == 0)
+            details: dict[str, Any] = {
+                "transcript": plan.transcript_id,
+                "line": segment.line,
+                "code": code.id,
+                "coding": uid,
+            }
+            if piece is not None:
+                details["span"] = list(piece)
+            store.log(
+                "coding.apply",
+                actor=coder,
+                how="import",
+                codebook_version=job.version,
+                details=details,
+            )
+    attributes: dict[str, Any] = {
+        "content_hash": job.content_hash,
+        "creatingUser": selection_coder,
+        **selection.attributes,
+    }
+    if selection.canonical:
+        attributes["whole_source"] = True
+    if selection.name is not None:
+        attributes["name"] = selection.name
+    if selection.created:
+        attributes["creationDateTime"] = selection.created
+    memo_parts = []
+    if selection.description:
+        memo_parts.append(selection.description)
+        attributes["description"] = selection.description
+    note_memo = None
+    if selection.note_refs:
+        note_memo = _note_text(refi, selection.note_refs, job.attached_notes, report)
+        if note_memo:
+            memo_parts.append(note_memo)
+            attributes["notes"] = selection.note_refs
+    if memo_parts:
+        memo = "\n\n".join(memo_parts)
+        note = refi.notes.get(selection.note_refs[0]) if note_memo else None
+        coder = job.coder_of(
+            note.creator if note else None, selection.creator, source.creator, refi.creator
+        )
+        job.coders.add(coder)
+        segment = targets[0][0]
+        attributes["memo"] = {"coder": coder, "segment": segment.id}
+        present = job.memo_texts.get((coder, segment.id))
+        if not (present and memo in present):
+            text = f"{present}\n\n{memo}" if present else memo
+            store.set_segment_memo(coder, segment.id, text)
+            job.memo_texts[(coder, segment.id)] = text
+            report.memos += 1
+    if (pieces or memo_parts) and store.add_passage(
+        guid=selection.guid,
+        transcript_id=plan.transcript_id,
+        span=span,
+        attributes=attributes,
+        pieces=pieces,
+    ):
+        report.passages += 1
 
 
 def _note_text(
@@ -666,6 +893,15 @@ def _note_text(
     return "\n\n".join(texts) or None
 
 
-def import_qdpx(project: Project, path: str | Path) -> str:
+def import_qdpx(
+    project: Project,
+    path: str | Path,
+    *,
+    snap: bool = False,
+    nest_names: bool = True,
+    strict: bool = False,
+) -> str:
     """Import a .qdpx into ``project`` and return a summary for the user to read."""
-    return import_qdpx_report(project, path).summary()
+    return import_qdpx_report(
+        project, path, snap=snap, nest_names=nest_names, strict=strict
+    ).summary()

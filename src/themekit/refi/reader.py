@@ -5,18 +5,26 @@
 standard's, another, a prefixed one or none), normalises GUIDs (case, braces), reads
 each text source's plain text from ``PlainTextContent`` or from the archive
 (``sources/`` or ``Sources/``, any case; UTF-8, UTF-16 with a byte-order mark, or
-Windows-1252) and returns a ``RefiProject``: users, codes, variables, cases, sources
-with their selections and codings, notes, and warnings about what was left out
-(pictures, PDFs, audio, video).
+Windows-1252) and returns a ``RefiProject``: users (with their ``id``), codes
+(ATLAS.ti's ``Parent::Child`` names nested unless ``nest_names`` is off), variables,
+cases, sources with their selections (positions, name, creator, dates, description)
+and codings, notes, sets, and warnings about what was left out (pictures, PDFs, audio,
+video, links, graphs).
+
+A text source whose text is not in the archive (an ATLAS.ti or NVivo export made
+without its documents) does not stop the import: it is listed in ``missing_sources``
+with how many selections and codings it had, and everything else still comes in.
 
 It refuses, with a ``RefiError`` naming the file, what cannot be imported faithfully:
 a file that is not a zip, a zip with no project file, XML that does not parse, a root
-that is not ``<Project>``, a text source whose text is missing, and a coding of a code
+that is not ``<Project>``, a source file that cannot be decoded, and a coding of a code
 the codebook does not define. Nothing here touches a project; ``qdpx`` does that.
+``read_qdpx_codebook`` takes only the codebook (for loading a codebook from a project).
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 import uuid
 import xml.etree.ElementTree as ET
@@ -30,10 +38,13 @@ from themekit.codebook.io_qdc import (
     child,
     children,
     derived_guid,
+    nest_qualified_names,
     normalise_guid,
+    parse_qdc,
     parse_xml,
     read_codes,
 )
+from themekit.codebook.model import Codebook
 from themekit.errors import RefiError, TextDecodeError
 from themekit.files.text import decode_user_text
 from themekit.refi.positions import SourceText
@@ -64,6 +75,8 @@ class RefiSelection:
     codings: list[RefiCoding] = field(default_factory=list)
     note_refs: list[str] = field(default_factory=list)
     canonical: bool = False  # positions already in canonical offsets (whole-source codings)
+    description: str | None = None  # ATLAS.ti's quotation comment
+    attributes: dict[str, str] = field(default_factory=dict)  # modifyingUser, modifiedDateTime
 
 
 @dataclass
@@ -74,6 +87,28 @@ class RefiSource:
     text: SourceText
     creator: str | None
     selections: list[RefiSelection] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)  # name, dates, users as written
+
+
+@dataclass
+class MissingSource:
+    """A text source whose text the archive does not hold."""
+
+    guid: str
+    name: str
+    reference: str | None
+    selections: int
+    codings: int
+
+
+@dataclass
+class RefiSet:
+    guid: str
+    name: str
+    description: str
+    codes: list[str]
+    sources: list[str]
+    notes: list[str]
 
 
 @dataclass
@@ -106,6 +141,11 @@ class RefiProject:
     sources: list[RefiSource]
     notes: dict[str, RefiNote]
     warnings: list[str] = field(default_factory=list)
+    user_ids: dict[str, str] = field(default_factory=dict)  # guid -> the User's id attribute
+    missing_sources: list[MissingSource] = field(default_factory=list)
+    sets: list[RefiSet] = field(default_factory=list)
+    links: int = 0
+    graphs: int = 0
 
 
 def _markers(text: str | None) -> dict[str, str]:
@@ -221,26 +261,30 @@ def _read_codings(parent: ET.Element) -> list[RefiCoding]:
     return out
 
 
-def _source_text(archive: _Archive, element: ET.Element, label: str) -> str:
+class _MissingText(Exception):
+    """A source's text is not in the archive (``reference`` is where it should be)."""
+
+    def __init__(self, reference: str | None) -> None:
+        super().__init__(reference)
+        self.reference = reference
+
+
+def _source_text(archive: _Archive, element: ET.Element, label: str) -> tuple[str, bool]:
+    """The text of a source or note, and whether its file began with a byte-order mark;
+    ``_MissingText`` when the archive does not hold it."""
     content = child(element, "PlainTextContent")
     if content is not None and content.text:
-        return content.text
+        return content.text, False
     reference = element.get("plainTextPath")
     if not reference:
-        raise RefiError(
-            archive.path,
-            f"source '{label}' has no plain text (neither PlainTextContent nor plainTextPath)",
-            hint="Export the project again with plain-text sources.",
-        )
+        raise _MissingText(None)
     member = archive.find_source(reference)
     if member is None:
-        raise RefiError(
-            archive.path,
-            f"source '{label}' points at {reference}, which is not in the archive",
-            hint="Export the project again with its sources included.",
-        )
+        raise _MissingText(reference)
+    data = archive.read(member)
+    bom = data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     try:
-        return decode_user_text(archive.read(member), member).text
+        return decode_user_text(data, member).text, bom
     except TextDecodeError as exc:
         raise RefiError(
             archive.path,
@@ -249,16 +293,35 @@ def _source_text(archive: _Archive, element: ET.Element, label: str) -> str:
         ) from None
 
 
-def read_qdpx(path: str | Path) -> RefiProject:
-    """Read and check a .qdpx archive (nothing is imported); ``RefiError`` if broken."""
+def read_qdpx(path: str | Path, *, nest_names: bool = True) -> RefiProject:
+    """Read and check a .qdpx archive (nothing is imported); ``RefiError`` if broken.
+    ``nest_names`` reads ``Parent::Child`` code names as levels."""
     archive = _Archive(Path(path))
     try:
-        return _read(archive)
+        return _read(archive, nest_names)
     finally:
         archive.close()
 
 
-def _read(archive: _Archive) -> RefiProject:
+def read_qdpx_codebook(
+    path: str | Path, warnings: list[str] | None = None, *, nest_names: bool = True
+) -> Codebook:
+    """The codebook of a .qdpx project, as ``read_qdc`` gives a .qdc file's: its sources
+    are not read, so a project exported without them still gives its codebook."""
+    archive = _Archive(Path(path))
+    try:
+        qde = archive.project_file()
+        codebook, found = parse_qdc(
+            archive.read(qde), f"{archive.file} ({qde})", nest_names=nest_names
+        )
+    finally:
+        archive.close()
+    if warnings is not None:
+        warnings.extend(found)
+    return codebook
+
+
+def _read(archive: _Archive, nest_names: bool) -> RefiProject:
     qde = archive.project_file()
     where = f"{archive.file} ({qde})"
     root = parse_xml(archive.read(qde), where)
@@ -270,6 +333,7 @@ def _read(archive: _Archive) -> RefiProject:
         )
     warnings: list[str] = []
     users: dict[str, str] = {}
+    user_ids: dict[str, str] = {}
     users_el = child(root, "Users")
     for element in children(users_el, "User") if users_el is not None else []:
         guid = _guid_attr(element, "guid")
@@ -277,9 +341,13 @@ def _read(archive: _Archive) -> RefiProject:
             users[guid] = (element.get("name") or element.get("id") or "").strip() or (
                 f"user-{guid[:8]}"
             )
+            if element.get("id"):
+                user_ids[guid] = element.get("id") or ""
     book = child(root, "CodeBook")
     codes_el = child(book, "Codes") if book is not None else None
     codes = read_codes(codes_el, warnings) if codes_el is not None else []
+    if nest_names:
+        codes = nest_qualified_names(codes, warnings)
     variables: dict[str, str] = {}
     variables_el = child(root, "Variables")
     for element in children(variables_el, "Variable") if variables_el is not None else []:
@@ -319,13 +387,16 @@ def _read(archive: _Archive) -> RefiProject:
             continue
         label = element.get("name") or guid
         try:
-            text = _source_text(archive, element, f"note {label}")
-        except RefiError:
+            text, _bom = _source_text(archive, element, f"note {label}")
+        except (RefiError, _MissingText):
             warnings.append(f"note '{label}' has no readable text; not imported")
             continue
         notes[guid] = RefiNote(guid, text.strip(), _guid_attr(element, "creatingUser"))
-    sources = _read_sources(archive, root, warnings)
+    missing: list[MissingSource] = []
+    sources = _read_sources(archive, root, warnings, missing)
     _check_references(archive, codes, sources)
+    sets = _read_sets(root)
+    links_el, graphs_el = child(root, "Links"), child(root, "Graphs")
     return RefiProject(
         file=archive.file,
         name=root.get("name") or archive.path.stem,
@@ -337,15 +408,45 @@ def _read(archive: _Archive) -> RefiProject:
         sources=sources,
         notes=notes,
         warnings=warnings,
+        user_ids=user_ids,
+        missing_sources=missing,
+        sets=sets,
+        links=len(children(links_el, "Link")) if links_el is not None else 0,
+        graphs=len(children(graphs_el, "Graph")) if graphs_el is not None else 0,
     )
 
 
-def _read_sources(archive: _Archive, root: ET.Element, warnings: list[str]) -> list[RefiSource]:
+def _refs(element: ET.Element, tag: str) -> list[str]:
+    return [normalise_guid(r.get("targetGUID")) for r in children(element, tag)]
+
+
+def _read_sets(root: ET.Element) -> list[RefiSet]:
+    sets_el = child(root, "Sets")
+    out = []
+    for element in children(sets_el, "Set") if sets_el is not None else []:
+        description = child(element, "Description")
+        out.append(
+            RefiSet(
+                guid=_guid_attr(element, "guid") or "",
+                name=(element.get("name") or "").strip(),
+                description=(description.text or "").strip() if description is not None else "",
+                codes=_refs(element, "MemberCode"),
+                sources=_refs(element, "MemberSource"),
+                notes=_refs(element, "MemberNote"),
+            )
+        )
+    return out
+
+
+def _read_sources(
+    archive: _Archive, root: ET.Element, warnings: list[str], missing: list[MissingSource]
+) -> list[RefiSource]:
     sources: list[RefiSource] = []
     sources_el = child(root, "Sources")
     if sources_el is None:
         return sources
     skipped: dict[str, int] = {}
+    document_values = 0
     for element in sources_el:
         if element.tag in _NOT_TEXT_SOURCES:
             skipped[element.tag] = skipped.get(element.tag, 0) + 1
@@ -355,13 +456,34 @@ def _read_sources(archive: _Archive, root: ET.Element, warnings: list[str]) -> l
         guid = _guid_attr(element, "guid") or str(uuid.uuid4())
         name = (element.get("name") or "").strip() or f"source-{guid[:8]}"
         description = child(element, "Description")
-        text = SourceText.from_raw(_source_text(archive, element, name))
+        document_values += len(children(element, "VariableValue"))
+        try:
+            raw, bom = _source_text(archive, element, name)
+        except _MissingText as gone:
+            selections = children(element, "PlainTextSelection")
+            missing.append(
+                MissingSource(
+                    guid=guid,
+                    name=name,
+                    reference=gone.reference,
+                    selections=len(selections),
+                    codings=sum(len(children(s, "Coding")) for s in selections)
+                    + len(children(element, "Coding")),
+                )
+            )
+            continue
+        text = SourceText.from_raw(raw, bom=bom)
         source = RefiSource(
             guid=guid,
             name=name,
             markers=_markers(description.text if description is not None else None),
             text=text,
             creator=_guid_attr(element, "creatingUser"),
+            attributes={
+                key: value
+                for key in ("name", "creationDateTime", "modifyingUser", "modifiedDateTime")
+                if (value := element.get(key))
+            },
         )
         for selection in children(element, "PlainTextSelection"):
             start, end = _int(selection.get("startPosition")), _int(selection.get("endPosition"))
@@ -371,6 +493,7 @@ def _read_sources(archive: _Archive, root: ET.Element, warnings: list[str]) -> l
                     f"source '{name}': selection {sel_guid} has no valid positions; skipped"
                 )
                 continue
+            comment = child(selection, "Description")
             source.selections.append(
                 RefiSelection(
                     guid=sel_guid,
@@ -380,9 +503,15 @@ def _read_sources(archive: _Archive, root: ET.Element, warnings: list[str]) -> l
                     creator=_guid_attr(selection, "creatingUser"),
                     created=selection.get("creationDateTime"),
                     codings=_read_codings(selection),
-                    note_refs=[
-                        normalise_guid(n.get("targetGUID")) for n in children(selection, "NoteRef")
-                    ],
+                    note_refs=_refs(selection, "NoteRef"),
+                    description=(comment.text or "").strip() or None
+                    if comment is not None
+                    else None,
+                    attributes={
+                        key: value
+                        for key in ("modifyingUser", "modifiedDateTime")
+                        if (value := selection.get(key))
+                    },
                 )
             )
         whole = _read_codings(element)
@@ -406,6 +535,11 @@ def _read_sources(archive: _Archive, root: ET.Element, warnings: list[str]) -> l
         sources.append(source)
     for tag, count in sorted(skipped.items()):
         warnings.append(f"{count} {tag} element(s) not imported (themekit codes text only)")
+    if document_values:
+        warnings.append(
+            f"{document_values} values of document variables not imported (themekit keeps"
+            " attributes on participants: give them in a participants table)"
+        )
     return sources
 
 

@@ -2,17 +2,23 @@
 
 ``build_qdpx`` turns the project into the ``project.qde`` XML and the source texts
 without writing anything (tests validate it against Project.xsd); ``export_qdpx`` zips
-them atomically. Every GUID is derived from a stable key (``qdc.derived_guid``), so
-repeated exports of the same project, or of two projects sharing transcripts and a
-codebook, give the same GUIDs. Elements are written in the order the schema's
-sequences require, and optional groups (``Users``, ``Variables``...) only when they
-have members, as the schema needs at least one.
+them atomically. Every GUID themekit makes is derived from a stable key
+(``io_qdc.derived_guid``), so repeated exports of the same project, or of two projects
+sharing transcripts and a codebook, give the same GUIDs; a GUID another program gave
+(a passage, user, source, case, variable: ``store.passages``) is written back as it
+came. A passage imported from another program is written whole, one selection with one
+``Coding`` per coding it came with, however many segments it was stored as, while its
+pieces are all still there on the transcript version it was imported into; otherwise its
+remaining codings go out one selection each, like codings made in themekit. Elements
+are written in the order the schema's sequences require, and optional groups (``Users``,
+``Variables``...) only when they have members, as the schema needs at least one.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
@@ -28,12 +34,14 @@ from themekit.codebook.io_qdc import (
     append_codes,
     code_guid,
     derived_guid,
+    normalise_guid,
     serialise,
     xml_text,
 )
 from themekit.codebook.model import Codebook
 from themekit.files.writer import atomic_writer
 from themekit.refi.reader import PROJECT_FILE, SOURCES_FOLDER
+from themekit.store.passages import PassagePiece, PassageRow
 from themekit.store.rows import CodingRow, Participant, SegmentRow
 
 if TYPE_CHECKING:
@@ -44,10 +52,16 @@ def _sub(parent: ET.Element, tag: str, attrs: dict[str, str] | None = None) -> E
     return ET.SubElement(parent, tag, attrs or {})
 
 
+_XSD_DATETIME = re.compile(r"-?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+
+
 def _xsd_datetime(value: str | None) -> str | None:
-    """``value`` when it is an ISO date-time with a zone that xsd:dateTime accepts."""
+    """``value`` when it is an ISO date-time with a zone that xsd:dateTime accepts (as
+    written, so a date from another program goes back unchanged), else in that form."""
     if not value:
         return None
+    if _XSD_DATETIME.fullmatch(value):
+        return value
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
@@ -156,13 +170,22 @@ def build_qdpx(project: Project) -> QdpxPackage:
     summary.orphaned_skipped = len(store.codings(orphaned_only=True))
     memos = store.segment_memos()
     coders = sorted(set(store.coders()) | {c.coder for c in codings} | {k[0] for k in memos})
-    user_guid = {name: derived_guid("user", name) for name in coders}
+    # GUIDs another program gave users, sources, cases and variables come back as they were.
+    known_users = store.refi_ids("user")
+    user_guid = {
+        name: known_users[name][0] if name in known_users else derived_guid("user", name)
+        for name in coders
+    }
 
     # Users, CodeBook, Variables, Cases, Sources, Notes, Sets: the schema's order.
     if coders:
         users = _sub(root, "Users")
         for name in coders:
-            _sub(users, "User", {"guid": user_guid[name], "name": xml_text(name)})
+            attrs = {"guid": user_guid[name], "name": xml_text(name)}
+            user_id = known_users.get(name, ("", {}))[1].get("id")
+            if user_id:
+                attrs["id"] = xml_text(str(user_id))
+            _sub(users, "User", attrs)
     summary.coders = len(coders)
     if codebook.codes:
         book = _sub(root, "CodeBook")
@@ -171,16 +194,38 @@ def build_qdpx(project: Project) -> QdpxPackage:
 
     transcripts = store.transcripts()
     transcript_ids = {t.id for t in transcripts}
-    source_guid = {t.id: derived_guid("source", f"{t.id}:{t.content_hash}") for t in transcripts}
+    known_sources = {
+        tid: (guid, attrs)
+        for tid, (guid, attrs) in store.refi_ids("source").items()
+        if attrs.get("content_hash") in {t.content_hash for t in transcripts if t.id == tid}
+    }
+    source_guid = {
+        t.id: known_sources[t.id][0]
+        if t.id in known_sources
+        else derived_guid("source", f"{t.id}:{t.content_hash}")
+        for t in transcripts
+    }
     people = store.participants()
     links = store.participant_links()
     spoken_in = _participant_transcripts(people, links, transcript_ids)
-    _append_participants(root, people, links, spoken_in, source_guid)
+    _append_participants(
+        root,
+        people,
+        links,
+        spoken_in,
+        source_guid,
+        store.refi_ids("case"),
+        store.refi_ids("variable"),
+    )
     summary.participants = len(people)
 
     notes: list[tuple[str, str, str, str]] = []  # (guid, text, coder, name)
     sources: dict[str, str] = {}
     segments_by_id: dict[int, SegmentRow] = {}
+    passages: dict[str, list[PassageRow]] = {}
+    for passage in store.passages():
+        passages.setdefault(passage.transcript_id, []).append(passage)
+    memos_in_passages: set[tuple[str, int]] = set()
     if transcripts:
         sources_el = _sub(root, "Sources")
         by_transcript: dict[str, list[CodingRow]] = {}
@@ -195,12 +240,13 @@ def build_qdpx(project: Project) -> QdpxPackage:
             text = store.transcript_text(info.id)
             guid = source_guid[info.id]
             sources[f"{SOURCES_FOLDER}/{guid}.txt"] = text
+            known = known_sources.get(info.id, ("", {}))[1]
             attrs = {
                 "guid": guid,
-                "name": xml_text(info.id),
+                "name": xml_text(str(known.get("name") or info.id)),
                 "plainTextPath": f"internal://{guid}.txt",
             }
-            imported_at = _xsd_datetime(info.imported_at)
+            imported_at = _xsd_datetime(known.get("creationDateTime") or info.imported_at)
             if imported_at:
                 attrs["creationDateTime"] = imported_at
             element = _sub(sources_el, "TextSource", attrs)
@@ -214,19 +260,27 @@ def build_qdpx(project: Project) -> QdpxPackage:
                 )
             )
             summary.codings += _append_selections(
-                element,
-                text,
+                _SourceExport(
+                    element=element,
+                    text=text,
+                    content_hash=info.content_hash,
+                    segments=segments_by_id,
+                    code_guids=code_guids,
+                    user_guid=user_guid,
+                    notes=notes,
+                    memos=memos,
+                    memos_in_passages=memos_in_passages,
+                ),
                 by_transcript.get(info.id, []),
-                segments_by_id,
-                code_guids,
-                user_guid,
-                notes,
+                passages.get(info.id, []),
             )
             summary.transcripts += 1
         # Segment memos: a selection over the segment with no coding, and a note.
         for (coder, segment_id), memo in sorted(memos.items()):
             segment = segments_by_id.get(segment_id)
             if segment is None:  # on an old version of its transcript
+                continue
+            if (coder, segment_id) in memos_in_passages:  # written with its passage
                 continue
             note_guid = derived_guid(
                 "segment-memo", f"{coder}:{segment.transcript_id}:{segment.line}"
@@ -251,7 +305,7 @@ def build_qdpx(project: Project) -> QdpxPackage:
             )
     if notes:
         notes_el = _sub(root, "Notes")
-        for guid, memo_text, author, name in notes:
+        for guid, memo_text, author, name in sorted(notes):
             attrs = {"guid": guid, "name": xml_text(name), "creatingUser": user_guid[author]}
             note = _sub(notes_el, "Note", attrs)
             _sub(note, "PlainTextContent").text = xml_text(memo_text)
@@ -269,53 +323,202 @@ def _insert_selection(source: ET.Element, selection: ET.Element) -> None:
     source.insert(position, selection)
 
 
+@dataclass
+class _SourceExport:
+    """What writing one source's selections needs."""
+
+    element: ET.Element
+    text: str
+    content_hash: str
+    segments: dict[int, SegmentRow]
+    code_guids: dict[str, str]
+    user_guid: dict[str, str]
+    notes: list[tuple[str, str, str, str]]
+    memos: dict[tuple[str, int], str]
+    memos_in_passages: set[tuple[str, int]]
+
+
 def _append_selections(
-    source: ET.Element,
-    text: str,
-    codings: list[CodingRow],
-    segments: dict[int, SegmentRow],
-    code_guids: dict[str, str],
-    user_guid: dict[str, str],
-    notes: list[tuple[str, str, str, str]],
+    job: _SourceExport, codings: list[CodingRow], passages: list[PassageRow]
 ) -> int:
+    """The source's selections: each recorded passage whole (its GUID, span, attributes,
+    one ``Coding`` per coding it came with), then every other coding as a selection of
+    its own; memo-only passages last. Returns how many ``Coding`` elements were written."""
+    by_uid = {c.uid: c for c in codings if c.code_id in job.code_guids}
+    coded: list[tuple[tuple[int, int, str], ET.Element]] = []
+    memo_only: list[tuple[tuple[str, int, str], ET.Element]] = []
+    whole_source: list[ET.Element] = []
+    used: set[str] = set()
     written = 0
-    for coding in sorted(codings, key=lambda c: (c.span_start or 0, c.line, c.coder, c.code_id)):
-        segment = segments.get(coding.segment_id)
-        if segment is None or coding.code_id not in code_guids:
+    for passage in passages:
+        if passage.attributes.get("content_hash") != job.content_hash:
+            continue  # the transcript changed since: its codings go out one by one
+        present = [p for p in passage.pieces if p.coding_uid in by_uid]
+        if len(present) != len(passage.pieces):
+            continue  # a piece was removed or re-anchored: likewise
+        memo_key = _memo_key(passage)
+        memo = job.memos.get(memo_key) if memo_key else None
+        if not present and not memo:
+            continue
+        coding_elements = _passage_codings(job, present, by_uid)
+        written += len(coding_elements)
+        used.update(p.coding_uid for p in present)
+        if passage.attributes.get("whole_source") and not memo:
+            whole_source.extend(coding_elements)
+            continue
+        selection = _passage_selection(job, passage, present, by_uid, memo)
+        for coding_el in coding_elements:
+            _insert_before_notes(selection, coding_el)
+        if memo_key and memo:
+            job.memos_in_passages.add(memo_key)
+        if present:
+            coded.append(((passage.span_start, passage.span_end, passage.guid), selection))
+        else:
+            segment = job.segments.get(memo_key[1]) if memo_key else None
+            memo_only.append(
+                (
+                    (memo_key[0] if memo_key else "", segment.line if segment else 0, passage.guid),
+                    selection,
+                )
+            )
+    for coding in codings:
+        segment = job.segments.get(coding.segment_id)
+        if segment is None or coding.uid in used or coding.code_id not in job.code_guids:
             continue
         if coding.span_start is not None and coding.span_end is not None:
             start, end = coding.span_start, coding.span_end
         else:
             start, end = segment.start, segment.end
         when = _xsd_datetime(coding.created_at)
+        guid = derived_guid("selection", coding.uid)
         attrs = {
-            "guid": derived_guid("selection", coding.uid),
-            "name": xml_text(text[start:end]),
+            "guid": guid,
+            "name": xml_text(job.text[start:end]),
             "startPosition": str(start),
             "endPosition": str(end),
-            "creatingUser": user_guid[coding.coder],
+            "creatingUser": job.user_guid[coding.coder],
         }
         if when:
             attrs["creationDateTime"] = when
-        selection = _sub(source, "PlainTextSelection", attrs)
-        coding_attrs = {"guid": _coding_guid(coding.uid), "creatingUser": user_guid[coding.coder]}
-        if when:
-            coding_attrs["creationDateTime"] = when
-        coding_el = _sub(selection, "Coding", coding_attrs)
-        _sub(coding_el, "CodeRef", {"targetGUID": code_guids[coding.code_id]})
-        if coding.memo:
-            note_guid = derived_guid("coding-memo", coding.uid)
-            _sub(coding_el, "NoteRef", {"targetGUID": note_guid})
-            notes.append(
-                (
-                    note_guid,
-                    coding.memo,
-                    coding.coder,
-                    f"Memo on a coding of {coding.transcript_id} line {coding.line}",
-                )
-            )
+        selection = ET.Element("PlainTextSelection", attrs)
+        selection.append(_coding_element(job, coding, _coding_guid(coding.uid), when, None))
+        coded.append(((start, end, guid), selection))
         written += 1
+    for _place, selection in sorted(coded, key=lambda item: item[0]):
+        job.element.append(selection)
+    for _order, selection in sorted(memo_only, key=lambda item: item[0]):
+        job.element.append(selection)
+    for coding_el in whole_source:
+        job.element.append(coding_el)
     return written
+
+
+def _memo_key(passage: PassageRow) -> tuple[str, int] | None:
+    memo = passage.attributes.get("memo")
+    if isinstance(memo, dict) and "coder" in memo and "segment" in memo:
+        return str(memo["coder"]), int(memo["segment"])
+    return None
+
+
+def _insert_before_notes(selection: ET.Element, coding: ET.Element) -> None:
+    position = len(selection)
+    for index, item in enumerate(selection):
+        if item.tag == "NoteRef":
+            position = index
+            break
+    selection.insert(position, coding)
+
+
+def _coding_element(
+    job: _SourceExport,
+    coding: CodingRow,
+    guid: str,
+    when: str | None,
+    note_guid: str | None,
+) -> ET.Element:
+    attrs = {"guid": guid, "creatingUser": job.user_guid[coding.coder]}
+    if when:
+        attrs["creationDateTime"] = when
+    element = ET.Element("Coding", attrs)
+    _sub(element, "CodeRef", {"targetGUID": job.code_guids[coding.code_id]})
+    if coding.memo:
+        note = note_guid or derived_guid("coding-memo", coding.uid)
+        _sub(element, "NoteRef", {"targetGUID": note})
+        job.notes.append(
+            (
+                note,
+                coding.memo,
+                coding.coder,
+                f"Memo on a coding of {coding.transcript_id} line {coding.line}",
+            )
+        )
+    return element
+
+
+def _passage_codings(
+    job: _SourceExport, present: list[PassagePiece], by_uid: dict[str, CodingRow]
+) -> list[ET.Element]:
+    """One ``Coding`` per coding the passage came with (its segment pieces are one)."""
+    groups: dict[str, list[PassagePiece]] = {}
+    for piece in present:
+        groups.setdefault(piece.coding_guid, []).append(piece)
+    out = []
+    for coding_guid, pieces in groups.items():
+        first = by_uid[pieces[0].coding_uid]
+        when = _xsd_datetime(pieces[0].attributes.get("creationDateTime") or first.created_at)
+        notes = pieces[0].attributes.get("notes") or []
+        out.append(_coding_element(job, first, coding_guid, when, notes[0] if notes else None))
+    return out
+
+
+def _passage_selection(
+    job: _SourceExport,
+    passage: PassageRow,
+    present: list[PassagePiece],
+    by_uid: dict[str, CodingRow],
+    memo: str | None,
+) -> ET.Element:
+    attributes = passage.attributes
+    start, end = passage.span_start, passage.span_end
+    creator = str(attributes.get("creatingUser") or "")
+    if creator not in job.user_guid and present:
+        creator = by_uid[present[0].coding_uid].coder
+    attrs = {
+        "guid": passage.guid,
+        "name": xml_text(str(attributes.get("name", job.text[start:end]))),
+        "startPosition": str(start),
+        "endPosition": str(end),
+    }
+    if creator in job.user_guid:
+        attrs["creatingUser"] = job.user_guid[creator]
+    created = _xsd_datetime(attributes.get("creationDateTime"))
+    if created:
+        attrs["creationDateTime"] = created
+    modifier = normalise_guid(attributes.get("modifyingUser"))
+    if modifier and modifier in set(job.user_guid.values()):
+        attrs["modifyingUser"] = modifier
+    modified = _xsd_datetime(attributes.get("modifiedDateTime"))
+    if modified:
+        attrs["modifiedDateTime"] = modified
+    selection = ET.Element("PlainTextSelection", attrs)
+    if not memo:
+        return selection
+    description = attributes.get("description")
+    notes = attributes.get("notes") or []
+    memo_key = _memo_key(passage)
+    author = memo_key[0] if memo_key else creator
+    if description and not notes:
+        _sub(selection, "Description").text = xml_text(memo)
+        return selection
+    if description:
+        _sub(selection, "Description").text = xml_text(str(description))
+        memo = memo.removeprefix(f"{description}\n\n")
+    segment = job.segments.get(memo_key[1]) if memo_key else None
+    note_guid = notes[0] if notes else derived_guid("passage-memo", passage.guid)
+    _sub(selection, "NoteRef", {"targetGUID": note_guid})
+    where = f"{segment.transcript_id} line {segment.line}" if segment else passage.transcript_id
+    job.notes.append((note_guid, memo, author, f"Memo on {where}"))
+    return selection
 
 
 def _append_participants(
@@ -324,6 +527,8 @@ def _append_participants(
     links: dict[tuple[str, str], str],
     spoken_in: dict[str, list[str]],
     source_guid: dict[str, str],
+    known_cases: dict[str, tuple[str, dict[str, Any]]],
+    known_variables: dict[str, tuple[str, dict[str, Any]]],
 ) -> None:
     if not people:
         return
@@ -335,7 +540,12 @@ def _append_participants(
     for person in people:
         names.extend(k for k in person.attributes if k not in names)
     kinds = {name: _variable_type([p.attribute(name) for p in people]) for name in names}
-    variable_guid = {name: derived_guid("variable", name) for name in names}
+    variable_guid = {
+        name: known_variables[name][0]
+        if name in known_variables
+        else derived_guid("variable", name)
+        for name in names
+    }
     if names:
         variables = _sub(root, "Variables")
         for name in names:
@@ -350,8 +560,11 @@ def _append_participants(
             )
     cases = _sub(root, "Cases")
     for person in people:
+        guid = known_cases[person.id][0] if person.id in known_cases else None
         case = _sub(
-            cases, "Case", {"guid": derived_guid("case", person.id), "name": xml_text(person.id)}
+            cases,
+            "Case",
+            {"guid": guid or derived_guid("case", person.id), "name": xml_text(person.id)},
         )
         explicit = sorted([t, s] for (t, s), pid in links.items() if pid == person.id)
         if explicit:

@@ -1,9 +1,9 @@
 """The project store: the only place in themekit that speaks SQL.
 
 ``Store`` is composed of one mixin per table family (transcripts, participants,
-codebook, codings, audit, caches); every other package calls its intention-revealing
-methods and never builds SQL. The schema is created and upgraded by the numbered
-migrations in ``migrations.py``.
+codebook, codings, REFI-QDA passages, audit, caches); every other package calls its
+intention-revealing methods and never builds SQL. The schema is created and upgraded by
+the numbered migrations in ``migrations.py``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from themekit.store.db import Database
 from themekit.store.meta import MetaStore
 from themekit.store.migrations import migrate, pending
 from themekit.store.participants import ParticipantStore
+from themekit.store.passages import PassageStore
 from themekit.store.suggest_store import SuggestionWriteStore
 from themekit.store.suggestions import SuggestionStore
 from themekit.store.transcripts import TranscriptStore
@@ -28,6 +29,7 @@ class Store(
     ParticipantStore,
     CodebookStore,
     CodingStore,
+    PassageStore,
     AuditStore,
     CacheStore,
     SuggestionWriteStore,

@@ -220,6 +220,33 @@ CREATE INDEX codings_by_coder_code ON codings (
 CREATE INDEX codings_with_span ON codings (coder, transcript_id) WHERE span_start IS NOT NULL
 """
 
+M005_SQL = """
+CREATE TABLE refi_passages (
+    guid TEXT PRIMARY KEY,
+    transcript_id TEXT NOT NULL REFERENCES transcripts(id),
+    span_start INTEGER NOT NULL,
+    span_end INTEGER NOT NULL,
+    attributes TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX refi_passages_by_transcript ON refi_passages (transcript_id);
+CREATE TABLE refi_passage_codings (
+    passage_guid TEXT NOT NULL REFERENCES refi_passages(guid) ON DELETE CASCADE,
+    coding_uid TEXT NOT NULL,
+    coding_guid TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    attributes TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (passage_guid, coding_uid)
+);
+CREATE INDEX refi_passage_codings_by_coding ON refi_passage_codings (coding_uid);
+CREATE TABLE refi_ids (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    guid TEXT NOT NULL,
+    attributes TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (kind, key)
+)
+"""
+
 
 @migration
 def m004_agreement_index(conn: sqlite3.Connection) -> None:
@@ -227,6 +254,16 @@ def m004_agreement_index(conn: sqlite3.Connection) -> None:
     of codings reads the first alone, already grouped by coder and code; the second
     (partial) finds the few codings with a character span without a scan."""
     _script(conn, M004_SQL)
+
+
+@migration
+def m005_refi_passages(conn: sqlite3.Connection) -> None:
+    """REFI-QDA identity: a passage (``PlainTextSelection``) imported from another program
+    keeps its GUID, whole span (canonical offsets) and attributes, and groups the segment
+    codings it became (``refi_passage_codings``: coding uid, the ``Coding`` GUID it came
+    from); ``refi_ids`` keeps the GUID and attributes of users, sources, cases and
+    variables by their themekit key, so an export gives them back unchanged."""
+    _script(conn, M005_SQL)
 
 
 def now() -> str:
@@ -281,6 +318,7 @@ def schema_sql() -> list[tuple[str, str, str]]:
         "m002_codebook_and_coding": M002_SQL,
         "m003_suggestions_and_caches": M003_SQL,
         "m004_agreement_index": M004_SQL,
+        "m005_refi_passages": M005_SQL,
     }
     return [
         (name, (func.__doc__ or "").strip(), sources.get(name, "").strip())
