@@ -77,11 +77,11 @@ def decide_roles(parsed: ParsedTranscript, settings: ImportSettings) -> RoleDeci
     for speaker in speakers:
         hint = role_hint.get(speaker)
         if _key(speaker) in named:
-            roles[speaker] = SpeakerRole(speaker, True, "named", "named as interviewer")
+            roles[speaker] = SpeakerRole(speaker, True, "named", "named in the settings or with --interviewer")
         elif is_interviewer(speaker, settings.interviewer_labels):
-            roles[speaker] = SpeakerRole(speaker, True, "label", "the label says so")
+            roles[speaker] = SpeakerRole(speaker, True, "label", "by its label")
         elif hint and is_interviewer(hint, settings.interviewer_labels):
-            roles[speaker] = SpeakerRole(speaker, True, "label", f"labelled ({hint})")
+            roles[speaker] = SpeakerRole(speaker, True, "label", f"by its label ({hint})")
         else:
             roles[speaker] = SpeakerRole(speaker, False, None)
     notes: list[str] = []
@@ -99,7 +99,7 @@ def decide_roles(parsed: ParsedTranscript, settings: ImportSettings) -> RoleDeci
         notes.append(f"interviewer not identified: every speaker is codable; {INTERVIEWER_HINT}")
         return RoleDecision(roles, tuple(notes))
     speaker, detail = inferred
-    roles[speaker] = SpeakerRole(speaker, True, "inferred", detail)
+    roles[speaker] = SpeakerRole(speaker, True, "inferred", f"inferred: {detail}")
     notes.append(f"interviewer inferred: '{speaker}' ({detail}); if wrong, {INTERVIEWER_HINT}")
     return RoleDecision(roles, tuple(notes))
 

@@ -27,7 +27,7 @@ dump ("Word: ...") or meeting notes ("Summary: ...") look like labels line by li
   same label starts at least two lines;
 * the file passes when at least two lines carry such labels (one, if it is a role), at
   most ``MAX_NAMED_SPEAKERS`` different non-role labels are used, and (with three or
-  more labels) at most half the labelled lines carry a label used only once.
+  more labels) at most half the labelled lines carry a non-role label used only once.
 
 A file that fails has no speakers: each paragraph is a turn and everything is codable.
 Lines without a label continue the previous speaker's turn. A line that is only a time
@@ -422,7 +422,9 @@ def accept_labels(
             eligible.add(key)
     labelled = [key for _, m in candidates if (key := _key(m.speaker)) in eligible]
     named = [key for key in eligible if label_kind(first_line[key][1]) != "role"]
-    once = [key for key in labelled if counts[key] == 1]
+    once = [
+        key for key in labelled if counts[key] == 1 and label_kind(first_line[key][1]) != "role"
+    ]
     problem = None
     if not labelled:
         problem = "no speaker labels"
