@@ -91,9 +91,9 @@ def import_one(
 ) -> ImportOutcome:
     """Import one file (``dry_run``: read and report, write nothing).
 
-    Identical text is "unchanged" only when its segments (speakers, interviewer flags)
-    also come out as stored: re-importing with ``--interviewer`` or a new speaker setting
-    makes a new version, with codings re-anchored.
+    Identical text is "unchanged", unless ``unit`` or ``interviewers`` make its segments
+    (speakers, interviewer flags) come out differently: then it becomes a new version,
+    with codings re-anchored.
     """
     from dataclasses import replace
 
@@ -124,8 +124,12 @@ def import_one(
             raise TranscriptReadError(
                 path, "contains no text to code", hint="Check that it is the right file."
             )
-        if same_text and _same_segments(store.segments(tid), segments):
-            return ImportOutcome(str(path), tid, "unchanged", report=report)
+        if same_text and (
+            (unit is None and not interviewers) or same_segments(store.segments(tid), segments)
+        ):
+            # Settings changed since the import are applied by 'transcripts speakers', so
+            # that importing a folder again never undoes a correction made there.
+            return ImportOutcome(str(path), tid, "unchanged")
         existed = store.has_transcript(tid)
         status = "updated" if existed else "imported"
         codable = sum(1 for s in segments if s.codable)
@@ -162,7 +166,7 @@ def import_one(
         return ImportOutcome(str(path), tid, "failed", error=exc)
 
 
-def _same_segments(stored: list[SegmentRow], segments: list[Segment]) -> bool:
+def same_segments(stored: list[SegmentRow], segments: list[Segment]) -> bool:
     """Whether a new segmentation equals the stored one (text, speakers, codable flags)."""
     return [(s.start, s.end, s.speaker, s.codable, s.time_start) for s in stored] == [
         (s.start, s.end, s.speaker, s.codable, s.time_start) for s in segments
