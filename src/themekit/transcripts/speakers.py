@@ -57,7 +57,8 @@ MAX_NAMED_SPEAKERS = 12
 
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _WORD = r"\#?[^\W_][\w.'\u2019\-]*"
-_NAME = rf"{_WORD}(?:[ \t]+{_WORD}){{0,{MAX_LABEL_WORDS + 2}}}"
+# Words of a name are separated by spaces; a tab ends the label ("Joe<TAB>speech").
+_NAME = rf"{_WORD}(?:[ ]+{_WORD}){{0,{MAX_LABEL_WORDS + 2}}}"
 
 #: The built-in label rule (the word filters in the module docstring are applied after it).
 DEFAULT_SPEAKER_PATTERN = rf"""
