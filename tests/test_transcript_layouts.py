@@ -297,8 +297,7 @@ def test_dry_run_report_with_exact_warnings_and_nothing_written(project: Project
         "  Joe Brennan: 2 turns, 6 words",
         "  codable: 2 of 5 lines (40%)",
         "  warning: 20% of lines (1) before the first speaker treated as header, not codable",
-        "dry run, nothing written: 4 would be imported, 0 would be updated, 0 unchanged,"
-        " 0 failed",
+        "dry run, nothing written: 4 would be imported, 0 would be updated, 0 unchanged, 0 failed",
     ]
     assert project.store.transcript_ids() == []
     assert len(project.store.audit_entries()) == audit_before

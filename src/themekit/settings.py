@@ -100,7 +100,7 @@ def _names(path: Path, key: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise InputFileError(
             path,
-            f"[import] {key} must be a list of names, e.g. {key} = [\"Sarah Khan\"]",
+            f'[import] {key} must be a list of names, e.g. {key} = ["Sarah Khan"]',
             hint="Edit themekit.toml and write the names in quotes, in square brackets.",
         )
     return tuple(item.strip() for item in value if item.strip())

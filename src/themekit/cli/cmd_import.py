@@ -47,8 +47,9 @@ def import_(
         " Adds to 'interviewers' in themekit.toml.",
     ),
     dry_run: bool = typer.Option(
-        False, "--dry-run", help="Show the import report (speakers, interviewers, warnings)"
-        " and write nothing."
+        False,
+        "--dry-run",
+        help="Show the import report (speakers, interviewers, warnings) and write nothing.",
     ),
     fmt: TableFormat = FORMAT_OPTION,
 ) -> None:

@@ -218,11 +218,11 @@ def _plan_sources(project: Project, refi: RefiProject) -> list[_PlannedSource]:
         unit = source.markers.get("unit", "")
         unit_settings = replace(settings, unit=unit) if unit in UNITS else settings
         source_format = source.markers.get("format", "") or "qdpx"
-        detection = detect_speakers(canonical, unit_settings.speaker_pattern)
-        refi.warnings.extend(f"source '{source.name}': {note}" for note in detection.notes)
+        speakers = detect_speakers(canonical, unit_settings.speaker_pattern)
+        refi.warnings.extend(f"source '{source.name}': {note}" for note in speakers.notes)
         parsed = ParsedTranscript(
             text=canonical,
-            turns=detection.turns,
+            turns=speakers.turns,
             source_format=source_format,
             metadata={"refi_source": source.guid},
         )

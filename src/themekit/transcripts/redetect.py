@@ -137,9 +137,7 @@ def _stored_turns(segments: list[SegmentRow]) -> list[Turn]:
 
 def _speakers(segments: Iterable[Any], *, interviewers: bool) -> list[str]:
     names = [
-        s.speaker
-        for s in segments
-        if s.speaker is not None and (not interviewers or not s.codable)
+        s.speaker for s in segments if s.speaker is not None and (not interviewers or not s.codable)
     ]
     return list(dict.fromkeys(names))
 

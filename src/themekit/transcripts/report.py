@@ -71,9 +71,7 @@ class TranscriptReport:
                 f"  {name}: {speaker.turns} turn{'s' if speaker.turns != 1 else ''},"
                 f" {speaker.words:,} words{role}"
             )
-        out.append(
-            f"  codable: {self.codable} of {self.segments} lines ({self.codable_share:.0%})"
-        )
+        out.append(f"  codable: {self.codable} of {self.segments} lines ({self.codable_share:.0%})")
         out.extend(f"  warning: {warning}" for warning in self.warnings)
         return out
 
@@ -112,8 +110,7 @@ def build_report(
     if header:
         share = max(1, round(100 * header / len(segments)))
         warnings.append(
-            f"{share}% of lines ({header}) before the first speaker treated as header,"
-            " not codable"
+            f"{share}% of lines ({header}) before the first speaker treated as header, not codable"
         )
     return TranscriptReport(
         speakers, len(segments), sum(1 for s in segments if s.codable), warnings

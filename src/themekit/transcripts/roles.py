@@ -27,7 +27,9 @@ from themekit.transcripts.speakers import (
     role_of,
 )
 
-INTERVIEWER_HINT = "name the interviewer with --interviewer NAME or interviewers = [...] in themekit.toml"
+INTERVIEWER_HINT = (
+    "name the interviewer with --interviewer NAME or interviewers = [...] in themekit.toml"
+)
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,9 @@ def decide_roles(parsed: ParsedTranscript, settings: ImportSettings) -> RoleDeci
     for speaker in speakers:
         hint = role_hint.get(speaker)
         if _key(speaker) in named:
-            roles[speaker] = SpeakerRole(speaker, True, "named", "named in the settings or with --interviewer")
+            roles[speaker] = SpeakerRole(
+                speaker, True, "named", "named in the settings or with --interviewer"
+            )
         elif is_interviewer(speaker, settings.interviewer_labels):
             roles[speaker] = SpeakerRole(speaker, True, "label", "by its label")
         elif hint and is_interviewer(hint, settings.interviewer_labels):
@@ -114,8 +118,8 @@ def _infer(speakers: list[str], turns_of: dict[str, list[str]]) -> tuple[str, st
         return other, f"the other speaker is labelled '{participant[0]}'"
     share: dict[str, tuple[int, int]] = {}
     for speaker in speakers:
-        turns = turns_of[speaker]
-        share[speaker] = (sum(1 for speech in turns if _is_question(speech)), len(turns))
+        speeches = turns_of[speaker]
+        share[speaker] = (sum(1 for speech in speeches if _is_question(speech)), len(speeches))
     asker = max(speakers, key=lambda s: share[s][0] / share[s][1])
     other = second if asker == first else first
     questions, turns = share[asker]

@@ -417,9 +417,9 @@ def accept_labels(
         key = _key(match.speaker)
         first_line.setdefault(key, (line, match.speaker))
         kind = label_kind(match.speaker)
-        if kind == "role" or counts[key] >= 2:
-            eligible.add(key)
-        elif kind == "name" and match.form in ("colon", "bracket", "bold"):
+        # A capitalised name before a colon counts even once; looser forms must repeat.
+        strong_name = kind == "name" and match.form in ("colon", "bracket", "bold")
+        if kind == "role" or counts[key] >= 2 or strong_name:
             eligible.add(key)
     labelled = [key for _, m in candidates if (key := _key(m.speaker)) in eligible]
     named = [key for key in eligible if label_kind(first_line[key][1]) != "role"]

@@ -247,7 +247,9 @@ class TextBuilder:
                 verdict.accepted
             ):
                 collector.start_turn(match.speaker, time_start=match.time, role=match.role)
-                collector.extend(entry.line[match.speech_offset :], entry.offset + match.speech_offset)
+                collector.extend(
+                    entry.line[match.speech_offset :], entry.offset + match.speech_offset
+                )
             elif (timed := time_line(entry.line)) is not None:
                 collector.start_turn(collector.speaker, time_start=timed[0], role=collector.role)
                 collector.extend(entry.line[timed[1] :], entry.offset + timed[1])

@@ -3,8 +3,9 @@
 The canonical text is the decoded file with line endings normalised to ``"\\n"`` and
 nothing else changed: speaker labels and timestamps stay in the text, and each turn's
 ``start``/``end`` cover only the speech after them (see ``speakers.py`` for what
-counts as a label). A text without speaker labels has one turn per paragraph. Encodings and the checks that reject non-text are described in
-``readers/common.py``; the encoding found is recorded in ``metadata["encoding"]``.
+counts as a label). A text without speaker labels has one turn per paragraph.
+Encodings and the checks that reject non-text are described in ``readers/common.py``;
+the encoding found is recorded in ``metadata["encoding"]``.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 A file is a series of cues (a time range and a few lines of text). The speaker of a cue
 comes from a WebVTT voice tag (``<v Sarah Khan>...</v>``, Teams) or from a label at the
 start of the cue text (``Sarah Khan: ...``, Zoom; the rule in ``speakers.py``, decided
-over all cues of the file). A cue with neither continues the previous speaker. Other markup (``<c>``, ``<i>``, inline
-timestamps) is removed and HTML entities are decoded.
+over all cues of the file). A cue with neither continues the previous speaker. Other
+markup (``<c>``, ``<i>``, inline timestamps) is removed and HTML entities are decoded.
 
 Consecutive cues of one speaker form one turn, from the first cue's start to the last
 cue's end (seconds, as floats); their texts are joined with single spaces, which also
