@@ -438,3 +438,13 @@ def test_reimport_of_unchanged_text_keeps_a_correction(project: Project, cli) ->
     result = cli("import", path)
     assert "speaker_numbers: already imported" in result.stderr
     assert [c for _, c, _, _ in stored(project, "speaker_numbers")] == [True, False, True, False]
+
+
+def test_show_lists_the_start_time_of_each_line(project: Project, cli) -> None:
+    cli("import", str(LAYOUTS / "rev.txt"), "--unit", "turn")
+    result = cli("transcripts", "show", "rev", "--format", "csv")
+    assert result.stdout.splitlines()[:3] == [
+        "line,speaker,codable,time,text",
+        "1,Interviewer,False,2.0,How did the garden start?",
+        "2,Joe Brennan,True,5.0,With six raised beds.",
+    ]

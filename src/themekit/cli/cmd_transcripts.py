@@ -69,7 +69,13 @@ def show_transcript(
     if not project.store.has_transcript(transcript):
         raise CodingError(f"No transcript '{transcript}'.", hint="See 'themekit transcripts list'.")
     rows = [
-        {"line": s.line, "speaker": s.speaker, "codable": s.codable, "text": s.text}
+        {
+            "line": s.line,
+            "speaker": s.speaker,
+            "codable": s.codable,
+            "time": s.time_start,
+            "text": s.text,
+        }
         for s in project.store.segments(transcript)
     ]
     if fmt == TableFormat.table:
@@ -77,7 +83,7 @@ def show_transcript(
             mark = " " if r["codable"] else "~"
             env().write(f"{r['line']:>5}{mark} {r['speaker'] or '-'}: {r['text']}")
         return
-    render_rows(rows, ["line", "speaker", "codable", "text"], fmt)
+    render_rows(rows, ["line", "speaker", "codable", "time", "text"], fmt)
 
 
 @transcripts_app.command("done")
