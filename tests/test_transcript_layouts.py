@@ -448,3 +448,24 @@ def test_show_lists_the_start_time_of_each_line(project: Project, cli) -> None:
         "1,Interviewer,False,2.0,How did the garden start?",
         "2,Joe Brennan,True,5.0,With six raised beds.",
     ]
+
+
+def test_refi_source_that_is_not_an_interview_has_no_speakers(
+    project: Project, cli, tmp_path: Path
+) -> None:
+    import zipfile
+
+    folder = Path(__file__).parent / "fixtures" / "refi" / "comment_dump"
+    package = tmp_path / "comments.qdpx"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.write(folder / "project.qde", "project.qde")
+    result = cli("import", str(package))
+    assert result.exit_code == 0, result.output
+    rows = stored(project, "Garden comments")
+    assert [(speaker, codable) for speaker, codable, _, _ in rows] == [(None, True)] * 7
+    assert rows[1][2] == "Compost: the bins are full by July."
+    assert (
+        "source 'Garden comments': labels not taken as speakers: 6 of 6 line-start labels are"
+        " used only once, which is not how speakers alternate; each paragraph is a turn"
+        in result.stderr
+    )
