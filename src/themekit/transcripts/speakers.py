@@ -26,8 +26,9 @@ dump ("Word: ...") or meeting notes ("Summary: ...") look like labels line by li
   lower-case label, a tab-separated one and a label without colon count only when the
   same label starts at least two lines;
 * the file passes when at least two lines carry such labels (one, if it is a role), at
-  most ``MAX_NAMED_SPEAKERS`` different non-role labels are used, and (with three or
-  more labels) at most half the labelled lines carry a non-role label used only once.
+  most ``MAX_NAMED_SPEAKERS`` different non-role labels are used, and (from
+  ``MIN_LINES_FOR_REPEATS`` labelled lines on) at most half of them carry a non-role
+  label used only once.
 
 A file that fails has no speakers: each paragraph is a turn and everything is codable.
 Lines without a label continue the previous speaker's turn. A line that is only a time
@@ -48,12 +49,15 @@ from collections import Counter
 from dataclasses import dataclass
 
 from themekit.errors import ThemekitError
-from themekit.transcripts.model import Turn
+from themekit.transcripts.model import ImportSettings, Turn
 
 MAX_LABEL_WORDS = 4
 MAX_LABEL_CHARS = 40
 #: More different non-role labels than this in one file is not a conversation.
 MAX_NAMED_SPEAKERS = 12
+#: From this many labelled lines on, speakers are expected to come back: a file where
+#: most labels are used once is a list ("Summary: ...", "Action: ..."), not a conversation.
+MIN_LINES_FOR_REPEATS = 5
 
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _WORD = r"\#?[^\W_][\w.'\u2019\-]*"
@@ -287,7 +291,7 @@ def match_speaker(line: str, rule: SpeakerRule) -> SpeakerMatch | None:
 
 
 #: The labels ``ImportSettings.interviewer_labels`` holds unless a project changes them.
-DEFAULT_INTERVIEWER_LABELS = ("Interviewer", "I", "INT", "Facilitator", "Moderator")
+DEFAULT_INTERVIEWER_LABELS = ImportSettings().interviewer_labels
 
 
 def is_interviewer(speaker: str | None, interviewer_labels: tuple[str, ...]) -> bool:
@@ -434,7 +438,7 @@ def accept_labels(
     elif len(named) > MAX_NAMED_SPEAKERS:
         shown = ", ".join(f"'{first_line[k][1]}'" for k in sorted(named)[:3])
         problem = f"{len(named)} different line-start labels ({shown}, ...) are too many speakers"
-    elif len(eligible) >= 3 and len(once) * 2 > len(labelled):
+    elif len(labelled) >= MIN_LINES_FOR_REPEATS and len(once) * 2 > len(labelled):
         problem = (
             f"{len(once)} of {len(labelled)} line-start labels are used only once,"
             " which is not how speakers alternate"
