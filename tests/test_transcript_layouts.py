@@ -469,3 +469,31 @@ def test_refi_source_that_is_not_an_interview_has_no_speakers(
         " used only once, which is not how speakers alternate; each paragraph is a turn"
         in result.stderr
     )
+
+
+def test_word_bold_heading_is_not_a_speaker(project: Project, cli, tmp_path: Path) -> None:
+    path = make_docx(
+        tmp_path / "heading.docx",
+        [
+            ("Garden Project", ""),
+            ("", "Recorded at the allotments."),
+            ("Interviewer: ", "How did the garden start?"),
+            ("Joe Brennan: ", "With six raised beds."),
+        ],
+    )
+    result = cli("import", str(path), "--unit", "turn")
+    assert result.exit_code == 0, result.output
+    assert stored(project, "heading") == [
+        (None, False, "Garden Project\n\nRecorded at the allotments.", None),
+        ("Interviewer", False, "How did the garden start?", None),
+        ("Joe Brennan", True, "With six raised beds.", None),
+    ]
+
+
+def test_redetect_with_a_bad_pattern_is_one_line_and_changes_nothing(project: Project, cli) -> None:
+    cli("import", str(LAYOUTS / "rev.txt"), "--unit", "turn")
+    result = cli("transcripts", "speakers", "--pattern", "(?P<name>x")
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("Error: speaker_pattern '(?P<name>x' is not a valid regular expression")
+    assert project.store.current_version("rev") == 1

@@ -297,7 +297,9 @@ def _bold_match(line: str, bold_label: str) -> SpeakerMatch | None:
         offset += 1
     if offset < len(line) and offset > 0 and line[offset - 1] not in " \t:":
         return None  # the bold text ends inside a word
-    return SpeakerMatch(label, offset, None, "bold")
+    # A bold paragraph with nothing after it may be a heading: it counts as a label only
+    # when it repeats (or is a role), like any label alone on its line.
+    return SpeakerMatch(label, offset, None, "bold" if offset < len(line) else "alone")
 
 
 def _one_line(text: str) -> str:
