@@ -497,3 +497,24 @@ def test_redetect_with_a_bad_pattern_is_one_line_and_changes_nothing(project: Pr
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("Error: speaker_pattern '(?P<name>x' is not a valid regular expression")
     assert project.store.current_version("rev") == 1
+
+
+def test_reimport_with_interviewer_applies_it_and_keeps_codings(project: Project, cli) -> None:
+    from themekit.codebook.model import Codebook
+    from themekit.coding.service import CodingSession
+
+    project.store.add_codebook_version(
+        Codebook.from_dict({"codes": [{"id": "beds", "label": "Beds"}]}),
+        source="test",
+        changes={},
+    )
+    path = str(LAYOUTS / "speaker_numbers.txt")
+    cli("import", path, "--unit", "turn")
+    CodingSession(project, "ana").apply(project.store.segment_at("speaker_numbers", 2), "beds")
+    result = cli("import", path, "--interviewer", "Speaker 2")
+    assert result.exit_code == 0, result.output
+    assert "speaker_numbers: updated (new version), 4 segments (2 codable)" in result.stderr
+    assert "  1 codings re-anchored, 0 orphaned" in result.stderr
+    assert [c for _, c, _, _ in stored(project, "speaker_numbers")] == [True, False, True, False]
+    (coding,) = project.store.codings()
+    assert coding.line == 2 and not coding.orphaned
