@@ -82,6 +82,11 @@ EXPECTED: dict[str, list[Row]] = {
         ("Interviewer", False, "Who came first?", None),
     ],
     "tabs.txt": four_turns("Interviewer", "Joe"),
+    "role_alone_no_colon.txt": [
+        ("INTERVIEWER", False, "How did the garden start?", None),
+        ("RESPONDENT 2", True, "With six raised beds.\n\nMm-hmm.", None),
+        ("INTERVIEWER", False, "Who came first?", None),
+    ],
     "timestamps_in_turn.txt": [
         ("Interviewer", False, "How did the garden start?", None),
         ("Joe", True, "With six raised beds.", None),

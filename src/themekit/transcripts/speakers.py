@@ -11,7 +11,7 @@ listed with an example in docs/transcripts.md):
   ``Speaker 1 (00:01:02):``, ``Sarah: [00:01:02] speech``;
 * a label alone on its line, the speech on the following lines (Rev, Temi:
   ``Speaker 1 (00:01):``), or a name and a time with no colon (Otter: ``Sarah Khan  0:03``;
-  Trint/Descript: ``[00:00:05] Sarah Khan``);
+  Trint/Descript: ``[00:00:05] Sarah Khan``), or a role with no colon (``INTERVIEWER``);
 * ``[Sarah] speech``, ``**Sarah:** speech`` (Markdown bold), ``Sarah<TAB>speech``,
   ``Sarah Khan (Interviewer): speech`` (the role in brackets is kept as a hint).
 
@@ -279,8 +279,11 @@ def match_speaker(line: str, rule: SpeakerRule) -> SpeakerMatch | None:
         form = "tab"
     elif groups.get("alone") is not None:
         form = "alone"
+        # Without a colon, a line is a label only with a time, brackets, bold, or when it
+        # is a role ("INTERVIEWER" on its own line): a name alone may be a heading or "Mm-hmm."
         if raw_time is None and bracketed is None and not groups.get("bold"):
-            return None
+            if role_of(label) is None:
+                return None
     else:
         form = "bracket"
         if bracketed is None and groups.get("time_after") is None:
