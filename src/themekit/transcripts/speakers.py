@@ -281,9 +281,9 @@ def match_speaker(line: str, rule: SpeakerRule) -> SpeakerMatch | None:
         form = "alone"
         # Without a colon, a line is a label only with a time, brackets, bold, or when it
         # is a role ("INTERVIEWER" on its own line): a name alone may be a heading or "Mm-hmm."
-        if raw_time is None and bracketed is None and not groups.get("bold"):
-            if role_of(label) is None:
-                return None
+        unmarked = raw_time is None and bracketed is None and not groups.get("bold")
+        if unmarked and role_of(label) is None:
+            return None
     else:
         form = "bracket"
         if bracketed is None and groups.get("time_after") is None:
