@@ -82,6 +82,7 @@ EXPECTED: dict[str, list[Row]] = {
         ("Interviewer", False, "Who came first?", None),
     ],
     "tabs.txt": four_turns("Interviewer", "Joe"),
+    "teams_text.txt": four_turns("Amira Haddad", "Joe Brennan", times=True),
     "role_alone_no_colon.txt": [
         ("INTERVIEWER", False, "How did the garden start?", None),
         ("RESPONDENT 2", True, "With six raised beds.\n\nMm-hmm.", None),

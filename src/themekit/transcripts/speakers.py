@@ -140,6 +140,11 @@ _BRACKETED_TIME_LINE = re.compile(
     rf"[ \t]*(?:\[(?P<time>{_TIME})\]|\((?P<paren_time>{_TIME})\))[ \t]*"
 )
 _BARE_TIME_LINE = re.compile(r"[ \t]*(?P<time>\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?)[ \t]*$")
+# A subtitle timing line kept in a text export ("0:0:2.340 --> 0:0:5.120", Teams).
+_RANGE_LINE = re.compile(
+    r"[ \t]*(?P<time>\d{1,2}:\d{1,2}(?::\d{1,2})?(?:[.,]\d{1,3})?)[ \t]*-->[ \t]*"
+    r"\d{1,2}:\d{1,2}(?::\d{1,2})?(?:[.,]\d{1,3})?[ \t]*$"
+)
 
 
 @dataclass(frozen=True)
@@ -473,14 +478,15 @@ def time_line(line: str) -> tuple[float, int] | None:
     """(seconds, speech offset) when ``line`` is or starts with a timestamp, else None.
 
     A bracketed time may be followed by speech (``[00:05:00] And then...``); a bare time
-    counts only as a whole line of the ``hh:mm:ss`` form, so "10:30 we met" stays speech.
+    counts only as a whole line of the ``hh:mm:ss`` form, so "10:30 we met" stays speech,
+    and so does a subtitle timing line (``0:0:2.340 --> 0:0:5.120``), which gives its start.
     """
     found = _BRACKETED_TIME_LINE.match(line)
     if found is not None:
         time = parse_time(found["time"] or found["paren_time"])
         if time is not None:
             return time, found.end()
-    bare = _BARE_TIME_LINE.match(line)
+    bare = _BARE_TIME_LINE.match(line) or _RANGE_LINE.match(line)
     if bare is not None:
         time = parse_time(bare["time"])
         if time is not None:
@@ -540,12 +546,41 @@ def detect_speakers(text: str, pattern: str | None = None) -> Detection:
     """The speaker turns of a plain text, with notes on what was (not) taken as a label."""
     rule = compile_speaker_rule(pattern)
     lines = [(offset, line, match_speaker(line, rule)) for offset, line in split_lines(text)]
+    if rule.is_default:
+        lines = _names_under_times(lines)
     candidates = [(number, match) for number, (_, _, match) in enumerate(lines, 1) if match]
     verdict = accept_labels(candidates)
     nonblank = [line for _, line, _ in lines if line.strip()]
     paragraph_breaks = len(nonblank) < len(lines) - 1
     turns = build_turns(lines, verdict, paragraph_breaks=paragraph_breaks)
     return Detection(turns, verdict.notes, bool(verdict.accepted))
+
+
+def _names_under_times(
+    lines: list[tuple[int, str, SpeakerMatch | None]],
+) -> list[tuple[int, str, SpeakerMatch | None]]:
+    """A name alone on the line after a time line is a label (Teams text: a timing line,
+    then the name, then the speech). Like every label without a colon, it must repeat."""
+    result = []
+    previous_time: float | None = None
+    for offset, line, match in lines:
+        stripped = line.strip()
+        if not stripped:
+            result.append((offset, line, match))
+            continue
+        timed = time_line(line) if match is None else None
+        whole_time = timed is not None and timed[1] >= len(line.rstrip())
+        if (
+            match is None
+            and previous_time is not None
+            and not whole_time
+            and stripped[-1] not in ".?!,;"
+            and label_kind(normalise_speaker(stripped)) is not None
+        ):
+            match = SpeakerMatch(normalise_speaker(stripped), len(line), previous_time, "alone")
+        result.append((offset, line, match))
+        previous_time = timed[0] if whole_time and timed is not None else None
+    return result
 
 
 def detect_turns(text: str, pattern: str | None = None) -> list[Turn]:
