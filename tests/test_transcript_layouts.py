@@ -524,3 +524,18 @@ def test_reimport_with_interviewer_applies_it_and_keeps_codings(project: Project
     assert [c for _, c, _, _ in stored(project, "speaker_numbers")] == [True, False, True, False]
     (coding,) = project.store.codings()
     assert coding.line == 2 and not coding.orphaned
+
+
+def test_word_teams_transcript_timing_name_speech(project: Project, cli, tmp_path: Path) -> None:
+    paragraphs = []
+    for timing, name, speech in [
+        ("0:0:2.0 --> 0:0:4.500", "Amira Haddad", "How did the garden start?"),
+        ("0:0:5.0 --> 0:0:8.0", "Joe Brennan", "With six raised beds."),
+        ("0:1:2.0 --> 0:1:3.500", "Amira Haddad", "Who came first?"),
+        ("0:1:4.0 --> 0:1:6.0", "Joe Brennan", "Mostly neighbours."),
+    ]:
+        paragraphs += [("", timing), ("", name), ("", speech)]
+    path = make_docx(tmp_path / "teams.docx", paragraphs)
+    result = cli("import", str(path), "--unit", "turn", "--interviewer", "Amira Haddad")
+    assert result.exit_code == 0, result.output
+    assert stored(project, "teams") == four_turns("Amira Haddad", "Joe Brennan", times=True)

@@ -547,7 +547,7 @@ def detect_speakers(text: str, pattern: str | None = None) -> Detection:
     rule = compile_speaker_rule(pattern)
     lines = [(offset, line, match_speaker(line, rule)) for offset, line in split_lines(text)]
     if rule.is_default:
-        lines = _names_under_times(lines)
+        lines = names_under_times(lines)
     candidates = [(number, match) for number, (_, _, match) in enumerate(lines, 1) if match]
     verdict = accept_labels(candidates)
     nonblank = [line for _, line, _ in lines if line.strip()]
@@ -556,7 +556,7 @@ def detect_speakers(text: str, pattern: str | None = None) -> Detection:
     return Detection(turns, verdict.notes, bool(verdict.accepted))
 
 
-def _names_under_times(
+def names_under_times(
     lines: list[tuple[int, str, SpeakerMatch | None]],
 ) -> list[tuple[int, str, SpeakerMatch | None]]:
     """A name alone on the line after a time line is a label (Teams text: a timing line,

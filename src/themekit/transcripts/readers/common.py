@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from themekit.errors import TranscriptReadError
@@ -37,6 +37,7 @@ from themekit.transcripts.speakers import (
     compile_speaker_rule,
     label_kind,
     match_speaker,
+    names_under_times,
     normalise_speaker,
     time_line,
 )
@@ -227,6 +228,16 @@ class TextBuilder:
         )
 
     def build(self, source_format: str, metadata: dict[str, str] | None = None) -> ParsedTranscript:
+        if self._rule.is_default:
+            paragraphs = [i for i, entry in enumerate(self._entries) if entry.kind == "para"]
+            found = names_under_times(
+                [
+                    (self._entries[i].offset, self._entries[i].line, self._entries[i].match)
+                    for i in paragraphs
+                ]
+            )
+            for index, (_, _, match) in zip(paragraphs, found, strict=True):
+                self._entries[index] = replace(self._entries[index], match=match)
         candidates = [
             (number, entry.match)
             for number, entry in enumerate(self._entries, 1)
