@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -148,7 +146,7 @@ def test_span_deleted_in_the_edit_becomes_whole_segment() -> None:
     )
 
 
-def test_reanchoring_a_large_transcript_is_fast() -> None:
+def test_reanchoring_a_large_transcript() -> None:
     texts = [f"Participant remark number {n} about services and funding." for n in range(3000)]
     old = segments(*texts)
     edited = [
@@ -156,11 +154,8 @@ def test_reanchoring_a_large_transcript_is_fast() -> None:
     ]
     new = segments("A new opening line.", *edited)
     anchors = [Anchor(n, n + 1) for n in range(3000)]
-    began = time.perf_counter()
+    # Speed is measured in benchmarks/, never asserted here: a test must fail only for bugs.
     results = reanchor(old, anchors, new)
-    assert (
-        time.perf_counter() - began < 30.0
-    )  # a guard against quadratic blow-up, not a benchmark (see benchmarks/)
     assert [r.line for r in results] == [n + 2 for n in range(3000)]
     assert sum(r.method == "fuzzy" for r in results) == 1000
 

@@ -204,7 +204,7 @@ BAD_CODEBOOKS = {
         b"id,path,definition\na,Benefits > One,x\na,Benefits > Two,y\n",
     ),
     "csv_cycle": ("cycle.csv", b"id,label,parent\na,A,b\nb,B,a\n"),
-    "not_utf8": ("latin.yaml", "codes:\n  - id: a\n    label: Caf\u00e9\n".encode("latin-1")),
+    "undecodable": ("latin.yaml", b"codes:\n  - id: a\n    label: Caf\xe9 \x81\n"),
     "unknown_type": ("book.pdf", b"%PDF-1.4"),
 }
 

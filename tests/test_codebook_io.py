@@ -187,13 +187,26 @@ def test_unknown_parent(tmp_path: Path) -> None:
     ]
 
 
-def test_non_utf8_csv(tmp_path: Path) -> None:
+def test_windows_1252_csv_loads_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "cb.csv"
     path.write_bytes("path,definition\nBenefits > Caf\u00e9,d\n".encode("cp1252"))
     codebook, problems = validate_codebook_file(path)
+    assert codebook is not None
+    assert codebook.codes[0].children[0].label == "Caf\u00e9"
+    assert [(p.line, p.col, p.severity) for p in problems] == [(1, 1, "warning")]
+    assert problems[0].message.startswith("file is not UTF-8; it was read as Windows-1252")
+
+
+def test_undecodable_csv_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "cb.csv"
+    path.write_bytes(b"path,definition\nBenefits > Caf\xe9 \x9d,d\n")
+    codebook, problems = validate_codebook_file(path)
     assert codebook is None
     assert [(p.line, p.col) for p in problems] == [(2, 15)]
-    assert problems[0].message.startswith("file is not UTF-8: byte 0xe9")
+    assert problems[0].message == (
+        "is not UTF-8 text (invalid continuation byte at byte 30) and not Windows-1252 text"
+        " (byte 0x9D at 32 is undefined there); save it as UTF-8"
+    )
 
 
 def test_multiline_cells_keep_line_numbers(tmp_path: Path) -> None:
@@ -251,7 +264,7 @@ def test_file_that_is_not_an_xlsx(tmp_path: Path) -> None:
     path.write_text("path\nA\n", encoding="utf-8")
     codebook, problems = validate_codebook_file(path)
     assert codebook is None
-    assert problems[0].message.startswith("cannot read as an Excel .xlsx workbook")
+    assert problems[0].message == "is not a readable Excel workbook (damaged or not .xlsx)"
 
 
 @pytest.mark.parametrize("separator", [" > ", "\\", ">"])

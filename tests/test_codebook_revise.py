@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from themekit.cli.hints import cli_hint
 from themekit.codebook import (
     Code,
     Codebook,
@@ -62,10 +63,12 @@ def test_rename_keeps_id_and_does_not_touch_the_input() -> None:
 def test_rename_refusals() -> None:
     error = error_of(rename_code, book(), "benefits.gpa", "New")
     assert error.message == "no code with id `benefits.gpa` (did you mean `benefits.gap`?)"
-    assert error.hint == "Run `themekit codebook show` to list ids."
+    assert error.hint == "The codebook lists the ids."
+    assert cli_hint(error) == "Run `themekit codebook show` to list ids."
     error = error_of(rename_code, book(), "benefits.gap", "access")
     assert error.message == "there is already a code `Access` [benefits.access] under Benefits"
-    assert error.hint == (
+    assert error.hint == "Choose another label, or merge into `benefits.access`."
+    assert cli_hint(error) == (
         "Choose another label, or merge into it: `themekit codebook merge SRC --into"
         " benefits.access`."
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
+from themekit.cli.hints import cli_hint
 from themekit.codebook import (
     Code,
     Codebook,
@@ -74,10 +74,9 @@ def test_malformed_yaml_reports_its_location(tmp_path: Path) -> None:
     assert codebook is None
     assert len(problems) == 1
     assert (problems[0].line, problems[0].col) == (4, 7)
-    assert problems[0].message == (
-        "YAML syntax error: did not find expected ',' or ']' while parsing a flow sequence"
-        " that starts on line 3"
-    )
+    # The problem itself is PyYAML's wording; ours is the prefix and the opening line.
+    assert problems[0].message.startswith("YAML syntax error: ")
+    assert problems[0].message.endswith(" that starts on line 3")
 
 
 def test_tab_indentation_gets_a_hint(tmp_path: Path) -> None:
@@ -126,13 +125,29 @@ def test_empty_file(tmp_path: Path, text: str) -> None:
     assert problems[0].message.startswith(("file is empty", "file has no content"))
 
 
-def test_non_utf8_file_is_located(tmp_path: Path) -> None:
+def test_windows_1252_file_loads_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "cb.yaml"
-    path.write_bytes("codes:\n  - id: a\n    label: \u201cQuoted\u201d\n".encode("cp1252"))
+    path.write_bytes(
+        "codes:\n  - id: a\n    label: \u201cQuoted\u201d\n    definition: d\n".encode("cp1252")
+    )
+    codebook, problems = validate_codebook_file(path)
+    assert codebook is not None
+    assert codebook.codes[0].label == "\u201cQuoted\u201d"
+    assert [p.render() for p in problems] == [
+        f"{path}:1:1: warning: file is not UTF-8; it was read as Windows-1252 (check accents"
+        " and quotes, or save it as UTF-8)"
+    ]
+
+
+def test_undecodable_file_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "cb.yaml"
+    path.write_bytes(b"codes:\n  - id: a\n    label: caf\xe9 \x81\n")
     codebook, problems = validate_codebook_file(path)
     assert codebook is None
-    assert [(p.line, p.col) for p in problems] == [(3, 12)]
-    assert problems[0].message.startswith("file is not UTF-8: byte 0x93 cannot be decoded")
+    assert [p.render() for p in problems] == [
+        f"{path}:3:15: is not UTF-8 text (invalid continuation byte at byte 31) and not"
+        " Windows-1252 text (byte 0x81 at 33 is undefined there); save it as UTF-8"
+    ]
 
 
 def test_utf8_bom_and_utf16_are_accepted(tmp_path: Path) -> None:
@@ -301,8 +316,9 @@ def test_load_codebook_raises_with_every_problem(tmp_path: Path) -> None:
         f"{path}: 2 errors in codebook; first: {path}:3:10: duplicate id `a`: also used by A"
         " on line 2; ids must be unique and are never reused (B)"
     )
+    assert error.hint == "Its problems attribute lists every problem with its line."
     assert (
-        error.hint
+        cli_hint(error)
         == f"Run `themekit codebook validate {path}` to list every problem with its line."
     )
     assert [(p.line, p.severity) for p in error.problems] == [
@@ -353,11 +369,8 @@ def test_two_thousand_codes_validate_in_under_a_second(tmp_path: Path) -> None:
         ]
     )
     path = write(tmp_path, codebook_to_yaml(codebook))
-    start = time.perf_counter()
+    # The 1 s target is measured in benchmarks/bench_codebook.py, never asserted here.
     loaded = load_codebook(path)
-    assert (
-        time.perf_counter() - start < 20.0
-    )  # a hang guard; the 1 s target is measured in benchmarks/bench_codebook.py
     assert len(list(loaded.walk())) == 2000
 
 
@@ -382,7 +395,8 @@ def test_binary_junk_is_a_located_problem(tmp_path: Path) -> None:
     path = tmp_path / "cb.yaml"
     path.write_bytes(b"codes:\n  - id: a\x00b\n")
     assert rendered(path) == [
-        f"{path}:2:10: character U+0000 is not allowed in YAML (control characters are not allowed)"
+        f"{path}:2:10: contains NUL bytes (first at byte 16); it looks like a binary file,"
+        " not text; save it as UTF-8"
     ]
 
 

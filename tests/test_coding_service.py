@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers_coding import build_study, database_snapshot
+from themekit.cli.hints import render_error
 from themekit.coding.service import CodingSession
 from themekit.errors import CodingError
 from themekit.project import Project
@@ -19,10 +20,12 @@ def ana(project: Project) -> CodingSession:
 def test_needs_a_coder_and_a_codebook(project: Project) -> None:
     with pytest.raises(CodingError) as info:
         CodingSession(project, "  ")
-    assert info.value.render() == "A coder name is needed. Pass --coder NAME."
+    assert str(info.value) == "A coder name is needed. Name the coder."
+    assert render_error(info.value) == "A coder name is needed. Pass --coder NAME."
     with pytest.raises(CodingError) as info:
         CodingSession(project, "ana")
-    assert info.value.render() == (
+    assert str(info.value) == "No codebook is loaded in this project. Load a codebook first."
+    assert render_error(info.value) == (
         "No codebook is loaded in this project. Load one with 'themekit codebook load FILE' first."
     )
 
@@ -57,11 +60,17 @@ def test_apply_twice_returns_none_and_writes_nothing(ana: CodingSession) -> None
 def test_look_up_errors(ana: CodingSession) -> None:
     with pytest.raises(CodingError) as info:
         ana.segment("P77", 1)
-    assert info.value.render() == "No transcript 'P77'. See 'themekit transcripts list'."
+    assert render_error(info.value) == "No transcript 'P77'. See 'themekit transcripts list'."
+    assert str(info.value) == (
+        "No transcript 'P77'. Check the id against the project's transcripts."
+    )
     with pytest.raises(CodingError) as info:
         ana.segment("P01", 99)
-    assert info.value.render() == (
+    assert render_error(info.value) == (
         "Transcript 'P01' has no line 99. See 'themekit transcripts show P01'."
+    )
+    assert str(info.value) == (
+        "Transcript 'P01' has no line 99. Check the line against transcript 'P01'."
     )
     with pytest.raises(CodingError, match="Unknown code 'nope'"):
         ana.apply(ana.segment("P01", 2), "nope")

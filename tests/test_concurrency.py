@@ -19,8 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import HANG_GUARD_S
 from helpers_coding import add_transcript, coding_keys, generated_lines, load_codebook, write_csv
 from themekit.project import Project
+
+pytestmark = pytest.mark.subprocess
 
 N_LINES = 1_500
 CODES = ["benefits.gap", "benefits.access", "challenges.funding"]
@@ -68,7 +71,7 @@ def _agree(root: Path) -> subprocess.CompletedProcess[str]:
         + ["--transcripts", "BIG", "--bootstrap", "0", "--format", "json"],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=HANG_GUARD_S,
     )
 
 
@@ -77,7 +80,7 @@ def test_two_coders_and_agreement_at_once_equal_a_serial_run(template, tmp_path:
     serial = shutil.copytree(source, tmp_path / "serial")
     for coder, bulk in files.items():
         process = _apply(serial, coder, bulk)
-        _out, err = process.communicate(timeout=120)
+        _out, err = process.communicate(timeout=HANG_GUARD_S)
         assert process.returncode == 0, err
     with Project.open(serial) as project:
         expected = coding_keys(project)
@@ -88,7 +91,7 @@ def test_two_coders_and_agreement_at_once_equal_a_serial_run(template, tmp_path:
     agree_runs = []
     while any(p.poll() is None for p in coders) or len(agree_runs) < 2:
         agree_runs.append(_agree(shared))
-    errors = [p.communicate(timeout=120)[1] for p in coders]
+    errors = [p.communicate(timeout=HANG_GUARD_S)[1] for p in coders]
     assert [p.returncode for p in coders] == [0, 0], errors
     for run in agree_runs:
         errors.append(run.stderr)
@@ -134,12 +137,12 @@ def test_backup_while_another_process_writes(template, tmp_path: Path) -> None:
             [*THEMEKIT, "--project", str(root), "backup", "-o", str(target)],
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=HANG_GUARD_S,
         )
         assert run.returncode == 0, run.stderr
         assert "locked" not in run.stderr.lower()
         backups.append(target)
-    out, err = writer.communicate(timeout=120)
+    out, err = writer.communicate(timeout=HANG_GUARD_S)
     assert writer.returncode == 0, err
     written = int(out.split()[-1])
     counts = []
@@ -180,7 +183,7 @@ def test_many_short_transactions_from_two_processes_lose_nothing(template, tmp_p
         )
         for name in ("w1", "w2")
     ]
-    results = [w.communicate(timeout=120) for w in writers]
+    results = [w.communicate(timeout=HANG_GUARD_S) for w in writers]
     assert [w.returncode for w in writers] == [0, 0], [err for _out, err in results]
     with Project.open(root) as project:
         for name in ("w1", "w2"):

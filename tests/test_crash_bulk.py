@@ -21,10 +21,14 @@ from pathlib import Path
 
 import pytest
 
+from conftest import HANG_GUARD_S
 from helpers_coding import add_transcript, generated_lines, load_codebook, write_csv
 from themekit.project import Project
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX only")
+pytestmark = [
+    pytest.mark.subprocess,
+    pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX only"),
+]
 
 N_LINES = 5_000
 CODES = ["benefits.gap", "benefits.access", "challenges.funding", "other"]
@@ -96,12 +100,12 @@ def test_kill_during_bulk_apply_leaves_all_or_nothing(
     for attempt, (during_writes, delay) in enumerate(plan):
         root = _copy(source, tmp_path / f"attempt{attempt}")
         process = _start(root, bulk)
-        writing = _wait_for_writes(root, process, timeout=20) if during_writes else False
+        writing = _wait_for_writes(root, process, timeout=HANG_GUARD_S) if during_writes else False
         time.sleep(delay)
         killed_mid_write = writing and process.poll() is None
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
-        _out, err = process.communicate(timeout=30)
+        _out, err = process.communicate(timeout=HANG_GUARD_S)
         assert process.returncode in (0, -signal.SIGKILL), err.decode()
         count = _state(root)
         assert count in (0, N_ROWS), (attempt, count)

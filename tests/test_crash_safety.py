@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import HANG_GUARD_S
 from helpers_coding import add_transcript, generated_lines
 from themekit.codebook.export import codebook_to_yaml
 from themekit.codebook.model import Code, Codebook
@@ -35,7 +36,10 @@ from themekit.coding.service import CodingSession
 from themekit.project import Project
 from themekit.store.codebook import codebook_hash
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX only")
+pytestmark = [
+    pytest.mark.subprocess,
+    pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX only"),
+]
 
 N_FILES = 150
 TURNS_PER_FILE = 60
@@ -93,7 +97,7 @@ def _kill_after(process: subprocess.Popen[bytes], delay: float) -> None:
         time.sleep(0.005)
     if process.poll() is None:
         os.kill(process.pid, signal.SIGKILL)
-    _out, err = process.communicate(timeout=30)
+    _out, err = process.communicate(timeout=HANG_GUARD_S)
     assert process.returncode in (0, -signal.SIGKILL), err.decode()
 
 
@@ -108,7 +112,7 @@ def _integrity(root: Path) -> None:
 def _timed_run(root: Path, *args: str) -> float:
     start = time.monotonic()
     process = _run(root, *args)
-    _out, err = process.communicate(timeout=60)
+    _out, err = process.communicate(timeout=HANG_GUARD_S)
     assert process.returncode == 0, err.decode()
     return time.monotonic() - start
 
@@ -178,7 +182,7 @@ def test_kill_during_import_leaves_whole_transcripts(import_setup, tmp_path: Pat
     assert any(0 < n < N_FILES for n in counts), (counts, duration)
     # ... and running the same import again completes it, identical to a clean import.
     process = _run(root, "import", str(folder), "--unit", "turn")
-    _out, err = process.communicate(timeout=60)
+    _out, err = process.communicate(timeout=HANG_GUARD_S)
     assert process.returncode == 0, err.decode()
     assert _check_import(root, expected) == N_FILES
 

@@ -402,7 +402,7 @@ def test_exemplars_come_first(study: Project) -> None:
     ]
 
 
-def test_typicality_from_cached_embeddings(study: Project, monkeypatch) -> None:
+def test_typicality_from_cached_embeddings(study: Project, monkeypatch, cli) -> None:
     from themekit.suggest.cache import text_hash
 
     monkeypatch.setenv("THEMEKIT_EMBEDDER", "fake")
@@ -416,7 +416,10 @@ def test_typicality_from_cached_embeddings(study: Project, monkeypatch) -> None:
         vector[axis] += 0.8 if axis else 0.0
         items.append((text_hash(segment.text), vector / np.linalg.norm(vector)))
     study.store.store_embeddings("fake-hash-v1", items)
-    bank = build_quote_bank(study, ExportAnonymiser(study), per_theme=3)
+    # The typicality function is injected: the export package never imports the suggester.
+    bank = build_quote_bank(
+        study, ExportAnonymiser(study), per_theme=3, typicality=study.quote_typicality()
+    )
     options = bank.sections[0]
     assert [(q.participant, q.selected_by) for q in options.quotes] == [
         ("P03", "typical (embeddings)"),
@@ -425,6 +428,38 @@ def test_typicality_from_cached_embeddings(study: Project, monkeypatch) -> None:
     ]
     # Sub-themes without vectors fall back to the heuristic.
     assert bank.sections[1].quotes[0].selected_by == "typical (coder agreement, length)"
+    # Without a typicality function, the heuristic everywhere.
+    plain = build_quote_bank(study, ExportAnonymiser(study), per_theme=3)
+    assert {q.selected_by for q in plain.sections[0].quotes} == {
+        "typical (coder agreement, length)"
+    }
+    # The CLI passes the embedding-based one in.
+    result = cli("export", "quotes", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    cli_rows = csv.DictReader(io.StringIO(result.stdout))
+    assert [(r["participant"], r["selected_by"]) for r in cli_rows][:3] == [
+        ("P03", "typical (embeddings)"),
+        ("P01", "typical (embeddings)"),
+        ("P02", "typical (embeddings)"),
+    ]
+
+
+def test_the_export_package_does_not_import_the_suggester() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, themekit.export.api, themekit.export.quotes, themekit.export.report\n"
+        "import themekit.export.formats\n"
+        "print([m for m in sys.modules if m.startswith('themekit.suggest')])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    import re
+
+    importing = re.compile(r"^\s*(from|import) themekit\.suggest", re.M)
+    source = (Path(__file__).parents[1] / "src/themekit/export").glob("*.py")
+    assert not [p.name for p in source if importing.search(p.read_text(encoding="utf-8"))]
 
 
 def test_word_bounds_skip_short_and_trim_long(study: Project) -> None:

@@ -193,7 +193,10 @@ def test_missing_folder_and_unwritable_folder(study: Project, cli, tmp_path: Pat
 def test_output_is_a_folder(study: Project, cli, tmp_path: Path) -> None:
     result = cli("export", "table1", "-o", str(tmp_path), "-f", "md")
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {tmp_path}: is a folder. Give a file name with -o.\n"
+    assert result.stderr == (
+        f"Error: {tmp_path}: is a folder, not a file; it is left as it is."
+        " Give a file name with -o.\n"
+    )
 
 
 def test_unknown_extension(study: Project, cli, tmp_path: Path) -> None:

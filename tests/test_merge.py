@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from helpers_coding import MINI_CODEBOOK, coding_keys, load_codebook
+from themekit.cli.hints import render_error
 from themekit.coding.service import CodingSession
 from themekit.errors import MergeError
 from themekit.project import Project
@@ -218,7 +219,7 @@ def test_unknown_codes_stop_the_merge_and_are_listed(diverged) -> None:
     before = (uids(a), len(a.store.audit_entries()))
     with pytest.raises(MergeError) as caught:
         merge_team_data(a, read_source(b.root, coders=None))
-    assert caught.value.render() == (
+    assert render_error(caught.value) == (
         "2 codes used in B are not in this project's codebook: housing, peer.support."
         " Nothing was merged. Load the other project's codebook here first:"
         " 'themekit merge B --write-codebook other.yaml', check it, then"

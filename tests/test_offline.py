@@ -13,7 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO
+import pytest
+
+from conftest import HANG_GUARD_S, REPO
+
+pytestmark = pytest.mark.subprocess
 
 SITECUSTOMIZE = """
 import os, socket
@@ -80,7 +84,7 @@ def test_demo_pipeline_runs_offline(tmp_path: Path) -> None:
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=HANG_GUARD_S,
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

@@ -452,8 +452,7 @@ def test_binary_garbage(tmp_path: Path) -> None:
     with pytest.raises(TranscriptReadError) as caught:
         read_transcript(path, SETTINGS)
     assert caught.value.message == (
-        f"{path}: contains NUL bytes (first at byte 0); "
-        "it looks like a binary file, not a text transcript"
+        f"{path}: contains NUL bytes (first at byte 0); it looks like a binary file, not text"
     )
 
 
@@ -462,7 +461,7 @@ def test_control_characters_are_not_text(tmp_path: Path) -> None:
     with pytest.raises(TranscriptReadError) as caught:
         read_transcript(path, SETTINGS)
     assert caught.value.problem == (
-        "line 2 contains the control character U+001B; this does not look like a text transcript"
+        "line 2 contains the control character U+001B; this does not look like a text file"
     )
 
 
@@ -565,12 +564,19 @@ def test_damaged_docx_is_an_error(tmp_path: Path) -> None:
     assert caught.value.problem.startswith("is a damaged Word document (")
 
 
-def test_utf16_without_bom_is_reported_with_advice(tmp_path: Path) -> None:
-    path = write(tmp_path, "nobom.txt", "R: hello".encode("utf-16-le"))
+def test_utf16_without_bom_is_read_when_evident(tmp_path: Path) -> None:
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = "R: caf\u00e9 \u201chello\u201d"
+        parsed = read_transcript(
+            write(tmp_path, f"{encoding}.txt", text.encode(encoding)), SETTINGS
+        )
+        assert parsed.text == text
+        assert parsed.metadata == {"encoding": encoding}
+
+
+def test_nul_bytes_that_are_not_utf16_are_binary(tmp_path: Path) -> None:
+    path = write(tmp_path, "odd.txt", "R: hello".encode("utf-16-le") + b"\x00")
     with pytest.raises(TranscriptReadError) as caught:
         read_transcript(path, SETTINGS)
     assert caught.value.problem.startswith("contains NUL bytes (first at byte 1)")
-    assert caught.value.hint == (
-        "If it is UTF-16 text without a byte-order mark, save it as UTF-8; "
-        "otherwise export the transcript as .txt or .docx."
-    )
+    assert caught.value.hint == "If it is text in another encoding, save it as UTF-8."

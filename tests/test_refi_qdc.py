@@ -12,10 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import REPO
-from themekit.codebook.model import Code, Codebook
-from themekit.codebook.versions import read_codebook_file
-from themekit.errors import CodebookError, RefiError
-from themekit.refi.qdc import (
+from themekit.codebook.io_qdc import (
     code_guid,
     codebook_to_qdc,
     derived_guid,
@@ -25,6 +22,9 @@ from themekit.refi.qdc import (
     read_qdc,
     unfold_description,
 )
+from themekit.codebook.model import Code, Codebook
+from themekit.codebook.versions import read_codebook_file
+from themekit.errors import CodebookError, RefiError
 
 SCHEMAS = Path("/work/shared/refi-qda")
 if not SCHEMAS.exists():  # a checkout that vendors the schemas

@@ -16,13 +16,14 @@ from typing import Any
 import pytest
 import xmlschema
 
+from themekit.cli.hints import render_error
+from themekit.codebook.io_qdc import derived_guid
 from themekit.codebook.model import Codebook
 from themekit.codebook.versions import commit_codebook
 from themekit.coding.service import CodingSession
 from themekit.errors import RefiError
 from themekit.project import Project
 from themekit.refi.positions import Convention
-from themekit.refi.qdc import derived_guid
 from themekit.refi.qdpx import build_qdpx, export_qdpx, import_qdpx, import_qdpx_report
 from themekit.store.rows import SegmentRow
 
@@ -337,7 +338,7 @@ def test_a_transcript_with_other_text_under_the_same_id_is_refused(
     before = snapshot(target)
     with pytest.raises(RefiError) as caught:
         import_qdpx(target, path)
-    assert caught.value.render() == (
+    assert render_error(caught.value) == (
         f"{path}: transcript 'P01' is already in this project with different text. Import"
         " into a fresh project (themekit init), or rename the transcript in the project first."
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers_suggest import P01, add_transcript, build, code, counting_embedder
+from themekit.cli.hints import render_error
 from themekit.errors import ModelLoadError, SuggestError
 from themekit.project import Project
 from themekit.suggest.accept import accept, plan_acceptance
@@ -207,7 +208,7 @@ def test_no_codebook_is_a_clear_error(project: Project) -> None:
     build(project, codebook=False)
     with pytest.raises(SuggestError) as info:
         SuggestionEngine(project, FakeEmbedder()).suggest()
-    assert info.value.render() == (
+    assert render_error(info.value) == (
         "No codebook is loaded in this project, so there are no codes to suggest."
         " Load one with 'themekit codebook load FILE' first."
     )

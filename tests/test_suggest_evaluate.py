@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from helpers_suggest import build, code
+from themekit.cli.hints import render_error
 from themekit.errors import SuggestError
 from themekit.project import Project
 from themekit.suggest.embedder import FakeEmbedder
@@ -116,5 +117,7 @@ def test_evaluate_needs_codings_by_the_coder(project: Project) -> None:
 
 def test_evaluate_rejects_fewer_than_two_folds(project: Project) -> None:
     build(project)
-    with pytest.raises(SuggestError, match="--folds must be at least 2, not 1"):
+    with pytest.raises(SuggestError) as info:
         evaluate_coder(project, "ana", folds=1, embedder=FakeEmbedder())
+    assert str(info.value) == "folds must be at least 2, not 1. For example 5."
+    assert render_error(info.value) == "folds must be at least 2, not 1. For example --folds 5."

@@ -17,7 +17,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import CODEBOOKS, REPO, SAMPLE
+import pytest
+
+from conftest import CODEBOOKS, HANG_GUARD_S, REPO, SAMPLE
+
+pytestmark = pytest.mark.subprocess
 
 TUTORIAL = REPO / "docs" / "tutorial.md"
 
@@ -61,7 +65,7 @@ def test_every_tutorial_command_runs_and_prints_what_the_page_shows(tmp_path: Pa
             env=env,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=HANG_GUARD_S,
         )
         assert result.returncode == 0, f"{command}\n{result.stderr}"
         printed = [line.rstrip() for line in (result.stdout + result.stderr).splitlines()]

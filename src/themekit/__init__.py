@@ -10,6 +10,7 @@ notebook session looks like this::
                              source="notebook")
     report = themekit.compute_agreement(project, ["ana", "ben"])
     print(report.to_markdown())
+    result = themekit.export.table1(project, "table1.docx", by="role")  # anonymised, gated
 
 Names are loaded on first use, so ``import themekit`` (and ``themekit --help``) stays
 as fast as a bare command-line app.
@@ -39,12 +40,21 @@ _EXPORTS = {
     "read_transcript": "themekit.transcripts.readers",
     "segment_transcript": "themekit.transcripts.segment",
     "build_table1": "themekit.export.table1",
+    "export_table1": "themekit.export.api",
+    "export_quotes": "themekit.export.api",
+    "export_matrix": "themekit.export.api",
+    "export_report": "themekit.export.api",
+    "export_disagreements": "themekit.export.api",
+    "ExportResult": "themekit.export.api",
+    "ExportWarning": "themekit.export.api",
 }
 
 __all__ = ["__version__", *_EXPORTS]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "export":  # the export API: themekit.export.table1(project, "t1.docx")
+        return import_module("themekit.export")
     if name in _EXPORTS:
         value = getattr(import_module(_EXPORTS[name]), name)
         globals()[name] = value

@@ -1,38 +1,92 @@
-"""Named exceptions, each carrying the one line a user sees.
+"""Named exceptions: what went wrong, where, and the next step.
 
-Every failure a user can cause is a ``ThemekitError`` (or a subclass). The CLI renders
-them in one place (``themekit.cli.app.main``) as a single stderr line and exits with the
-error's ``exit_code``; ``--debug`` adds the traceback. Messages name the file and the
-problem and, where there is one, the next step (``hint``). They never contain
-interview text unless the caller asked for ``--debug``.
+Every failure a user can cause is a ``ThemekitError`` (or a subclass). An error carries
+
+- ``message``: the facts, what and where ("P03.txt: line 12 is empty");
+- ``hint``: the next step in the library's own terms ("Name the coder."), so that
+  ``str(exc)`` reads right in a notebook, where there are no command-line flags;
+- ``next_step`` (optional): the same advice named by a key (and the facts it needs),
+  for a front end to phrase in its own terms. The CLI keeps its wording for each key in
+  one table (``themekit.cli.hints``) and says "Pass --coder NAME." where the library
+  says "Name the coder.".
+
+A message about an argument names it as the library spells it ("top must be at least 1,
+not 0"); the CLI's next step names the option ("For example --top 3.").
+
+Library code therefore never names a CLI flag or a ``themekit`` command
+(tests/test_error_hints.py checks it). The CLI renders errors in one place
+(``themekit.cli.app.ThemekitGroup``) as a single stderr line and exits with the error's
+``exit_code``, one of ``ExitCode``; ``--debug`` adds the traceback. Messages never
+contain interview text unless the caller asked for ``--debug``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """The exit status of the ``themekit`` command (documented in docs/cli.md)."""
+
+    OK = 0
+    USER_ERROR = 1  # a ThemekitError: a problem the user can fix
+    USAGE = 2  # the command line itself is wrong (click's usage errors use 2 too)
+    THRESHOLD_NOT_MET = 3  # agree --min-alpha/--min-kappa: the figure fell below
+    INTERNAL = 70  # a bug in themekit (EX_SOFTWARE in BSD's sysexits.h)
+    INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
+
+
+class NextStep:
+    """The next step named by a key, with the facts a front end needs to phrase it.
+
+    ``NextStep("coder.name")`` or ``NextStep("codebook.move_out", path=..., id=...)``;
+    the CLI's wording for each key lives in ``themekit.cli.hints``.
+    """
+
+    __slots__ = ("facts", "key")
+
+    def __init__(self, key: str, **facts: object) -> None:
+        self.key = key
+        self.facts = {name: str(value) for name, value in facts.items()}
+
+    def __repr__(self) -> str:
+        return f"NextStep({self.key!r}, **{self.facts!r})"
 
 
 class ThemekitError(Exception):
     """Base class: a problem the user can fix, with a message and an optional hint."""
 
-    exit_code: int = 1
+    exit_code: ExitCode = ExitCode.USER_ERROR
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        next_step: NextStep | str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.next_step = NextStep(next_step) if isinstance(next_step, str) else next_step
 
-    def render(self) -> str:
-        """The one line shown to the user."""
-        if not self.hint:
-            return self.message
-        # Keep the two sentences apart: "problem (row 3). Next step."
-        stop = "" if self.message.rstrip().endswith((".", "!", "?", ":")) else "."
-        return f"{self.message}{stop} {self.hint}"
+    def render(self, hint: str | None = None) -> str:
+        """The one line shown to the user: the message and ``hint`` (default: ``self.hint``)."""
+        return join_hint(self.message, self.hint if hint is None else hint)
 
     def __str__(self) -> str:  # pragma: no cover - trivial
         return self.render()
+
+
+def join_hint(message: str, hint: str | None) -> str:
+    """``message`` followed by ``hint`` as a sentence of its own."""
+    if not hint:
+        return message
+    # Keep the two sentences apart: "problem (row 3). Next step."
+    stop = "" if message.rstrip().endswith((".", "!", "?", ":")) else "."
+    return f"{message}{stop} {hint}"
 
 
 class ProjectNotFound(ThemekitError):
@@ -46,10 +100,17 @@ class ProjectExists(ThemekitError):
 class InputFileError(ThemekitError):
     """A file the user gave cannot be read or understood."""
 
-    def __init__(self, path: str | Path, problem: str, *, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        problem: str,
+        *,
+        hint: str | None = None,
+        next_step: NextStep | str | None = None,
+    ) -> None:
         self.path = str(path)
         self.problem = problem
-        super().__init__(f"{self.path}: {problem}", hint=hint)
+        super().__init__(f"{self.path}: {problem}", hint=hint, next_step=next_step)
 
 
 class TranscriptReadError(InputFileError):
@@ -87,8 +148,9 @@ class CodebookError(ThemekitError):
         *,
         problems: list[CodebookProblem] | None = None,
         hint: str | None = None,
+        next_step: NextStep | str | None = None,
     ) -> None:
-        super().__init__(message, hint=hint)
+        super().__init__(message, hint=hint, next_step=next_step)
         self.problems = list(problems or [])
 
 
@@ -118,7 +180,7 @@ class AgreementError(ThemekitError):
 class ThresholdNotMet(ThemekitError):
     """A pooled agreement figure fell below --min-alpha / --min-kappa."""
 
-    exit_code = 3
+    exit_code = ExitCode.THRESHOLD_NOT_MET
 
 
 class SuggestError(ThemekitError):
@@ -147,3 +209,27 @@ class RefiError(InputFileError):
 
 class MergeError(ThemekitError):
     """Another project or bundle cannot be merged into this one."""
+
+
+class TextDecodeError(InputFileError):
+    """A user's text file whose bytes are not text themekit can decode.
+
+    ``byte_offset`` is where in the file's bytes the problem is, so that callers reporting
+    line and column (codebooks) can locate it; None where bytes do not map to lines
+    simply (UTF-16).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        problem: str,
+        *,
+        hint: str | None = None,
+        byte_offset: int | None = None,
+    ) -> None:
+        super().__init__(path, problem, hint=hint)
+        self.byte_offset = byte_offset
+
+
+class OutputExists(ExportError):
+    """An output file exists and the caller asked not to overwrite it."""

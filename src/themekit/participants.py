@@ -9,13 +9,12 @@ participant id, and every non-interviewer speaker in it is the participant.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from themekit.errors import ParticipantsError
+from themekit.errors import InputFileError, ParticipantsError
+from themekit.files.tables import read_table
 from themekit.store.rows import Participant
 
 RESERVED = {"id", "role", "site", "transcript", "speaker"}
@@ -42,83 +41,29 @@ def _coerce(value: str) -> Any:
         return text
 
 
-def _read_rows(path: Path) -> list[dict[str, str]]:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ParticipantsError(
-                path, f"cannot be read ({exc.strerror})", hint="Check the path and permissions."
-            ) from exc
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:  # pragma: no cover - cp1252 rarely fails
-            raise ParticipantsError(
-                path,
-                "is not UTF-8 or cp1252 text",
-                hint="Save it from your spreadsheet as CSV (UTF-8).",
-            )
-        if not text.strip():
-            raise ParticipantsError(path, "is empty", hint="Add a header row with an 'id' column.")
-        try:
-            # Only the delimiter is taken from the sniffer: its other guesses (such as
-            # doublequote=False for an unquoted header) misread quoted cells.
-            delimiter = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t").delimiter
-        except csv.Error:
-            delimiter = ","
-        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-        try:
-            rows = [
-                {(k or "").strip().lower(): (v or "") for k, v in row.items() if k is not None}
-                for row in reader
-            ]
-        except csv.Error as exc:
-            raise ParticipantsError(
-                path,
-                f"is not a readable CSV table (line {reader.line_num}: {exc})",
-                hint="Save it again from your spreadsheet as CSV (UTF-8).",
-            ) from None
-        fields = [(f or "").strip().lower() for f in (reader.fieldnames or [])]
-    elif suffix in (".xlsx", ".xlsm"):
-        import zipfile
-
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise ParticipantsError(
-                path,
-                "is not a readable .xlsx workbook",
-                hint="Open it in your spreadsheet and save it again as .xlsx or CSV.",
-            ) from exc
-        sheet = book.worksheets[0]
-        values = list(sheet.iter_rows(values_only=True))
-        book.close()
-        if not values:
-            raise ParticipantsError(path, "is empty", hint="Add a header row with an 'id' column.")
-        fields = [str(h or "").strip().lower() for h in values[0]]
-        rows = [
-            {fields[i]: "" if v is None else str(v) for i, v in enumerate(row) if i < len(fields)}
-            for row in values[1:]
-            if any(v not in (None, "") for v in row)
-        ]
-    else:
+def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The non-blank rows by spreadsheet row number, keyed by lower-case header."""
+    if path.suffix.lower() not in (".csv", ".tsv", ".xlsx", ".xlsm"):
         raise ParticipantsError(
             path, f"unsupported file type '{path.suffix}'", hint="Use a .csv or .xlsx file."
         )
+    try:
+        table = read_table(path)
+    except InputFileError as exc:
+        raise ParticipantsError(exc.path, exc.problem, hint=exc.hint) from None
+    if table.header is None:
+        raise ParticipantsError(path, "is empty", hint="Add a header row with an 'id' column.")
+    fields = [cell.strip().lower() for cell in table.header.cells]
     if "id" not in fields:
         raise ParticipantsError(
             path,
             "has no 'id' column (found: " + ", ".join(f for f in fields if f) + ")",
             hint="Name the column that holds participant ids 'id'.",
         )
-    return rows
+    return [
+        (row.number, {fields[i]: value for i, value in enumerate(row.cells) if i < len(fields)})
+        for row in table.body()
+    ]
 
 
 def _transcript_id(value: str) -> str:
@@ -136,7 +81,7 @@ def read_participants(path: str | Path) -> ParticipantTable:
     rows = _read_rows(path)
     participants: dict[str, Participant] = {}
     links: list[tuple[str, str, str]] = []
-    for number, row in enumerate(rows, start=2):  # row 1 is the header
+    for number, row in rows:
         pid = row.get("id", "").strip()
         if not pid:
             raise ParticipantsError(

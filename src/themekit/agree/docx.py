@@ -48,7 +48,7 @@ def agreement_table(report: AgreementReport) -> Table:
 def write_agreement_docx(report: AgreementReport, path: Path) -> None:
     from docx.enum.section import WD_ORIENT
 
-    from themekit.fileio import new_docx
+    from themekit.files.docx import new_docx
 
     document = new_docx()
     section = document.sections[0]

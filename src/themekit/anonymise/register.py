@@ -239,7 +239,8 @@ def load_register(path: str | Path) -> Register:
     except OSError as exc:
         raise AnonymisationError(
             f"{path}: cannot be read ({exc.strerror})",
-            hint="Check the file, or create one with 'themekit anonymise init'.",
+            hint="Check the file, or create a register to start from.",
+            next_step="anonymise.init",
         ) from None
     return parse_register(text, source=str(path))
 
@@ -275,7 +276,8 @@ class _RegisterParser:
         except yaml.YAMLError as exc:
             raise AnonymisationError(
                 f"{self.source}: not valid YAML ({exc})",
-                hint="Fix the line named, or start again with 'themekit anonymise init --force'.",
+                hint="Fix the line named, or start again from a new register.",
+                next_step="anonymise.init_again",
             ) from None
         if root is None:
             return Register(source=self.source)

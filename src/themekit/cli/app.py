@@ -1,10 +1,24 @@
 """The typer application: global options and the one place errors are rendered.
 
 Each command group lives in its own module and registers itself on ``app``; commands
-parse options, call the library and render. Every ``ThemekitError`` is turned into a
-single ``Error: ...`` line on stderr and the error's exit code by
-``ThemekitGroup.invoke``; ``--debug`` adds the traceback. Unexpected exceptions give a
-short line without their message (it could quote interview text) unless ``--debug``.
+parse options, call the library and render. ``ThemekitGroup.invoke`` turns what escapes
+a command into one stderr line and an exit code (``themekit.errors.ExitCode``, the table
+in docs/cli.md):
+
+- a ``ThemekitError``: ``Error: <message>. <next step>`` (phrased for the command line by
+  ``themekit.cli.hints.render_error``), exit 1 (3 for ``ThresholdNotMet``); ``--debug``
+  adds the traceback;
+- Ctrl-C: a line saying what was saved, exit 130;
+- anything else is a bug: one line without the exception's message (it could quote
+  interview text) asking for a report, exit 70. With ``--debug`` or ``THEMEKIT_DEBUG``
+  set, the exception propagates instead, so its full traceback is shown (``main``
+  still exits 70).
+
+Tests: ``THEMEKIT_RAISE_INTERNAL=1`` makes unexpected exceptions propagate too, without
+the other effects of ``--debug``. tests/conftest.py sets it for every test and its
+``Cli`` runs the app with ``catch_exceptions=False``, so a CLI test that hits a bug fails
+with the bug's traceback instead of a bland exit code. Tests of the exit-70 line unset it.
+Click's own usage errors (unknown option, missing argument) exit 2 (``ExitCode.USAGE``).
 Locals are never shown (``pretty_exceptions_show_locals=False``): they hold interview
 text.
 """
@@ -21,10 +35,10 @@ from typer.core import TyperGroup
 
 from themekit import __version__
 from themekit.console import Environment
-from themekit.errors import ThemekitError
+from themekit.errors import ExitCode, ThemekitError
 
-EXIT_INTERNAL = 2
-EXIT_INTERRUPTED = 130
+# Set by the test suite: unexpected exceptions propagate (see the module docstring).
+RAISE_INTERNAL_ENV = "THEMEKIT_RAISE_INTERNAL"
 
 
 class ThemekitGroup(TyperGroup):
@@ -36,31 +50,30 @@ class ThemekitGroup(TyperGroup):
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except ThemekitError as exc:
+            from themekit.cli.hints import render_error
+
             env = _env_of(ctx)
             if env.debug:
                 traceback.print_exc(file=sys.stderr)
-            typer.echo(f"Error: {exc.render()}", err=True)
+            typer.echo(f"Error: {render_error(exc)}", err=True)
             raise typer.Exit(exc.exit_code) from None
         except BrokenPipeError:
             # Output piped into `head` and the like: stop quietly, as Unix tools do.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(0) from None
+            raise typer.Exit(ExitCode.OK) from None
         except KeyboardInterrupt:
             typer.echo("Interrupted; everything acknowledged before this was saved.", err=True)
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
         except Exception as exc:  # a bug: say so without echoing data
-            env = _env_of(ctx)
-            if env.debug:
-                traceback.print_exc(file=sys.stderr)
-                typer.echo(f"Error: internal error: {type(exc).__name__}: {exc}", err=True)
-            else:
-                typer.echo(
-                    f"Error: internal error ({type(exc).__name__}). Run the same command with"
-                    " --debug to see the traceback, and please report it.",
-                    err=True,
-                )
-            raise typer.Exit(EXIT_INTERNAL) from None
+            if _env_of(ctx).debug or os.environ.get(RAISE_INTERNAL_ENV):
+                raise
+            typer.echo(
+                f"Error: internal error ({type(exc).__name__}). Run the same command with"
+                " --debug to see the traceback, and please report it.",
+                err=True,
+            )
+            raise typer.Exit(ExitCode.INTERNAL) from None
 
 
 _current: Environment | None = None
@@ -94,6 +107,7 @@ app = typer.Typer(
     help="Local-first qualitative thematic analysis of interview transcripts.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    pretty_exceptions_short=False,  # --debug promises the full traceback
     add_completion=False,
 )
 
@@ -101,7 +115,7 @@ app = typer.Typer(
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"themekit {__version__}")
-        raise typer.Exit()
+        raise typer.Exit(ExitCode.OK)
 
 
 @app.callback()

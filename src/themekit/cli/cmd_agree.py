@@ -104,7 +104,11 @@ def agree(
     if fmt == AgreeFormat.docx and output is None:
         raise AgreementError("docx output needs a file.", hint="Add -o FILE.docx.")
     if disagreements:
-        _disagreements(project, names, transcripts, include_partial, level.value, fmt, output)
+        from themekit.cli.cmd_export import raw_disagreements
+
+        raw_disagreements(
+            project, names, transcripts, include_partial, level.value, fmt.value, output
+        )
         return
     from themekit.agree.report import threshold_failures
     from themekit.agree.service import compute_agreement
@@ -136,7 +140,7 @@ def agree(
 
 
 def _render(report, fmt: AgreeFormat, output: Path | None) -> None:
-    from themekit.fileio import atomic_write_text, atomic_writer
+    from themekit.files.writer import atomic_write_text, atomic_writer
 
     if fmt == AgreeFormat.docx:
         if output is None:
@@ -165,7 +169,7 @@ def _render(report, fmt: AgreeFormat, output: Path | None) -> None:
 
 def _disagreements(project, names, transcripts, include_partial, level, fmt, output):
     from themekit.agree.service import find_disagreements
-    from themekit.fileio import atomic_write_text
+    from themekit.files.writer import atomic_write_text
 
     found = find_disagreements(
         project, names, transcripts=transcripts, include_partial=include_partial, level=level

@@ -140,11 +140,11 @@ def key(
     from themekit.anonymise import pseudonym_key_rows
     from themekit.export.anonymised import (
         check_output,
-        infer_format,
         load_project_register,
         load_pseudonyms,
     )
     from themekit.export.tables import Table, write_table
+    from themekit.files.formats import infer_output_format as infer_format
 
     chosen = infer_format(output, fmt.value if fmt else None, [f.value for f in KeyFormat], "csv")
     if output.exists() and not force:

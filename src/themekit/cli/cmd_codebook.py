@@ -315,8 +315,10 @@ def export(
     """Write the current codebook: yaml, md or csv (appendix table), docx or REFI-QDA qdc."""
     from themekit.codebook import export as cx
     from themekit.codebook.versions import current_or_error
-    from themekit.fileio import atomic_write_text, atomic_writer
+    from themekit.files.writer import atomic_write_text, atomic_writer, wants_stdout
 
+    if wants_stdout(output):
+        output = None  # "-o -" asks for standard output, as no -o does
     project = open_project()
     _v, codebook = current_or_error(project)
     if fmt in (ExportFormat.docx, ExportFormat.qdc) and output is None and fmt == ExportFormat.docx:
@@ -327,7 +329,7 @@ def export(
             cx.write_codebook_docx(codebook, tmp)
     else:
         if fmt == ExportFormat.qdc:
-            from themekit.refi.qdc import codebook_to_qdc
+            from themekit.codebook.io_qdc import codebook_to_qdc
 
             text = codebook_to_qdc(codebook)
         else:

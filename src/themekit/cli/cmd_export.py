@@ -1,21 +1,32 @@
-"""``themekit export table1|quotes|matrix`` and ``themekit report``.
+"""``themekit export table1|quotes|matrix|disagreements`` and ``themekit report``.
 
-Every export is anonymised through the project's register (``redact.yaml``) and its
-final text passes the leak gate before anything is written; files are written
-atomically, so a failure leaves no partial file. ``--no-anonymise`` is the only way to
-export raw text, and it is recorded in the audit log. Data goes to stdout when there
-is no ``-o`` (text formats only); messages go to stderr.
+Each command parses its options, makes one call to the export API
+(``themekit.export.api``) and renders the ``ExportResult``: warnings and messages to
+stderr, data to stdout. The API anonymises everything through the project's register
+(``redact.yaml``), leak-gates what the format's reader finds in the bytes about to be
+written, and writes atomically, so a failure leaves no partial file. ``--no-anonymise``
+is the only way to export raw text, and it is recorded in the audit log. The
+``--format`` choices come from the writer registry (``themekit.export.formats``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from themekit.cli.app import app, env, open_project
+from themekit.errors import AgreementError, ThemekitError
+from themekit.export.formats import DEFAULT_FORMAT, EXPORT_FORMATS
+from themekit.export.readback import FILE_TEXT
+
+if TYPE_CHECKING:
+    from themekit.export.api import ExportResult
+    from themekit.project import Project
 
 export_app = typer.Typer(
     help="Anonymised exports for the manuscript: Table 1, the quote bank, the matrix.",
@@ -24,34 +35,28 @@ export_app = typer.Typer(
 app.add_typer(export_app, name="export")
 
 
-class Table1Format(str, Enum):
-    docx = "docx"
-    md = "md"
-    csv = "csv"
-    xlsx = "xlsx"
-    tex = "tex"
-    html = "html"
+def _format_enum(name: str, export: str) -> type[Enum]:
+    """A --format choice per format the registry offers for ``export``, in its order."""
+    return Enum(name, [(f, f) for f in EXPORT_FORMATS[export]], type=str)  # type: ignore[return-value]
 
 
-class QuotesFormat(str, Enum):
-    docx = "docx"
-    md = "md"
-    csv = "csv"
-    xlsx = "xlsx"
+def _format_help(export: str) -> str:
+    *rest, last = EXPORT_FORMATS[export]
+    return f"{', '.join(rest)} or {last} (default: from -o, else {DEFAULT_FORMAT})."
 
 
-class MatrixFormat(str, Enum):
-    xlsx = "xlsx"
-    csv = "csv"
-    md = "md"
-    png = "png"
-    svg = "svg"
-
-
-class ReportFormat(str, Enum):
-    html = "html"
-    docx = "docx"
-    md = "md"
+if TYPE_CHECKING:  # built at run time from the registry; to a type checker, enums
+    Table1Format = Enum
+    QuotesFormat = Enum
+    MatrixFormat = Enum
+    ReportFormat = Enum
+    DisagreementsFormat = Enum
+else:
+    Table1Format = _format_enum("Table1Format", "table1")
+    QuotesFormat = _format_enum("QuotesFormat", "quotes")
+    MatrixFormat = _format_enum("MatrixFormat", "matrix")
+    ReportFormat = _format_enum("ReportFormat", "report")
+    DisagreementsFormat = _format_enum("DisagreementsFormat", "disagreements")
 
 
 class Counts(str, Enum):
@@ -65,6 +70,12 @@ class Level(str, Enum):
     theme = "theme"
 
 
+class AgreeLevel(str, Enum):
+    code = "code"
+    theme = "theme"
+    category = "category"
+
+
 OUTPUT = typer.Option(
     None, "--output", "-o", help="File to write (default: stdout; docx, xlsx and png need one)."
 )
@@ -76,88 +87,57 @@ NO_ANONYMISE = typer.Option(
 CODERS = typer.Option(None, "--coder", "-c", help="Only this coder's codings (repeatable).")
 
 
-def _run(
-    kind: str,
-    fmt_given: Enum | None,
-    output: Path | None,
-    no_anonymise: bool,
-    allowed: type[Enum],
-    default: str,
-    build: Callable[..., tuple[str | None, Callable[[Path], None] | None]],
-    grouped_by: list[str] | None = None,
-    attribution: str | None = None,
-) -> None:
-    """Open the project, check the output, build, gate, write, audit, report."""
-    from themekit.export.anonymised import (
-        ExportAnonymiser,
-        check_output,
-        emit,
-        infer_format,
-        record_export,
-    )
-
-    fmt = infer_format(
-        output, fmt_given.value if fmt_given else None, [f.value for f in allowed], default
-    )
-    check_output(output, fmt)
-    project = open_project()
-    e = env()
-    anonymiser = ExportAnonymiser(project, enabled=not no_anonymise)
-    if anonymiser.created_register:
-        e.warn(
-            f"wrote {project.root / 'redact.yaml'} from the participants' speaker labels and"
-            " sites; review it and add every name you know of (docs/anonymisation.md)."
-        )
-    text, write = build(project, anonymiser, fmt)
-    result = emit(anonymiser, what=kind, fmt=fmt, output=output, text=text, write=write)
-    record_export(project, kind, fmt, output, anonymiser)
-    if no_anonymise:
-        e.warn("this export is NOT anonymised; it holds interview text as recorded.")
-    groups = list(grouped_by or [])
-    if attribution is not None:
-        # The template actually used: --attribution, else the project's setting.
-        groups += _template_fields(attribution or project.settings.attribution)
-    for attribute in dict.fromkeys(groups):
-        _warn_small_groups(project, attribute)
-    if result is not None:
-        e.write(result)
-    else:
-        e.message(f"Wrote {kind} to {output}" + ("" if no_anonymise else " (anonymised)."))
+def _opener() -> Callable[[], Project]:
+    """This command's project, opened once and only when the API asks for it (after the
+    output checks), so a bad -o is reported before any work."""
+    return functools.lru_cache(maxsize=None)(open_project)
 
 
-SMALL_GROUP = 3  # groups smaller than this can point at one person
+def _typicality(opened: Callable[[], Project]) -> Callable[[Sequence[Sequence[str]]], Any]:
+    """The embedding-based quote typicality, looked up on first use."""
+    scorer: list[Any] = []
+
+    def score(passages: Sequence[Sequence[str]]) -> Any:
+        if not scorer:
+            scorer.append(opened().quote_typicality())
+        return scorer[0](passages) if scorer[0] is not None else None
+
+    return score
 
 
-def _warn_small_groups(project, attribute: str) -> None:
-    """Say when a group named in an export has so few members that it identifies them."""
-    sizes: dict[str, int] = {}
-    for person in project.participants():
-        value = person.attribute(attribute)
-        if value not in (None, ""):
-            sizes[str(value)] = sizes.get(str(value), 0) + 1
-    small = [f"{name} ({n})" for name, n in sorted(sizes.items()) if n < SMALL_GROUP]
-    if small:
-        env().warn(
-            f"groups by {attribute} with fewer than {SMALL_GROUP} participants can identify"
-            f" them: {', '.join(small)}. Consider merging groups before publishing."
-        )
-
-
-def _template_fields(template: str) -> list[str]:
-    import string
-
+def _call(export: Callable[..., ExportResult], *args: Any, **options: Any) -> ExportResult:
+    """One library call; warnings raised before a failure are still shown."""
     try:
-        parsed = string.Formatter().parse(template)
-        return [name for _lit, name, _spec, _conv in parsed if name and name != "id"]
-    except ValueError:
-        return []
+        return export(*args, how="cli", **options)
+    except ThemekitError as exc:
+        for warning in getattr(exc, "export_warnings", ()):
+            env().warn(warning.message)
+        raise
+
+
+def _render(result: ExportResult) -> None:
+    e = env()
+    for warning in result.warnings:
+        e.warn(warning.message)
+    if result.text is not None:
+        e.write(result.text)
+    else:
+        e.message(
+            f"Wrote {result.export} to {result.path}"
+            + (" (anonymised)." if result.anonymised else "")
+        )
+    if result.gated and result.gate_checked not in (None, FILE_TEXT):
+        # png: nothing to read back, so say what the leak gate did check.
+        e.message(f"The leak gate checked {result.gate_checked}.")
+
+
+def _value(choice: Enum | None) -> str | None:
+    return choice.value if choice is not None else None
 
 
 @export_app.command("table1")
 def table1(
-    fmt: Table1Format | None = typer.Option(
-        None, "--format", "-f", help="docx, md, csv, xlsx, tex or html (default: from -o, else md)."
-    ),
+    fmt: Table1Format | None = typer.Option(None, "--format", "-f", help=_format_help("table1")),
     output: Path | None = OUTPUT,
     counts: Counts = typer.Option(
         Counts.none, "--counts", help="Add counts of participants or coded segments."
@@ -169,40 +149,25 @@ def table1(
     no_anonymise: bool = NO_ANONYMISE,
 ) -> None:
     """Table 1, "Outline of key themes": themes and sub-themes, optionally with counts."""
+    from themekit.export import api
 
-    def build(project, anonymiser, fmt):
-        from themekit.export.anonymised import clean_table
-        from themekit.export.table1 import build_table1
-        from themekit.export.tables import TEXT_FORMATS, render_table, write_docx, write_xlsx
-
-        table = clean_table(
-            build_table1(project, counts=counts.value, by=by, coders=coder or None),
-            anonymiser,
-            "Table 1",
-        )
-        if fmt in TEXT_FORMATS:
-            return render_table(table, fmt), None
-        writer = write_docx if fmt == "docx" else write_xlsx
-        return None, lambda path: writer(table, path)
-
-    _run(
-        "table1",
-        fmt,
+    result = _call(
+        api.table1,
+        _opener(),
         output,
-        no_anonymise,
-        Table1Format,
-        "md",
-        build,
-        grouped_by=[by] if by else [],
+        format=_value(fmt),
+        counts=counts.value,
+        by=by,
+        coders=coder or None,
+        anonymise=not no_anonymise,
     )
+    _render(result)
 
 
 @export_app.command("quotes")
 def quotes(
     per_theme: int = typer.Option(3, "--per-theme", "-n", help="Quotes per sub-theme."),
-    fmt: QuotesFormat | None = typer.Option(
-        None, "--format", "-f", help="docx, md, csv or xlsx (default: from -o, else md)."
-    ),
+    fmt: QuotesFormat | None = typer.Option(None, "--format", "-f", help=_format_help("quotes")),
     output: Path | None = OUTPUT,
     attribution: str | None = typer.Option(
         None,
@@ -220,46 +185,31 @@ def quotes(
     no_anonymise: bool = NO_ANONYMISE,
 ) -> None:
     """A bank of anonymised quotes per sub-theme: exemplars first, then the most typical."""
+    from themekit.export import api
 
-    def build(project, anonymiser, fmt):
-        from themekit.export import quotes as q
-
-        bank = q.build_quote_bank(
-            project,
-            anonymiser,
-            per_theme=per_theme,
-            attribution=attribution,
-            coders=coder or None,
-            level=level.value,
-            min_words=min_words,
-            max_words=max_words,
-        )
-        if fmt == "md":
-            return q.quotes_markdown(bank, cite_lines=cite_lines), None
-        if fmt == "csv":
-            return q.quotes_csv(bank), None
-        if fmt == "docx":
-            return None, lambda path: q.write_quotes_docx(bank, path, cite_lines=cite_lines)
-        return None, lambda path: q.write_quotes_xlsx(bank, path)
-
-    _run(
-        "quotes",
-        fmt,
+    opened = _opener()
+    result = _call(
+        api.quotes,
+        opened,
         output,
-        no_anonymise,
-        QuotesFormat,
-        "md",
-        build,
-        attribution=attribution or "",
+        format=_value(fmt),
+        per_theme=per_theme,
+        attribution=attribution,
+        cite_lines=cite_lines,
+        min_words=min_words,
+        max_words=max_words,
+        level=level.value,
+        coders=coder or None,
+        typicality=_typicality(opened),
+        anonymise=not no_anonymise,
     )
+    _render(result)
 
 
 @export_app.command("matrix")
 def matrix(
     by: str = typer.Option(..., "--by", help="Participant attribute to group by (e.g. role)."),
-    fmt: MatrixFormat | None = typer.Option(
-        None, "--format", "-f", help="xlsx, csv, md, png or svg (default: from -o, else md)."
-    ),
+    fmt: MatrixFormat | None = typer.Option(None, "--format", "-f", help=_format_help("matrix")),
     output: Path | None = OUTPUT,
     level: Level = typer.Option(Level.subtheme, "--level", help="subtheme or theme."),
     framework: bool = typer.Option(
@@ -271,42 +221,111 @@ def matrix(
     no_anonymise: bool = NO_ANONYMISE,
 ) -> None:
     """Participants per sub-theme by group, with %; xlsx adds the framework matrix sheet."""
+    from themekit.export import api
 
-    def build(project, anonymiser, fmt):
-        from themekit.export import matrix as m
-        from themekit.export.anonymised import clean_table
-        from themekit.export.tables import render_table
+    result = _call(
+        api.matrix,
+        _opener(),
+        output,
+        by=by,
+        format=_value(fmt),
+        level=level.value,
+        framework=framework,
+        coders=coder or None,
+        anonymise=not no_anonymise,
+    )
+    _render(result)
 
-        result = m.build_matrix(
-            project,
-            anonymiser,
-            by=by,
-            coders=coder or None,
-            level=level.value,
-            framework=framework and fmt == "xlsx",
+
+@export_app.command("disagreements")
+def disagreements(
+    coders: str = typer.Option(..., "--coders", help="Comma-separated coder names, e.g. ana,ben."),
+    fmt: DisagreementsFormat | None = typer.Option(
+        None, "--format", "-f", help=_format_help("disagreements")
+    ),
+    output: Path | None = OUTPUT,
+    transcripts: list[str] | None = typer.Option(
+        None,
+        "--transcripts",
+        "-t",
+        help="Transcripts to compare (default: those every coder marked done). Repeatable.",
+    ),
+    include_partial: bool = typer.Option(
+        False,
+        "--include-partial",
+        help="Also use transcripts every coder coded but did not mark done.",
+    ),
+    level: AgreeLevel = typer.Option(
+        AgreeLevel.code, "--level", help="code, theme or category (as for 'themekit agree')."
+    ),
+    no_anonymise: bool = NO_ANONYMISE,
+) -> None:
+    """The lines where coders differ, with their text, anonymised: a copy to share.
+
+    'themekit agree --disagreements' writes the same list raw, as the coders' working file.
+    """
+    from themekit.export import api
+
+    names = [c.strip() for c in coders.split(",") if c.strip()]
+    if len(names) < 2:
+        raise AgreementError(
+            "Agreement needs at least two coders.", hint="Name them with --coders A,B."
         )
-        if fmt == "md":
-            table = clean_table(m.matrix_table(result), anonymiser, "the matrix")
-            return render_table(table, "md"), None
-        if fmt == "csv":
-            return m.matrix_csv(result), None
-        if fmt == "xlsx":
-            return None, lambda path: m.write_matrix_xlsx(result, path)
-        for label in m.heatmap_labels(result):
-            anonymiser.gate(label, "the heatmap labels")
-        image = m.render_heatmap(result, fmt)
-        if fmt == "svg":
-            return image.decode("utf-8"), None
-        return None, lambda path: path.write_bytes(image)
+    result = _call(
+        api.disagreements,
+        _opener(),
+        names,
+        output,
+        format=_value(fmt),
+        transcripts=transcripts or None,
+        include_partial=include_partial,
+        level=level.value,
+        anonymise=not no_anonymise,
+    )
+    _render(result)
 
-    _run("matrix", fmt, output, no_anonymise, MatrixFormat, "md", build, grouped_by=[by])
+
+RAW_DISAGREEMENTS = (
+    "this list is the coders' raw working file: it is NOT anonymised and holds interview"
+    " text as recorded. For a copy to share, run 'themekit export disagreements'."
+)
+
+
+def raw_disagreements(
+    project: Project,
+    coders: Sequence[str],
+    transcripts: Sequence[str] | None,
+    include_partial: bool,
+    level: str,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """``themekit agree --disagreements``: the same export, unanonymised and labelled so."""
+    from themekit.export import api
+
+    result = _call(
+        api.disagreements,
+        project,
+        coders,
+        output,
+        format="md" if fmt == "table" else fmt,
+        transcripts=transcripts,
+        include_partial=include_partial,
+        level=level,
+        anonymise=False,
+    )
+    e = env()
+    for warning in result.warnings:
+        e.warn(RAW_DISAGREEMENTS if warning.code == "not-anonymised" else warning.message)
+    if result.text is not None:
+        e.write(result.text)
+    else:
+        e.message(f"Wrote {result.path}")
 
 
 @app.command("report")
 def report(
-    fmt: ReportFormat | None = typer.Option(
-        None, "--format", "-f", help="html, docx or md (default: from -o, else md)."
-    ),
+    fmt: ReportFormat | None = typer.Option(None, "--format", "-f", help=_format_help("report")),
     output: Path | None = OUTPUT,
     by: str = typer.Option("role", "--by", help="Participant groups for Table 1 and the heatmap."),
     per_theme: int = typer.Option(3, "--per-theme", "-n", help="Quotes per sub-theme."),
@@ -316,32 +335,20 @@ def report(
     no_anonymise: bool = NO_ANONYMISE,
 ) -> None:
     """One document: methods summary, Table 1, prevalence in words, quotes and heatmap."""
+    from themekit.export import api
 
-    def build(project, anonymiser, fmt):
-        from themekit.export import report as r
-
-        document = r.build_report(
-            project,
-            anonymiser,
-            by=by,
-            coders=coder or None,
-            per_theme=per_theme,
-            attribution=attribution,
-        )
-        if fmt == "md":
-            return r.report_markdown(document, cite_lines=cite_lines), None
-        if fmt == "html":
-            return r.report_html(document, cite_lines=cite_lines), None
-        return None, lambda path: r.write_report_docx(document, path, cite_lines=cite_lines)
-
-    _run(
-        "report",
-        fmt,
+    opened = _opener()
+    result = _call(
+        api.report,
+        opened,
         output,
-        no_anonymise,
-        ReportFormat,
-        "md",
-        build,
-        grouped_by=[by],
-        attribution=attribution or "",
+        format=_value(fmt),
+        by=by,
+        per_theme=per_theme,
+        attribution=attribution,
+        cite_lines=cite_lines,
+        coders=coder or None,
+        typicality=_typicality(opened),
+        anonymise=not no_anonymise,
     )
+    _render(result)

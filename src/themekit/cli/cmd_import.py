@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from themekit.cli.app import app, env, open_project
+from themekit.cli.hints import render_error
 from themekit.cli.render import FORMAT_OPTION, TableFormat, to_csv
 from themekit.errors import ThemekitError
 
@@ -92,7 +93,7 @@ def import_(
         if outcome.status == "failed":
             failed.append(outcome.path)
             assert outcome.error is not None
-            e.err.print(f"Error: {outcome.error.render()}", markup=False, style="red")
+            e.err.print(f"Error: {render_error(outcome.error)}", markup=False, style="red")
             return
         counts[outcome.status] += 1
         if outcome.status == "unchanged":
@@ -153,7 +154,7 @@ def _as_dict(outcome: ImportOutcome) -> dict[str, Any]:
     if outcome.report is not None:
         data.update(outcome.report.to_dict())
     if outcome.error is not None:
-        data["error"] = outcome.error.render()
+        data["error"] = render_error(outcome.error)
     if outcome.note:
         data["note"] = outcome.note
     return data

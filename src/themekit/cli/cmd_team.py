@@ -72,7 +72,7 @@ def merge(
     e = env()
     if write_codebook is not None:
         from themekit.codebook.export import codebook_to_yaml
-        from themekit.fileio import atomic_write_text
+        from themekit.files.writer import atomic_write_text
 
         codebook = data.codebook_object()
         if codebook is None:

@@ -8,7 +8,10 @@ a test fails when the committed file differs or a command lacks help text.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from themekit.errors import ExitCode
 
 HEADER = """\
 # Command reference
@@ -17,8 +20,8 @@ Generated from the themekit command line by `make docs` (scripts/gen_docs.py); d
 edit by hand. Every command also answers `--help`.
 
 Global options (before the command): `--project PATH` / `THEMEKIT_PROJECT` (the project
-folder; default: found from the current folder upwards), `--debug` (tracebacks),
-`--quiet`, `--version`.
+folder; default: found from the current folder upwards), `--debug` / `THEMEKIT_DEBUG`
+(tracebacks), `--quiet`, `--version`.
 """
 
 
@@ -67,8 +70,45 @@ def _param_line(param: Any) -> str:
     return text
 
 
+def exit_code_meanings() -> dict[ExitCode, str]:
+    """What each ``ExitCode`` means to someone running ``themekit`` (one per code)."""
+    from themekit.errors import ExitCode
+
+    return {
+        ExitCode.OK: "Success.",
+        ExitCode.USER_ERROR: "An error you can fix: the message names it and the next step.",
+        ExitCode.USAGE: "The command line is wrong (unknown option, missing argument...).",
+        ExitCode.THRESHOLD_NOT_MET: (
+            "`agree --min-alpha` / `--min-kappa`: the pooled figure fell below the threshold."
+        ),
+        ExitCode.INTERNAL: (
+            "A bug in themekit; run the command again with `--debug` (or THEMEKIT_DEBUG=1)"
+            " for the traceback, and please report it."
+        ),
+        ExitCode.INTERRUPTED: "Interrupted (Ctrl-C); everything acknowledged before was saved.",
+    }
+
+
+def exit_code_table() -> str:
+    """The exit codes (``themekit.errors.ExitCode``) as a Markdown table."""
+    from themekit.errors import ExitCode
+
+    meanings = exit_code_meanings()
+    rows = [f"| {int(code)} | `{code.name}` | {meanings[code]} |" for code in ExitCode]
+    return "\n".join(
+        [
+            "## Exit codes\n",
+            "Errors are one line on stderr, starting `Error: `, with the next step.\n",
+            "| Code | Name (`themekit.errors.ExitCode`) | Meaning |",
+            "| --- | --- | --- |",
+            *rows,
+            "",
+        ]
+    )
+
+
 def render_reference() -> str:
-    parts = [HEADER]
+    parts = [HEADER, exit_code_table()]
     for path, command in all_commands():
         if path == "themekit":
             continue

@@ -163,7 +163,7 @@ def write_codebook_docx(codebook: Codebook, path: str | Path) -> None:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Pt
 
-    from themekit.fileio import new_docx
+    from themekit.files.docx import new_docx
 
     document = new_docx()
     section = document.sections[0]

@@ -27,10 +27,7 @@ openpyxl is imported only when an ``.xlsx`` is read.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from themekit.codebook.io_yaml import HEX_COLOUR, decode_text
@@ -42,7 +39,14 @@ from themekit.codebook.validate import (
     did_you_mean,
     errors_only,
 )
-from themekit.errors import CodebookProblem
+from themekit.errors import CodebookProblem, InputFileError
+from themekit.files.tables import (
+    EXCEL_SUFFIXES,
+    TableRow,
+    read_table,
+    read_user_bytes,
+    table_from_text,
+)
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "path": ("path", "code path", "code", "code system"),
@@ -62,87 +66,41 @@ _FIELD_BY_HEADER = {alias: name for name, aliases in COLUMN_ALIASES.items() for 
 _TRUE = ("true", "yes", "y", "1")
 _FALSE = ("false", "no", "n", "0")
 _SHEET_NAMES = ("codebook", "codes", "code system")
-
-
-@dataclass(frozen=True)
-class TableRow:
-    line: int  # 1-based line (CSV) or sheet row where the row starts
-    cells: tuple[str, ...]
+_CSV_ERROR_LINE = re.compile(r"\(line (\d+):")
 
 
 def read_codebook_table(path: str | Path) -> tuple[Codebook | None, list[CodebookProblem]]:
     """Read and check a CSV/TSV/XLSX codebook; the codebook is ``None`` when there are errors."""
     path = Path(path)
     file = str(path)
-    if path.suffix.casefold() == ".xlsx":
-        rows, problem = _xlsx_rows(path)
-    else:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            return None, [CodebookProblem(file, 1, 1, f"cannot read file: {exc.strerror or exc}")]
-        text, problem = decode_text(data, file)
-        rows = []
-        if problem is None:
+    found: list[CodebookProblem] = []
+    try:
+        if path.suffix.casefold() in EXCEL_SUFFIXES:
+            rows = read_table(path, sheet_names=_SHEET_NAMES).rows
+        else:
+            # Decoded here rather than in read_table: codebook problems carry a line
+            # and column, and a Windows-1252 file is a warning.
+            text, found = decode_text(read_user_bytes(path), file)
+            if errors_only(found):
+                return None, found
             delimiter = "\t" if path.suffix.casefold() == ".tsv" else None
-            rows, problem = csv_rows(text, file, delimiter)
-    if problem is not None:
-        return None, [problem]
-    return parse_codebook_rows(rows, file)
+            rows = table_from_text(text, path, delimiter=delimiter).rows
+    except InputFileError as exc:
+        line = _CSV_ERROR_LINE.search(exc.problem)
+        return None, [CodebookProblem(file, int(line.group(1)) if line else 1, 1, exc.problem)]
+    codebook, problems = parse_codebook_rows(rows, file)
+    return codebook, found + problems
 
 
 def csv_rows(
     text: str, file: str, delimiter: str | None = None
 ) -> tuple[list[TableRow], CodebookProblem | None]:
     """Rows of CSV text with their starting line; the delimiter is guessed from the header."""
-    if delimiter is None:
-        header = text.lstrip("\ufeff").split("\n", 1)[0]
-        delimiter = max((",", ";", "\t"), key=header.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = []
-    start = 1
     try:
-        for cells in reader:
-            rows.append(TableRow(start, tuple(cells)))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        return [], CodebookProblem(file, reader.line_num or 1, 1, f"CSV error: {exc}")
-    return rows, None
-
-
-def _xlsx_rows(path: Path) -> tuple[list[TableRow], CodebookProblem | None]:
-    import zipfile
-
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        message = f"cannot read as an Excel .xlsx workbook: {exc}"
-        return [], CodebookProblem(str(path), 1, 1, message)
-    try:
-        sheet = next(
-            (ws for ws in workbook.worksheets if ws.title.casefold() in _SHEET_NAMES),
-            workbook.worksheets[0],
-        )
-        rows = [
-            TableRow(number, tuple(_cell_text(value) for value in values))
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        workbook.close()
-    return rows, None
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # Excel stores 3 as 3.0
-    return str(value)
+        return table_from_text(text, file, delimiter=delimiter).rows, None
+    except InputFileError as exc:
+        line = _CSV_ERROR_LINE.search(exc.problem)
+        return [], CodebookProblem(file, int(line.group(1)) if line else 1, 1, exc.problem)
 
 
 def parse_codebook_rows(

@@ -2,8 +2,10 @@
 
 The file is read in three steps, each of which can only report, never crash:
 
-1. bytes -> text: UTF-8 (a BOM is allowed; UTF-16 with a BOM is accepted because Excel
-   and some Windows editors write it); anything else is a located "not UTF-8" problem.
+1. bytes -> text with the one policy for users' text files
+   (``themekit.files.text.decode_user_text``: BOMs, UTF-16, UTF-8, Windows-1252);
+   undecodable bytes are a located problem, and a file read as Windows-1252 gets a
+   warning, as the user may want to save it as UTF-8.
 2. a streaming pass over the YAML *events* (``yaml.parse``) that finds syntax errors,
    extra documents and absurd nesting. It runs first because composing a document
    nested thousands of levels deep overflows the C stack of libyaml's composer (a
@@ -31,7 +33,8 @@ import yaml
 
 from themekit.codebook.model import Code, Codebook
 from themekit.codebook.validate import SourceMap, check_codebook, did_you_mean, errors_only
-from themekit.errors import CodebookProblem
+from themekit.errors import CodebookProblem, TextDecodeError
+from themekit.files.text import decode_user_text
 
 Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -67,32 +70,40 @@ def read_codebook_yaml(path: str | Path) -> tuple[Codebook | None, list[Codebook
         data = Path(path).read_bytes()
     except OSError as exc:
         return None, [CodebookProblem(file, 1, 1, f"cannot read file: {exc.strerror or exc}")]
-    text, problem = decode_text(data, file)
-    if problem is not None:
-        return None, [problem]
-    return parse_codebook_yaml(text, file)
+    text, found = decode_text(data, file)
+    if errors_only(found):
+        return None, found
+    codebook, problems = parse_codebook_yaml(text, file)
+    return codebook, found + problems
 
 
-def decode_text(data: bytes, file: str) -> tuple[str, CodebookProblem | None]:
-    """Text from bytes: UTF-8 (BOM optional) or BOM-marked UTF-16; else a located problem."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), None
-        except UnicodeDecodeError:
-            pass  # fall through to the UTF-8 report, which locates the first bad byte
+def decode_text(data: bytes, file: str) -> tuple[str, list[CodebookProblem]]:
+    """Text from bytes by the one decoding policy, and its problems.
+
+    Undecodable bytes are an error at the first bad byte (the text is then empty); a
+    file read as Windows-1252 is a warning, since its accents may be misread.
+    """
     try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        bad = data[exc.start]
-        guess = " (a Windows-1252 character such as a curly quote?)" if bad >= 0x80 else ""
-        message = (
-            f"file is not UTF-8: byte 0x{bad:02x} cannot be decoded{guess}; save it as UTF-8"
-            " (in Excel: Save As > CSV UTF-8; in a text editor: Encoding > UTF-8)"
-        )
-        return "", CodebookProblem(file, line, col, message)
+        decoded = decode_user_text(data, file)
+    except TextDecodeError as exc:
+        line, col = 1, 1
+        if exc.byte_offset is not None:
+            before = data[: exc.byte_offset]
+            line = before.count(b"\n") + 1
+            col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        message = f"{exc.problem}; save it as UTF-8"
+        return "", [CodebookProblem(file, line, col, message)]
+    if decoded.encoding != "cp1252":
+        return decoded.text, []
+    warning = CodebookProblem(
+        file,
+        1,
+        1,
+        "file is not UTF-8; it was read as Windows-1252 (check accents and quotes,"
+        " or save it as UTF-8)",
+        severity="warning",
+    )
+    return decoded.text, [warning]
 
 
 def parse_codebook_yaml(
@@ -102,7 +113,13 @@ def parse_codebook_yaml(
     if not text.strip():
         message = "file is empty; a codebook needs at least a `codes:` list"
         return None, [CodebookProblem(file, 1, 1, message)]
-    problem = _scan_events(text, file)
+    problem = _scan_events(text, file, Loader)
+    if problem is not None and Loader is not yaml.SafeLoader:
+        # libyaml's scanner reads ahead of its parser and has its own nesting limit, so on
+        # absurd nesting it fails before our depth check sees an event. Rescanning the
+        # (already failing) text with the pure-Python parser gives one answer, ours where
+        # it applies, whatever the installed libyaml.
+        problem = _scan_events(text, file, yaml.SafeLoader)
     if problem is not None:
         return None, [problem]
     try:
@@ -123,11 +140,11 @@ def parse_codebook_yaml(
     return codebook, problems
 
 
-def _scan_events(text: str, file: str) -> CodebookProblem | None:
+def _scan_events(text: str, file: str, loader: type) -> CodebookProblem | None:
     depth = 0
     documents = 0
     try:
-        for event in yaml.parse(text, Loader=Loader):
+        for event in yaml.parse(text, Loader=loader):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_YAML_NESTING:

@@ -21,16 +21,18 @@ from collections.abc import Collection
 
 from themekit.codebook.model import Code, Codebook, CodeEntry
 from themekit.codebook.validate import PATH_SEPARATORS, did_you_mean
-from themekit.errors import CodebookError
+from themekit.errors import CodebookError, NextStep
 
-_SHOW_HINT = "Run `themekit codebook show` to list ids."
+_SHOW_HINT = "The codebook lists the ids."
 
 
 def _entry(codebook: Codebook, code_id: str) -> CodeEntry:
     entries = codebook.by_id()
     if code_id not in entries:
         raise CodebookError(
-            f"no code with id `{code_id}`{did_you_mean(code_id, entries)}", hint=_SHOW_HINT
+            f"no code with id `{code_id}`{did_you_mean(code_id, entries)}",
+            hint=_SHOW_HINT,
+            next_step="codebook.show_ids",
         )
     return entries[code_id]
 
@@ -65,8 +67,8 @@ def _check_free_label(
             raise CodebookError(
                 f"there is already a code `{sibling.label}` [{sibling.id}]"
                 f" {_where(codebook, parent_id)}",
-                hint=f"Choose another label, or merge into it: "
-                f"`themekit codebook merge SRC --into {sibling.id}`.",
+                hint=f"Choose another label, or merge into `{sibling.id}`.",
+                next_step=NextStep("codebook.merge_into_sibling", id=sibling.id),
             )
 
 
@@ -111,11 +113,16 @@ def merge_codes(codebook: Codebook, src_id: str, dst_id: str) -> Codebook:
     src = _entry(result, src_id)
     dst = _entry(result, dst_id)
     if src_id == dst_id:
-        raise CodebookError(f"cannot merge {src.path_text} into itself", hint=_SHOW_HINT)
+        raise CodebookError(
+            f"cannot merge {src.path_text} into itself",
+            hint=_SHOW_HINT,
+            next_step="codebook.show_ids",
+        )
     if src_id in _ancestor_ids(result, dst):
         raise CodebookError(
             f"cannot merge {src.path_text} into {dst.path_text}, which is inside it",
-            hint=f"Move {dst.path_text} out first: `themekit codebook move {dst_id} --under ...`.",
+            hint=f"Move {dst.path_text} out of it first.",
+            next_step=NextStep("codebook.move_out", path=dst.path_text, id=dst_id),
         )
     for child in src.code.children:
         try:
@@ -167,7 +174,8 @@ def add_code(
         if new_id in retired_ids:
             raise CodebookError(
                 f"id `{new_id}` belonged to a code that was removed; ids are never reused",
-                hint="Choose another id (see `themekit codebook history`).",
+                hint="Choose another id (the codebook history lists the removed ones).",
+                next_step="codebook.choose_unused_id",
             )
         seen.add(new_id)
     for entry in new_tree.walk():
@@ -190,8 +198,8 @@ def remove_code(codebook: Codebook, code_id: str) -> Codebook:
         raise CodebookError(
             f"cannot remove {entry.path_text}: it has {len(entry.code.children)} child"
             f" code{'s' if len(entry.code.children) != 1 else ''}",
-            hint=f"Move or merge its children first, or merge it: "
-            f"`themekit codebook merge {code_id} --into OTHER`.",
+            hint="Move or merge its children first, or merge it into another code.",
+            next_step=NextStep("codebook.merge_or_move_children", id=code_id),
         )
     _detach(result, entry)
     return result

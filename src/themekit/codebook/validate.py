@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from themekit.codebook.model import Code, Codebook, CodeEntry
-from themekit.errors import CodebookError, CodebookProblem
+from themekit.errors import CodebookError, CodebookProblem, NextStep
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx")
@@ -230,6 +230,7 @@ def load_codebook(path: str | Path) -> Codebook:
         raise CodebookError(
             f"{path}: {n} error{'s' if n != 1 else ''} in codebook; first: {first.render()}",
             problems=problems,
-            hint=f"Run `themekit codebook validate {path}` to list every problem with its line.",
+            hint="Its problems attribute lists every problem with its line.",
+            next_step=NextStep("codebook.validate", path=path),
         )
     return codebook

@@ -48,7 +48,7 @@ def read_codebook_file(path: str | Path, warnings: list[str] | None = None) -> C
     if not path.exists():
         raise CodebookError(f"{path}: no such file.", hint="Check the path and try again.")
     if path.suffix.lower() == ".qdc":
-        from themekit.refi.qdc import read_qdc
+        from themekit.codebook.io_qdc import read_qdc
 
         return read_qdc(path, warnings)
     from themekit.codebook.validate import load_codebook
@@ -73,8 +73,10 @@ def commit_codebook(
     """
     if merge_into is not None and drop_codings:
         raise CodebookError(
-            "--merge-into and --drop-codings contradict each other.",
+            "Cannot both move the codings of removed codes (merge_into) and delete them"
+            " (drop_codings).",
             hint="Choose one: move the codings, or delete them.",
+            next_step="codebook.merge_or_drop",
         )
     store = project.store
     current = store.current_codebook()
@@ -92,12 +94,12 @@ def commit_codebook(
         target = new_ids.get(merge_into)
         if target is None:
             raise CodebookError(
-                f"--merge-into {merge_into}: no such code in the new codebook.",
+                f"The code to merge into, {merge_into}, is not in the new codebook.",
                 hint="Give the id of a code that the new codebook keeps.",
             )
         if not target.code.codable:
             raise CodebookError(
-                f"--merge-into {merge_into}: {target.path_text} is a grouping node.",
+                f"The code to merge into, {merge_into}, is a grouping node ({target.path_text}).",
                 hint="Merge into a codable code.",
             )
         for ref in removed_with_codings:
@@ -109,8 +111,9 @@ def commit_codebook(
         )
         raise CodebookError(
             f"This change removes codes that have codings: {listing}. Nothing was changed.",
-            hint="Keep them, or run again with --merge-into ID to move their codings,"
-            " or --drop-codings to delete them.",
+            hint="Keep them, or give merge_into to move their codings,"
+            " or drop_codings=True to delete them.",
+            next_step="codebook.removed_codings",
         )
     moved = dropped = 0
     with store.db.transaction():
@@ -143,7 +146,8 @@ def current_or_error(project: Project) -> tuple[int, Codebook]:
     if current is None:
         raise CodebookError(
             "No codebook is loaded in this project.",
-            hint="Load one with 'themekit codebook load FILE' (e.g. codebooks/mhtr.yaml).",
+            hint="Load one first (e.g. codebooks/mhtr.yaml).",
+            next_step="codebook.load_example",
         )
     return current
 

@@ -34,8 +34,6 @@ it is and counted, so applying the same file twice is harmless.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import uuid
 from collections.abc import Callable, Sequence
@@ -46,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 from themekit.codebook.model import Codebook, CodeEntry
 from themekit.coding.service import resolve_code
 from themekit.errors import BulkApplyError, CodingError, InputFileError
+from themekit.files.tables import TABLE_SUFFIXES, read_table
 from themekit.store.rows import SegmentRow
 
 if TYPE_CHECKING:
@@ -119,55 +118,16 @@ def _normalise_header(name: object) -> str:
     return str(name or "").strip().lower().replace(" ", "_")
 
 
-def _cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a CSV would hold (12.0 -> "12")."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _decode(path: Path, raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputFileError(  # pragma: no cover
-        path, "is not UTF-8 or cp1252 text", hint="Save it as CSV (UTF-8)."
-    )
-
-
-def _read_csv(path: Path) -> tuple[list[str], list[Row]]:
-    try:
-        text = _decode(path, path.read_bytes())
-    except OSError as exc:
-        raise InputFileError(
-            path, f"cannot be read ({exc.strerror})", hint="Check the path and permissions."
-        ) from exc
-    if not text.strip():
+def _read_table(path: Path) -> tuple[list[str], list[Row]]:
+    """A CSV/TSV/XLSX bulk file: its header and its non-blank rows by spreadsheet row."""
+    table = read_table(path)
+    if table.header is None:
         return [], []
-    # Only the delimiter is sniffed (from the header): the sniffer guesses
-    # doublequote=False from a header without quotes, which would break "" escapes.
-    try:
-        delimiter = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)
-    rows: list[Row] = []
-    try:
-        header = [_normalise_header(h) for h in next(reader)]
-        for number, values in enumerate(reader, start=2):
-            if not any(v.strip() for v in values):
-                continue
-            rows.append((number, {header[i]: v for i, v in enumerate(values) if i < len(header)}))
-    except csv.Error as exc:
-        raise InputFileError(
-            path,
-            f"is not a readable CSV table (line {reader.line_num}: {exc})",
-            hint="Save it again from your spreadsheet as CSV (UTF-8).",
-        ) from None
+    header = [_normalise_header(h) for h in table.header.cells]
+    rows: list[Row] = [
+        (row.number, {header[i]: v for i, v in enumerate(row.cells) if i < len(header)})
+        for row in table.body()
+    ]
     return header, rows
 
 
@@ -200,43 +160,12 @@ def _read_json(path: Path) -> tuple[list[str], list[Row]]:
     return header, rows
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[Row]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputFileError(
-            path,
-            "is not a readable .xlsx workbook",
-            hint="Open it in your spreadsheet and save it again as .xlsx or CSV.",
-        ) from exc
-    try:
-        values = list(book.worksheets[0].iter_rows(values_only=True))
-    finally:
-        book.close()
-    if not values:
-        return [], []
-    header = [_normalise_header(h) for h in values[0]]
-    rows: list[Row] = []
-    for number, cells in enumerate(values[1:], start=2):
-        texts = [_cell_text(v) for v in cells]
-        if not any(t.strip() for t in texts):
-            continue
-        rows.append((number, {header[i]: t for i, t in enumerate(texts) if i < len(header)}))
-    return header, rows
-
-
 def read_bulk_file(path: str | Path) -> list[Row]:
     """The rows of a bulk file, with their file row numbers; file-level problems raise."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".tsv", ".txt"):
-        header, rows = _read_csv(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        header, rows = _read_xlsx(path)
+    if suffix in TABLE_SUFFIXES:
+        header, rows = _read_table(path)
     elif suffix == ".json":
         header, rows = _read_json(path)
     else:

@@ -11,8 +11,8 @@ between projects.
 The text in an export is the raw interview text: this is a working file for the
 research team, not an anonymised output (``themekit export`` makes those).
 
-Files are written to a temporary file in the target folder and moved into place with
-``os.replace``, so an error half-way never leaves a partial export behind.
+Files are written with ``themekit.files.writer``'s atomic writer, so an error half-way
+never leaves a partial export behind, and the export gets the usual permissions.
 """
 
 from __future__ import annotations
@@ -20,16 +20,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from themekit.codebook.model import Codebook
 from themekit.errors import CodingError, ExportError
+from themekit.files.formats import infer_output_format
+from themekit.files.writer import atomic_write_text, atomic_writer, wants_stdout
 from themekit.store.rows import SegmentRow
 
 if TYPE_CHECKING:
@@ -183,36 +182,6 @@ def to_json_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     )
 
 
-def format_for(output: Path | None, fmt: str | None) -> str:
-    """The format asked for, else the one the output's extension names, else csv."""
-    if fmt is not None:
-        if fmt not in FORMATS:
-            raise ExportError(f"Unknown format '{fmt}'.", hint="Use csv, json or xlsx.")
-        return fmt
-    if output is not None and output.suffix.lower().lstrip(".") in FORMATS:
-        return output.suffix.lower().lstrip(".")
-    return "csv"
-
-
-@contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target`` that replaces it only if the block succeeds."""
-    folder = target.parent
-    if not folder.is_dir():
-        raise ExportError(
-            f"{target}: the folder {folder} does not exist.", hint="Create it or choose another."
-        )
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-    os.close(handle)
-    temp = Path(name)
-    try:
-        yield temp
-        os.replace(temp, target)
-    finally:
-        if temp.exists():
-            temp.unlink()
-
-
 def _write_xlsx(path: Path, rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -245,15 +214,15 @@ def write_table(
                 "The xlsx format needs an output file.",
                 hint="Pass -o FILE.xlsx, or use --format csv or json for stdout.",
             )
-        with atomic_path(output) as temp:
+        with atomic_writer(output) as temp:
             _write_xlsx(temp, rows, columns)
         return None
     text = to_csv_text(rows, columns) if fmt == "csv" else to_json_text(rows, columns) + "\n"
     if output is None:
         return text
-    with atomic_path(output) as temp:
-        # A BOM lets Excel open curly quotes and accents correctly; readers skip it.
-        temp.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+    # A BOM lets Excel open curly quotes and accents correctly; readers skip it.
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    atomic_write_text(output, text, encoding=encoding, newline="")
     return None
 
 
@@ -265,8 +234,11 @@ def export_codings(
     coder: str | None = None,
     transcript: str | None = None,
 ) -> tuple[int, str | None]:
-    """Export codings; return (number of codings, text for stdout or None if written)."""
-    target = Path(output) if output is not None else None
-    chosen = format_for(target, fmt)
+    """Export codings; return (number of codings, text for stdout or None if written).
+
+    ``output`` None or ``-`` means standard output (not possible for xlsx).
+    """
+    target = None if output is None or wants_stdout(output) else Path(output)
+    chosen = infer_output_format(target, fmt, FORMATS, "csv")
     table = codings_table(project, coder=coder, transcript=transcript)
     return len(table.rows), write_table(table.rows, table.columns, chosen, target)

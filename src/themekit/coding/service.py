@@ -9,16 +9,23 @@ enough to reverse themselves).
 ``how`` is one of: ``hand`` (terminal UI), ``suggestion`` (an accepted suggestion),
 ``bulk`` (a CSV apply), ``import`` (REFI-QDA or codings export), ``merge``,
 ``reconcile``.
+
+The terminal app reaches the store only through this class: besides the single actions
+it uses ``open_transcript`` (one coder's view of one transcript, read at once), the
+all-or-nothing group writes (``apply_and_remove``, ``reverse_all``, ``accept_suggestion``)
+and the small look-ups and bookkeeping (suggestions, position, progress).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from themekit.codebook.model import Codebook, CodeEntry
-from themekit.errors import CodingError
+from themekit.errors import CodingError, NextStep
 from themekit.store.rows import CodingRow, SegmentRow
+from themekit.store.suggestions import CODEBOOK_ONLY
 
 if TYPE_CHECKING:
     from themekit.project import Project
@@ -34,11 +41,38 @@ class Change:
     coding: CodingRow
 
 
+@dataclass(frozen=True)
+class OpenedTranscript:
+    """One coder's view of one transcript, as the coding app opens it.
+
+    ``codings`` holds the coder's own codings and, only when others' codings are shown,
+    everyone else's (the app splits them). ``exemplars`` and ``memos`` are the coder's,
+    limited to this transcript's segments; ``roles`` maps (speaker, codable) to the role
+    (or participant id) shown beside each line.
+    """
+
+    transcript_id: str
+    segments: list[SegmentRow]
+    codings: list[CodingRow]
+    exemplars: set[int]
+    memos: dict[int, str]
+    last_line: int | None
+    roles: dict[tuple[str | None, bool], str]
+    done: bool
+    has_suggestions: bool
+
+
+# A suggestion as the store gives it: (code_id, score, model, reason).
+Suggestion = tuple[str, float, str, str]
+
+
 class CodingSession:
     def __init__(self, project: Project, coder: str) -> None:
         coder = coder.strip()
         if not coder:
-            raise CodingError("A coder name is needed.", hint="Pass --coder NAME.")
+            raise CodingError(
+                "A coder name is needed.", hint="Name the coder.", next_step="coder.name"
+            )
         self.project = project
         self.store = project.store
         self.coder = coder
@@ -46,7 +80,8 @@ class CodingSession:
         if current is None:
             raise CodingError(
                 "No codebook is loaded in this project.",
-                hint="Load one with 'themekit codebook load FILE' first.",
+                hint="Load a codebook first.",
+                next_step="codebook.load",
             )
         self.codebook_version, self.codebook = current
         # The coder is registered by their first write, not by opening a session, so a
@@ -66,11 +101,14 @@ class CodingSession:
         if segment is None:
             if not self.store.has_transcript(transcript_id):
                 raise CodingError(
-                    f"No transcript '{transcript_id}'.", hint="See 'themekit transcripts list'."
+                    f"No transcript '{transcript_id}'.",
+                    hint="Check the id against the project's transcripts.",
+                    next_step="transcripts.list",
                 )
             raise CodingError(
                 f"Transcript '{transcript_id}' has no line {line}.",
-                hint=f"See 'themekit transcripts show {transcript_id}'.",
+                hint=f"Check the line against transcript '{transcript_id}'.",
+                next_step=NextStep("transcripts.show", transcript=transcript_id),
             )
         return segment
 
@@ -210,7 +248,9 @@ class CodingSession:
     def set_done(self, transcript_id: str, done: bool = True, *, how: str = "hand") -> None:
         if not self.store.has_transcript(transcript_id):
             raise CodingError(
-                f"No transcript '{transcript_id}'.", hint="See 'themekit transcripts list'."
+                f"No transcript '{transcript_id}'.",
+                hint="Check the id against the project's transcripts.",
+                next_step="transcripts.list",
             )
         with self.store.db.transaction():
             self.store.set_done(transcript_id, self.coder, done)
@@ -221,6 +261,124 @@ class CodingSession:
                 codebook_version=self.codebook_version,
                 details={"transcript": transcript_id},
             )
+
+    # -- what the terminal app needs besides single actions ------------------------------
+    def open_transcript(self, transcript_id: str, *, show_others: bool) -> OpenedTranscript:
+        """Read everything the coding screen shows for one transcript (nothing is written)."""
+        store = self.store
+        segments = store.segments(transcript_id)
+        segment_ids = {s.id for s in segments}
+        codings = (
+            store.codings(transcript_id=transcript_id)
+            if show_others
+            else store.codings(transcript_id=transcript_id, coder=self.coder)
+        )
+        resolver = self.project.resolver()
+        roles: dict[tuple[str | None, bool], str] = {}
+        for segment in segments:
+            key = (segment.speaker, segment.codable)
+            if key not in roles:
+                person = resolver.resolve(transcript_id, segment.speaker, segment.codable)
+                roles[key] = (person.role or person.id) if person else ""
+        return OpenedTranscript(
+            transcript_id=transcript_id,
+            segments=segments,
+            codings=codings,
+            exemplars={sid for _c, sid in store.exemplars(self.coder) if sid in segment_ids},
+            memos={
+                sid: text
+                for (_c, sid), text in store.segment_memos(self.coder).items()
+                if sid in segment_ids
+            },
+            last_line=store.last_line(transcript_id, self.coder),
+            roles=roles,
+            done=transcript_id in store.done_transcripts(self.coder),
+            has_suggestions=store.has_suggestions(transcript_id),
+        )
+
+    def log_show_others(self, transcript_id: str) -> None:
+        """Audit that this coder looked at other coders' codings (blind coding ended)."""
+        self.store.log(
+            "coding.show_others",
+            actor=self.coder,
+            how="hand",
+            details={"transcript": transcript_id},
+        )
+
+    def apply_and_remove(
+        self,
+        code_id: str,
+        *,
+        apply_to: Sequence[SegmentRow] = (),
+        remove: Sequence[CodingRow] = (),
+    ) -> list[Change]:
+        """Apply ``code_id`` to some segments and remove some codings, all or nothing."""
+        changes: list[Change] = []
+        with self.store.db.transaction():
+            for segment in apply_to:
+                change = self.apply(segment, code_id)
+                if change is not None:
+                    changes.append(change)
+            for row in remove:
+                change = self.remove_coding(row)
+                if change is not None:
+                    changes.append(change)
+        return changes
+
+    def reverse_all(self, changes: Sequence[Change]) -> list[Change]:
+        """Undo a group of changes, last first, all or nothing; what that did, in order."""
+        with self.store.db.transaction():
+            reversed_changes = [self.reverse(change) for change in reversed(changes)]
+        return [change for change in reversed_changes if change is not None]
+
+    def reload_coding(self, coding: CodingRow) -> CodingRow | None:
+        """The coding as stored now (after a memo, say); None if it is gone."""
+        return self.store.coding(coding.id)
+
+    def suggestions(
+        self, segment: SegmentRow, limit: int, *, show_others: bool
+    ) -> list[Suggestion]:
+        """The best undecided suggestions for this coder on a segment, best first."""
+        return self.store.suggestions_for(
+            segment.id,
+            limit,
+            coder=self.coder,
+            # Blind coding: suggestions learned from other coders' codings would show
+            # their decisions (and their reasons name them), so only the coder's own
+            # and the codebook-only ones are offered.
+            learned_from=None if show_others else (self.coder, CODEBOOK_ONLY),
+        )
+
+    def accept_suggestion(
+        self, segment: SegmentRow, code_id: str, score: float, model: str
+    ) -> Change | None:
+        """Apply a suggested code and record the acceptance, in one transaction."""
+        with self.store.db.transaction():
+            change = self.apply(segment, code_id, how="suggestion", score=score, model=model)
+            self.store.record_suggestion_decision(
+                segment.id, code_id, self.coder, "accepted", score, model
+            )
+        return change
+
+    def reject_suggestion(
+        self, segment: SegmentRow, code_id: str, score: float, model: str
+    ) -> None:
+        """Record that this coder rejected a suggestion shown with this score."""
+        self.store.record_suggestion_decision(
+            segment.id, code_id, self.coder, "rejected", score, model
+        )
+
+    def save_position(self, transcript_id: str, line: int) -> None:
+        """Remember the line this coder was on, so the next session resumes there."""
+        self.store.set_last_line(transcript_id, self.coder, line)
+
+    def progress(self) -> list[tuple[str, int, int, bool]]:
+        """(transcript, coded, codable, done) for each transcript, for this coder."""
+        return [
+            (transcript, coded, codable, done)
+            for coder, transcript, coded, codable, done in self.store.coverage()
+            if coder == self.coder
+        ]
 
     def _log(self, action: str, how: str, row: CodingRow, *, undo: bool = False) -> None:
         details = {
@@ -252,7 +410,8 @@ def resolve_code(codebook: Codebook, id_or_path: str) -> CodeEntry:
         raise CodingError(
             f"Unknown code '{id_or_path}'.",
             hint="Use a code id or a path like 'Benefits > Filling a previous gap in services'"
-            " (see 'themekit codebook show').",
+            " (the codebook lists both).",
+            next_step="code.id_or_path",
         )
     if not entry.code.codable:
         raise CodingError(

@@ -22,23 +22,23 @@ binds it to one project so that every export behaves the same way:
   register-and-patterns one: NER on "Probation Service" or "P03" only produces false
   hits, while a registered site used as a ``--by`` group still becomes ``[Site 1]``.
 * **The gate on output.** ``ExportAnonymiser.gate`` runs ``check_leaks`` on every piece
-  (code labels, captions, notes, quotes, with a ``where`` naming its place) and
-  ``emit`` runs it once more on the whole final output: the text itself for md, csv,
-  tex, html and svg, and the text read back from the written file for docx and xlsx,
-  inside ``atomic_writer`` so a leak leaves no file behind. There is no switch to skip
-  the gate; ``--no-anonymise`` skips anonymisation altogether (and the exporter records
-  it in the audit log), which is the only way to export text the gate has not seen.
+  (code labels, captions, notes, quotes, with a ``where`` naming its place), and
+  ``themekit.export.api`` runs it once more on the whole final output, as the format's
+  reader (``themekit.export.readback``) finds it in the rendered bytes, before they are
+  written atomically, so a leak leaves no file behind. There is no switch to skip the
+  gate; ``anonymise=False`` (``--no-anonymise``) skips anonymisation altogether (and the
+  exporter records it in the audit log), which is the only way to export text the gate
+  has not seen.
+* **Counts.** ``ExportAnonymiser.replacements`` counts the replacements it made per
+  placeholder class (``Person``, ``Site`` ...), for the export's result.
 """
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import re
-import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,7 +56,7 @@ from themekit.anonymise import (
 )
 from themekit.anonymise.terms import normalise_key
 from themekit.errors import AnonymisationError, ExportError
-from themekit.fileio import atomic_write_text, atomic_writer
+from themekit.files.writer import atomic_write_text, check_destination
 
 if TYPE_CHECKING:
     from themekit.export.tables import Table
@@ -86,7 +86,6 @@ _GENERIC_LABELS = frozenset(
 _TITLES = ("Dr", "Mr", "Mrs", "Ms", "Miss", "Mx", "Prof", "Professor", "Sir", "Dame")
 _NAME_WORD = re.compile(r"^[A-Z][a-z]*(?:[-'\u2019][A-Z]?[a-z]+)*$")
 # Programme names and acronyms of the worked example's field that NER tags as ORG.
-_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
 # Programme and service names that identify nobody; plurals listed because the allow-list
 # matches whole terms.
 DEFAULT_ALLOW = (
@@ -473,6 +472,7 @@ class ExportAnonymiser:
         self.enabled = enabled
         self.created_register = False
         self.register: Register | None = None
+        self.replacements: Counter[str] = Counter()
         if not enabled:
             return
         if register is None:
@@ -493,7 +493,9 @@ class ExportAnonymiser:
         """Interview text: register, patterns and NER (one batch), each result gated."""
         if not self.enabled or not texts:
             return list(texts)
-        return [r.text for r in self._full.anonymise_many(texts, wheres=wheres)]
+        results = self._full.anonymise_many(texts, wheres=wheres)
+        self.replacements.update(r.cls for result in results for r in result.replacements)
+        return [result.text for result in results]
 
     def preview(self, texts: Sequence[str], wheres: Sequence[str]) -> list[AnonymisedText]:
         """Like ``texts`` but with every replacement, for ``themekit anonymise preview``."""
@@ -507,7 +509,9 @@ class ExportAnonymiser:
         """A label from the project's tables (a site, a role, an id): register and patterns."""
         if not self.enabled:
             return text
-        return self._plain.anonymise(text, where=where).text
+        result = self._plain.anonymise(text, where=where)
+        self.replacements.update(r.cls for r in result.replacements)
+        return result.text
 
     def gate(self, text: str, where: str) -> None:
         if self.enabled:
@@ -536,126 +540,35 @@ def check_output(output: Path | None, fmt: str, *, binary: frozenset[str] = BINA
                 hint=f"Add -o FILE.{fmt}.",
             )
         return
-    folder = output.parent if str(output.parent) else Path(".")
-    if output.is_dir():
-        raise ExportError(f"{output}: is a folder.", hint="Give a file name with -o.")
-    if folder.exists() and not folder.is_dir():
-        raise ExportError(f"{output}: {folder} is not a folder.", hint="Choose another -o.")
-    if not folder.is_dir():
-        raise ExportError(
-            f"{output}: the folder {folder} does not exist.", hint="Create it or choose another -o."
-        )
-    # Try it: permission bits, read-only file systems and root all answer the same way.
-    try:
-        handle, probe = tempfile.mkstemp(prefix=".themekit-probe.", dir=folder)
-        os.close(handle)
-        os.unlink(probe)
-        if output.exists() and not os.access(output, os.W_OK):
-            raise PermissionError(13, "Permission denied")
-    except OSError as exc:
-        raise ExportError(
-            f"{output}: cannot write there ({exc.strerror}).", hint="Choose another -o path."
-        ) from None
-
-
-def infer_format(
-    output: Path | None, given: str | None, allowed: Sequence[str], default: str
-) -> str:
-    """``--format`` if given, else the -o extension, else ``default``."""
-    if given:
-        fmt = given
-    elif output is not None and output.suffix:
-        fmt = output.suffix.lower().lstrip(".")
-        fmt = {"markdown": "md", "htm": "html", "jpeg": "png"}.get(fmt, fmt)
-    else:
-        fmt = default
-    if fmt not in allowed:
-        raise ExportError(
-            f"--format {fmt}: not available here (use {', '.join(allowed)}).",
-            hint="Pass --format, or an -o file name ending in one of those.",
-        )
-    return fmt
+    check_destination(output)
 
 
 def extract_text(path: Path, fmt: str) -> str:
-    """Every piece of text in a written docx or xlsx file, for the final gate."""
-    if fmt == "docx":
-        from docx import Document
+    """Every piece of text in a written export file, as the final gate reads it.
 
-        document = Document(str(path))
-        pieces: list[str] = []
-
-        def walk_tables(tables) -> None:
-            for table in tables:
-                for row in table.rows:
-                    for cell in row.cells:
-                        pieces.extend(p.text for p in cell.paragraphs)
-                        walk_tables(cell.tables)
-
-        pieces.extend(p.text for p in document.paragraphs)
-        walk_tables(document.tables)
-        for section in document.sections:
-            for part in (section.header, section.footer):
-                pieces.extend(p.text for p in part.paragraphs)
-        props = document.core_properties
-        pieces += [props.title or "", props.subject or "", props.keywords or ""]
-        return "\n".join(pieces)
-    if fmt == "xlsx":
-        from openpyxl import load_workbook
-
-        # openpyxl judges a file by its extension, and the temporary file is ".part".
-        book = load_workbook(io.BytesIO(path.read_bytes()), read_only=True)
-        pieces = []
-        for sheet in book.worksheets:
-            pieces.append(sheet.title)
-            for row in sheet.iter_rows(values_only=True):
-                pieces.extend(str(v) for v in row if v is not None)
-        book.close()
-        return "\n".join(pieces)
-    return ""
-
-
-def emit(
-    anonymiser: ExportAnonymiser,
-    *,
-    what: str,
-    fmt: str,
-    output: Path | None,
-    text: str | None = None,
-    write: Callable[[Path], None] | None = None,
-) -> str | None:
-    """Gate the final output and write it atomically; return the text when no file.
-
-    Give ``text`` for text formats or ``write(tmp_path)`` for binary ones. A leak, or any
-    error while writing, leaves no file (and an existing file unchanged).
+    Any format of the writer registry; an unregistered one is an ``ExportError``.
     """
-    where = f"the {what} output ({fmt})"
-    if text is not None:
-        # Embedded images (html report, svg) are base64: random letters between "+" and
-        # "/" could spell a short registered term, and they hold no text anyway.
-        anonymiser.gate(_DATA_URI.sub("data:", text), where)
-        if output is None:
-            anonymiser.finish()
-            return text
-        atomic_write_text(output, text)
-    else:
-        assert write is not None and output is not None
-        with atomic_writer(output) as tmp:
-            write(tmp)
-            anonymiser.gate(extract_text(tmp, fmt), where)
-    anonymiser.finish()
-    return None
+    from themekit.export.formats import export_format
+    from themekit.export.readback import Rendered
+
+    return export_format(fmt).read_back(Rendered(path.read_bytes())).text
 
 
 def record_export(
-    project: Project, kind: str, fmt: str, output: Path | None, anonymiser: ExportAnonymiser
+    project: Project,
+    kind: str,
+    fmt: str,
+    output: Path | None,
+    anonymiser: ExportAnonymiser,
+    *,
+    how: str = "cli",
 ) -> None:
     """The audit trail: every export, and unanonymised ones under their own action."""
     details = {"export": kind, "format": fmt, "output": str(output) if output else "stdout"}
     if not anonymiser.enabled:
-        project.store.log("export.no_anonymise", how="cli", details=details)
+        project.store.log("export.no_anonymise", how=how, details=details)
     else:
-        project.store.log("export", how="cli", details=details)
+        project.store.log("export", how=how, details=details)
 
 
 def clean_table(table: Table, anonymiser: ExportAnonymiser, what: str) -> Table:

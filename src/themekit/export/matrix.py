@@ -31,11 +31,11 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from themekit.export.prevalence import Prevalence, check_attribute, compute_prevalence
 from themekit.export.quotes import coded_passages, level_units
-from themekit.export.tables import Table
+from themekit.export.tables import Table, save_target
 
 if TYPE_CHECKING:
     from themekit.export.anonymised import ExportAnonymiser
@@ -219,7 +219,7 @@ def matrix_csv(matrix: PrevalenceMatrix) -> str:
     return buffer.getvalue()
 
 
-def write_matrix_xlsx(matrix: PrevalenceMatrix, path: Path) -> None:
+def write_matrix_xlsx(matrix: PrevalenceMatrix, path: Path | BinaryIO) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -255,7 +255,7 @@ def write_matrix_xlsx(matrix: PrevalenceMatrix, path: Path) -> None:
         for index in range(3, len(matrix.rows) + 3):
             frame.column_dimensions[get_column_letter(index)].width = 50
         frame.freeze_panes = "C2"
-    book.save(str(path))
+    book.save(save_target(path))
 
 
 # -- the heatmap ---------------------------------------------------------------------------------

@@ -9,12 +9,10 @@ Passages
 
 Selection, per sub-theme (or theme with ``level="theme"``)
     1. Exemplars first: passages holding a segment a coder marked as an exemplar.
-    2. Then the most typical. When the ``embeddings`` cache holds vectors for every
-       coded segment of the sub-theme under the project's model (``[suggest] model``;
-       ``themekit suggest`` fills it), a passage's typicality is the cosine between its
-       mean vector and the sub-theme's centroid (the mean of all its coded segments).
-       Without them the heuristic is: passages more coders agreed on first, then the
-       word count closest to the median of the sub-theme's passages.
+    2. Then the most typical, by the injected ``typicality`` function when it scores
+       the sub-theme's passages (see "Typicality" below). Without scores the heuristic
+       is: passages more coders agreed on first, then the word count closest to the
+       median of the sub-theme's passages.
     3. At most one quote per participant, up to ``per_theme`` quotes.
     4. Word bounds (8-80 by default): shorter passages are skipped unless a coder
        marked them as exemplars; longer ones are trimmed to whole sentences from the
@@ -22,6 +20,20 @@ Selection, per sub-theme (or theme with ``level="theme"``)
        sentence longer than the limit is cut at a word. Square-bracket clarifications
        in the text are kept as written.
     Ties break by transcript and line, so the bank is the same on every run.
+
+Typicality, and the one-way arrow between export and suggest
+    This module (and all of ``themekit.export``) never imports ``themekit.suggest``.
+    ``build_quote_bank`` takes an optional ``typicality`` callable (``Typicality``): one
+    sub-theme's passages, each as the texts of its segments, in; one score per passage
+    (higher: more typical) out, or ``None`` when it cannot score them all. The
+    embedding-based one is ``themekit.suggest.typicality.embedding_typicality`` (cosine
+    between a passage's mean vector and the sub-theme's centroid, from the
+    ``embeddings`` cache that ``themekit suggest`` fills). The callers that know both
+    sides inject it::
+
+        cli/cmd_export, Project.quote_typicality()  --imports lazily-->  suggest.typicality
+                 |
+                 +--typicality=fn-->  export.api  -->  export.quotes (calls fn)
 
 Anonymisation and attribution
     The chosen passages are anonymised in one batch by the project's ``ExportAnonymiser``
@@ -40,15 +52,16 @@ import html
 import io
 import re
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from themekit.codebook.model import Codebook, CodeEntry
-from themekit.errors import ExportError, ThemekitError
+from themekit.errors import ExportError
 from themekit.export.prevalence import Prevalence, compute_prevalence
+from themekit.export.tables import save_target
 
 if TYPE_CHECKING:
     from themekit.export.anonymised import ExportAnonymiser
@@ -229,45 +242,23 @@ def _passage(
 # -- typicality ---------------------------------------------------------------------------
 
 
-def embedding_model_id(project: Project) -> str | None:
-    """The model id the suggester caches vectors under, without loading the model."""
-    from themekit.suggest.embedder import make_embedder
-
-    try:
-        return make_embedder(project.settings).model_id
-    except ThemekitError:
-        return None
+# One sub-theme's passages, each as the texts of its segments -> a score per passage
+# (higher: more typical), or None when they cannot all be scored (the heuristic is used).
+Typicality = Callable[[Sequence[Sequence[str]]], Sequence[float] | None]
 
 
-def typicality(
-    project: Project, units_passages: Sequence[list[Passage]]
-) -> list[list[float] | None]:
-    """Cosine to the centroid per passage, per unit; ``None`` where vectors are missing."""
-    import numpy as np
-
-    from themekit.suggest.cache import text_hash
-
-    model_id = embedding_model_id(project)
-    if model_id is None:
-        return [None for _ in units_passages]
-    hashes = {
-        s.id: text_hash(s.text) for passages in units_passages for p in passages for s in p.segments
-    }
-    vectors = project.store.cached_embeddings(model_id, hashes.values()) if hashes else {}
-    result: list[list[float] | None] = []
+def typicality_scores(
+    typicality: Typicality | None, units_passages: Sequence[list[Passage]]
+) -> list[Sequence[float] | None]:
+    """The injected function's scores per unit; ``None`` where it has none (or no function)."""
+    result: list[Sequence[float] | None] = []
     for passages in units_passages:
-        segments = {s.id for p in passages for s in p.segments}
-        if not segments or any(hashes[s] not in vectors for s in segments):
-            result.append(None)
-            continue
-
-        def unit_vector(ids: Sequence[int]) -> Any:
-            mean = np.mean([vectors[hashes[i]] for i in ids], axis=0)
-            norm = float(np.linalg.norm(mean))
-            return mean / norm if norm else mean
-
-        centroid = unit_vector(sorted(segments))
-        result.append([float(unit_vector([s.id for s in p.segments]) @ centroid) for p in passages])
+        scores = None
+        if typicality is not None and passages:
+            scores = typicality([[s.text for s in p.segments] for p in passages])
+            if scores is not None and len(scores) != len(passages):
+                raise ValueError("a typicality function must score every passage")
+        result.append(scores)
     return result
 
 
@@ -420,6 +411,7 @@ def build_quote_bank(
     min_words: int = 8,
     max_words: int = 80,
     prevalence: Prevalence | None = None,
+    typicality: Typicality | None = None,
 ) -> QuoteBank:
     if per_theme < 1:
         raise ExportError(
@@ -443,7 +435,7 @@ def build_quote_bank(
     if coders:
         exemplars = {(c, s) for c, s in exemplars if c in coders}
     all_passages = [coded_passages(prevalence, unit, exemplars) for unit in units]
-    scores = typicality(project, all_passages)
+    scores = typicality_scores(typicality, all_passages)
 
     sections: list[QuoteSection] = []
     chosen: list[tuple[QuoteSection, Passage, str]] = []
@@ -655,15 +647,15 @@ def add_quotes_to_docx(
                     paragraph.add_run(" " + quote.citation())
 
 
-def write_quotes_docx(bank: QuoteBank, path: Path, *, cite_lines: bool = False) -> None:
-    from themekit.fileio import new_docx
+def write_quotes_docx(bank: QuoteBank, path: Path | BinaryIO, *, cite_lines: bool = False) -> None:
+    from themekit.files.docx import new_docx
 
     document = new_docx()
     add_quotes_to_docx(document, bank, cite_lines=cite_lines)
-    document.save(str(path))
+    document.save(save_target(path))
 
 
-def write_quotes_xlsx(bank: QuoteBank, path: Path) -> None:
+def write_quotes_xlsx(bank: QuoteBank, path: Path | BinaryIO) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -683,4 +675,4 @@ def write_quotes_xlsx(bank: QuoteBank, path: Path) -> None:
     ):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
-    book.save(str(path))
+    book.save(save_target(path))

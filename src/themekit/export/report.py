@@ -4,7 +4,7 @@
 format-neutral blocks (headings, paragraphs, bullet lists, tables, the quote bank, an
 image); ``report_markdown``, ``report_html`` and ``write_report_docx`` render them.
 Every piece of text is anonymised or gated on the way in, like any other export, and
-the whole output is gated again when it is written (``anonymised.emit``).
+the whole output is gated again, as read back from the bytes written (``export.api``).
 
 Methods summary
     Transcripts and words; participants per group; coders and what each coded; the
@@ -31,14 +31,26 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from themekit.export.anonymised import clean_table
 from themekit.export.matrix import PrevalenceMatrix, build_matrix, matrix_table, render_heatmap
 from themekit.export.prevalence import compute_prevalence, describe_share
-from themekit.export.quotes import QuoteBank, build_quote_bank, quotes_html, quotes_markdown
+from themekit.export.quotes import (
+    QuoteBank,
+    Typicality,
+    build_quote_bank,
+    quotes_html,
+    quotes_markdown,
+)
 from themekit.export.table1 import table1_from
-from themekit.export.tables import Table, add_table_to_docx, to_html, to_markdown
+from themekit.export.tables import (
+    Table,
+    add_table_to_docx,
+    save_target,
+    to_html,
+    to_markdown,
+)
 
 if TYPE_CHECKING:
     from themekit.export.anonymised import ExportAnonymiser
@@ -118,6 +130,7 @@ def build_report(
     per_theme: int = 3,
     attribution: str | None = None,
     bootstrap: int = 1000,
+    typicality: Typicality | None = None,
 ) -> Report:
     store = project.store
     prevalence = compute_prevalence(project, coders=coders)
@@ -203,6 +216,7 @@ def build_report(
         attribution=attribution,
         coders=coders,
         prevalence=prevalence,
+        typicality=typicality,
     )
     blocks.append(QuotesBlock(bank))
     if matrix is not None:
@@ -382,13 +396,13 @@ def report_html(report: Report, *, cite_lines: bool = False) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write_report_docx(report: Report, path: Path, *, cite_lines: bool = False) -> None:
+def write_report_docx(report: Report, path: Path | BinaryIO, *, cite_lines: bool = False) -> None:
     import io
 
     from docx.shared import Inches
 
     from themekit.export.quotes import add_quotes_to_docx
-    from themekit.fileio import new_docx
+    from themekit.files.docx import new_docx
 
     document = new_docx()
     document.core_properties.title = report.title
@@ -409,4 +423,4 @@ def write_report_docx(report: Report, path: Path, *, cite_lines: bool = False) -
         elif isinstance(block, Heatmap):
             document.add_picture(io.BytesIO(block.png), width=Inches(6.3))
             document.add_paragraph(block.caption)
-    document.save(str(path))
+    document.save(save_target(path))

@@ -13,9 +13,10 @@ import html
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from themekit.errors import ExportError
-from themekit.fileio import atomic_write_text, atomic_writer
+from themekit.files.writer import atomic_write_text, atomic_writer
 
 Cell = str | list[str]
 TEXT_FORMATS = ("md", "csv", "tex", "html")
@@ -32,6 +33,12 @@ class Table:
     group_starts: set[int] = field(default_factory=set)
     # What each row is about (e.g. a code id), so a message can name it; optional.
     row_keys: list[str] = field(default_factory=list)
+
+
+def save_target(target: Path | BinaryIO) -> str | BinaryIO:
+    """What python-docx and openpyxl save to: a path as text, or an open binary stream
+    (the export writers render into memory so the leak gate reads the very bytes written)."""
+    return str(target) if isinstance(target, str | Path) else target
 
 
 def _flat(cell: Cell, sep: str = "; ") -> str:
@@ -148,15 +155,15 @@ def add_table_to_docx(document, table: Table) -> None:
         para.add_run(note).font.size = Pt(9)
 
 
-def write_docx(table: Table, path: Path) -> None:
-    from themekit.fileio import new_docx
+def write_docx(table: Table, path: Path | BinaryIO) -> None:
+    from themekit.files.docx import new_docx
 
     document = new_docx()
     add_table_to_docx(document, table)
-    document.save(str(path))
+    document.save(save_target(path))
 
 
-def write_xlsx(table: Table, path: Path, sheet_title: str = "Table") -> None:
+def write_xlsx(table: Table, path: Path | BinaryIO, sheet_title: str = "Table") -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -177,7 +184,7 @@ def write_xlsx(table: Table, path: Path, sheet_title: str = "Table") -> None:
         sheet.append([note])
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 60
-    book.save(str(path))
+    book.save(save_target(path))
 
 
 def render_table(table: Table, fmt: str) -> str:

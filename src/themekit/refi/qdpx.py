@@ -68,6 +68,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from themekit.codebook.io_qdc import (
+    RefiCode,
+    code_guid,
+    normalise_guid,
+    to_code,
+    unique_id,
+)
 from themekit.codebook.model import Code, Codebook, CodeEntry
 from themekit.codebook.validate import derive_id
 from themekit.errors import RefiError
@@ -77,13 +84,6 @@ from themekit.refi.positions import (
     Selection,
     check_selection,
     detect_convention,
-)
-from themekit.refi.qdc import (
-    RefiCode,
-    code_guid,
-    normalise_guid,
-    to_code,
-    unique_id,
 )
 from themekit.refi.reader import (
     RefiProject,
@@ -232,8 +232,9 @@ def _plan_sources(project: Project, refi: RefiProject) -> list[_PlannedSource]:
                 raise RefiError(
                     refi.file,
                     f"transcript '{tid}' is already in this project with different text",
-                    hint="Import into a fresh project (themekit init), or rename the transcript"
+                    hint="Import into a fresh project, or rename the transcript"
                     " in the project first.",
+                    next_step="refi.fresh_project",
                 )
             reuse = True
         segments = segment_transcript(parsed, unit_settings)

@@ -21,12 +21,11 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from themekit.errors import RefiError
-from themekit.refi.positions import SourceText
-from themekit.refi.qdc import (
+from themekit.codebook.io_qdc import (
     RefiCode,
     child,
     children,
@@ -35,6 +34,9 @@ from themekit.refi.qdc import (
     parse_xml,
     read_codes,
 )
+from themekit.errors import RefiError, TextDecodeError
+from themekit.files.text import decode_user_text
+from themekit.refi.positions import SourceText
 
 PROJECT_FILE = "project.qde"
 SOURCES_FOLDER = "sources"
@@ -118,17 +120,6 @@ def _markers(text: str | None) -> dict[str, str]:
     return found
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 class _Archive:
     """A .qdpx zip: finds the project file and source files whatever their case."""
 
@@ -167,7 +158,15 @@ class _Archive:
     def read(self, name: str) -> bytes:
         try:
             return self.zip.read(name)
-        except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+            OSError,
+            RuntimeError,
+            ValueError,
+        ) as exc:
             raise RefiError(
                 self.path,
                 f"{name} cannot be read from the archive ({exc})",
@@ -240,7 +239,14 @@ def _source_text(archive: _Archive, element: ET.Element, label: str) -> str:
             f"source '{label}' points at {reference}, which is not in the archive",
             hint="Export the project again with its sources included.",
         )
-    return _decode(archive.read(member))
+    try:
+        return decode_user_text(archive.read(member), member).text
+    except TextDecodeError as exc:
+        raise RefiError(
+            archive.path,
+            f"source '{label}' ({member}) {exc.problem}",
+            hint="Export the project again with UTF-8 plain-text sources.",
+        ) from None
 
 
 def read_qdpx(path: str | Path) -> RefiProject:

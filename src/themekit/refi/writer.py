@@ -22,9 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from themekit.codebook.model import Codebook
-from themekit.fileio import atomic_writer
-from themekit.refi.qdc import (
+from themekit.codebook.io_qdc import (
     ORIGIN,
     PROJECT_NS,
     append_codes,
@@ -33,6 +31,8 @@ from themekit.refi.qdc import (
     serialise,
     xml_text,
 )
+from themekit.codebook.model import Codebook
+from themekit.files.writer import atomic_writer
 from themekit.refi.reader import PROJECT_FILE, SOURCES_FOLDER
 from themekit.store.rows import CodingRow, Participant, SegmentRow
 

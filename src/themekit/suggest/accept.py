@@ -41,8 +41,9 @@ def plan_acceptance(
 ) -> AcceptPlan:
     if not 0.0 <= threshold <= 1.0:
         raise SuggestError(
-            f"--accept-above must be between 0 and 1, not {threshold}.",
+            f"threshold must be between 0 and 1, not {threshold}.",
             hint="Scores are calibrated probabilities; try 0.8.",
+            next_step="suggest.accept_above",
         )
     store = project.store
     plan = AcceptPlan(coder, threshold)

@@ -185,14 +185,16 @@ def current_codebook(project: Project) -> tuple[int, Codebook, list[CodeEntry]]:
     if current is None:
         raise SuggestError(
             "No codebook is loaded in this project, so there are no codes to suggest.",
-            hint="Load one with 'themekit codebook load FILE' first.",
+            hint="Load a codebook first.",
+            next_step="codebook.load",
         )
     version, codebook = current
     entries = codable_entries(codebook)
     if not entries:
         raise SuggestError(
             "The current codebook has no codable codes.",
-            hint="Add codes with 'themekit codebook add' or load another codebook.",
+            hint="Add codes or load another codebook.",
+            next_step="codebook.add_or_load",
         )
     return version, codebook, entries
 
@@ -253,12 +255,18 @@ class SuggestionEngine:
     ) -> SuggestRun:
         """Rank codes for every codable segment (of ``transcripts``, default all)."""
         if top < 1:
-            raise SuggestError(f"--top must be at least 1, not {top}.", hint="For example --top 3.")
+            raise SuggestError(
+                f"top must be at least 1, not {top}.",
+                hint="For example 3.",
+                next_step="suggest.top",
+            )
         _version, _codebook, entries = current_codebook(self.project)
         for transcript in transcripts or []:
             if not self.store.has_transcript(transcript):
                 raise SuggestError(
-                    f"No transcript '{transcript}'.", hint="See 'themekit transcripts list'."
+                    f"No transcript '{transcript}'.",
+                    hint="Check the id against the project's transcripts.",
+                    next_step="transcripts.list",
                 )
         segments = self.store.all_current_segments(codable_only=True)
         wanted = set(transcripts or [])
@@ -267,8 +275,8 @@ class SuggestionEngine:
             where = f" in {', '.join(sorted(wanted))}" if wanted else ""
             raise SuggestError(
                 f"No codable segments{where} to suggest codes for.",
-                hint="Import transcripts with 'themekit import PATH' (interviewer lines are"
-                " not codable).",
+                hint="Import transcripts first (interviewer lines are not codable).",
+                next_step="transcripts.import_codable",
             )
         source = learn_from or coder or ALL_CODERS
         code_ids = [e.code.id for e in entries]

@@ -314,12 +314,15 @@ def evaluate_coder(
     """Cross-validate the suggester on ``coder``'s codings in ``project``."""
     if folds < 2:
         raise SuggestError(
-            f"--folds must be at least 2, not {folds}.", hint="For example --folds 5."
+            f"folds must be at least 2, not {folds}.",
+            hint="For example 5.",
+            next_step="suggest.folds",
         )
     if not 0.0 <= threshold <= 1.0:
         raise SuggestError(
-            f"--threshold must be between 0 and 1, not {threshold}.",
-            hint="For example --threshold 0.3.",
+            f"threshold must be between 0 and 1, not {threshold}.",
+            hint="For example 0.3.",
+            next_step="suggest.threshold",
         )
     _version, _codebook, entries = current_codebook(project)
     segments = project.store.all_current_segments(codable_only=True)

@@ -35,7 +35,7 @@ from typing import Any
 
 from themekit.codebook.model import Codebook
 from themekit.errors import MergeError
-from themekit.fileio import atomic_writer
+from themekit.files.writer import atomic_writer
 from themekit.store.rows import AuditEntry
 
 BUNDLE_FORMAT = "themekit-bundle"
@@ -180,8 +180,8 @@ class TeamData:
 def _bad_bundle(where: str, problem: str) -> MergeError:
     return MergeError(
         f"{where}: {problem}.",
-        hint="Ask for the bundle again ('themekit bundle --coder NAME -o FILE'),"
-        " or give the other project's folder instead.",
+        hint="Ask for the bundle again, or give the other project's folder instead.",
+        next_step="team.ask_bundle",
     )
 
 
@@ -295,7 +295,8 @@ def read_bundle(path: str | Path) -> TeamData:
     except OSError as exc:
         raise MergeError(
             f"{where}: cannot be read ({exc.strerror or exc}).",
-            hint="Check the path; a bundle is made with 'themekit bundle --coder NAME -o FILE'.",
+            hint="Check the path to the bundle.",
+            next_step="team.bundle_path",
         ) from None
     try:
         text = raw.decode("utf-8")
@@ -313,7 +314,8 @@ def read_source(path: str | Path, *, coders: list[str] | None) -> TeamData:
     if not source.exists():
         raise MergeError(
             f"{source}: no such file or folder.",
-            hint="Give another project's folder or a bundle made with 'themekit bundle'.",
+            hint="Give another project's folder or a bundle file.",
+            next_step="team.source",
         )
     data = read_bundle(source)
     if coders:
@@ -322,7 +324,8 @@ def read_source(path: str | Path, *, coders: list[str] | None) -> TeamData:
             raise MergeError(
                 f"{source}: the bundle holds the work of {', '.join(data.coders) or 'no coder'},"
                 f" not {', '.join(unknown)}.",
-                hint="Leave out --coder, or ask for a bundle of that coder.",
+                hint="Leave out the coders, or ask for a bundle of that coder.",
+                next_step="team.bundle_coders",
             )
         data = _only(data, set(coders))
     return data
@@ -345,7 +348,8 @@ def _read_project(folder: Path, *, coders: list[str] | None) -> TeamData:
     if not db_path.exists():
         raise MergeError(
             f"{folder} is not a themekit project (no {DB_FILE}).",
-            hint="Give another project's folder or a bundle made with 'themekit bundle'.",
+            hint="Give another project's folder or a bundle file.",
+            next_step="team.source",
         )
     with tempfile.TemporaryDirectory(prefix="themekit-merge-") as scratch:
         snapshot = Path(scratch) / DB_FILE
@@ -363,7 +367,8 @@ def _read_project(folder: Path, *, coders: list[str] | None) -> TeamData:
         except sqlite3.DatabaseError as exc:
             raise MergeError(
                 f"{db_path}: cannot be read as a themekit database ({exc}).",
-                hint="Ask for a bundle instead: 'themekit bundle --coder NAME -o FILE'.",
+                hint="Ask for a bundle of the coder's work instead.",
+                next_step="team.bundle_instead",
             ) from None
         store = Store(snapshot)  # migrates the snapshot if the other project is older
         try:
@@ -373,7 +378,8 @@ def _read_project(folder: Path, *, coders: list[str] | None) -> TeamData:
                     raise MergeError(
                         f"{folder}: no coder named {', '.join(unknown)} there"
                         f" (coders: {', '.join(store.coders()) or 'none'}).",
-                        hint="Check the spelling of --coder.",
+                        hint="Check the spelling of the coder names.",
+                        next_step="team.coder_spelling",
                     )
             return collect(store, coders=coders, source_name=folder.name)
         finally:

@@ -28,7 +28,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from themekit.errors import MergeError
+from themekit.errors import MergeError, NextStep
 from themekit.store.rows import SegmentRow
 from themekit.team.bundle import BundleSegment, CodingData, SegmentNote, TeamData
 from themekit.transcripts.anchor import Anchor, reanchor
@@ -144,13 +144,18 @@ def check_codes(project: Project, data: TeamData) -> tuple[int, set[str]]:
     current = project.store.current_codebook()
     used = sorted({c.code for c in data.codings})
     hint = (
-        f"Load the other project's codebook here first: 'themekit merge {data.source_name}"
-        " --write-codebook other.yaml', check it, then 'themekit codebook load other.yaml'."
+        "Load the other project's codebook here first (read_source(...).codebook_object()),"
+        " check it, then merge again."
     )
+    next_step = NextStep("team.load_codebook", source=data.source_name)
     if current is None:
         if not used:
             return 0, set()
-        raise MergeError("No codebook is loaded in this project; nothing was merged.", hint=hint)
+        raise MergeError(
+            "No codebook is loaded in this project; nothing was merged.",
+            hint=hint,
+            next_step=next_step,
+        )
     version, codebook = current
     by_id = codebook.by_id()
     unknown = [code for code in used if code not in by_id]
@@ -165,7 +170,7 @@ def check_codes(project: Project, data: TeamData) -> tuple[int, set[str]]:
             )
         if grouping:
             parts.append(f"grouping nodes here, not codable: {', '.join(grouping)}")
-        raise MergeError("; ".join(parts) + ". Nothing was merged.", hint=hint)
+        raise MergeError("; ".join(parts) + ". Nothing was merged.", hint=hint, next_step=next_step)
     return version, {code for code, entry in by_id.items() if entry.code.codable}
 
 

@@ -1,8 +1,12 @@
 """The terminal coding app behind ``themekit code``.
 
 ``state`` holds the pure state machine (tested without a terminal), ``keys`` the key
-table (bindings, help screen, docs) and ``app`` the Textual screens. Textual is imported
-only when the app is built, so importing this package costs nothing at CLI start-up.
+table (bindings, help screen, docs) and ``app`` the Textual app, built from
+``coding_screen`` (keys to actions), its panes (``transcript_view``, ``codebook_pane``,
+``line_panes``), ``picker`` and ``widgets``. The reconciliation app is split the same way:
+``reconcile_keys`` and ``reconcile_state`` without Textual, ``reconcile_screens`` and
+``reconcile_app`` with it. Textual is imported only when an app is built, so importing
+this package costs nothing at CLI start-up.
 """
 
 from __future__ import annotations
@@ -24,11 +28,16 @@ def create_coding_app(
 
     session = CodingSession(project, coder)
     if transcript is not None and not project.store.has_transcript(transcript):
-        raise CodingError(f"No transcript '{transcript}'.", hint="See 'themekit transcripts list'.")
+        raise CodingError(
+            f"No transcript '{transcript}'.",
+            hint="Check the id against the project's transcripts.",
+            next_step="transcripts.list",
+        )
     if transcript is None and not project.store.transcript_ids():
         raise CodingError(
             "This project has no transcripts yet.",
-            hint="Import some with 'themekit import FILES'.",
+            hint="Import some first.",
+            next_step="transcripts.import",
         )
     from themekit.coding.tui.app import CodingApp
 
@@ -47,8 +56,8 @@ def run_coding_app(
         # Without a terminal the app would wait for keys that never come.
         raise CodingError(
             "The coding app needs an interactive terminal.",
-            hint="Run 'themekit code' in a terminal window, or apply codings from a table"
-            " with 'themekit code --coder NAME --apply FILE.csv'.",
+            hint="Run it in a terminal window, or apply codings from a table (bulk apply).",
+            next_step="code.in_terminal",
         )
     create_coding_app(project, coder=coder, transcript=transcript, show_others=show_others).run()
 

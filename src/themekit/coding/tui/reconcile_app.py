@@ -18,20 +18,16 @@ Layout::
     status: 1/3 decided · T1 line 5 | last message
     footer: key help
 
-The key table (``RECONCILE_KEYS``) feeds the bindings, the ``?`` screen and
-``docs/coding.md`` (a test keeps the docs equal to it). Like ``app``, this module imports
-Textual at the top, so callers import it only when the app is about to run.
-
-A memo typed on an undecided line waits for that line's decision (``decide`` stores it on
-the line and on the consensus codings); leaving the line or quitting first saves it on the
-line alone, so a typed memo is never lost. On a decided line a memo is saved at once.
-Deciding a decided line again replaces the earlier choice: codes the new decision does
-not keep are removed from the consensus coder (``how="reconcile"``), in one transaction.
+The parts: ``reconcile_keys`` (the key table: bindings, the ``?`` screen and
+``docs/coding.md``), ``reconcile_state`` (position, decisions, memos and every write,
+without Textual), ``reconcile_screens`` (the code picker and the help screen) and this
+module, which turns keys into ``Reconciliation`` calls and draws the panes. Like ``app``,
+this module imports Textual at the top, so callers import it only when the app is about
+to run.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.text import Text
@@ -39,236 +35,33 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import DataTable, Footer, Label, Static
 
-from themekit.agree.reconcile import ReconcilePlan, UnitDisagreement, decide, decided_units
-from themekit.codebook.model import CodeEntry
+from themekit.agree.reconcile import ReconcilePlan, UnitDisagreement
 from themekit.coding.service import CodingSession
-from themekit.coding.tui.app import CodeFilter, PromptScreen
+from themekit.coding.tui.reconcile_keys import (
+    CODER_KEYS,
+    CODER_LETTERS,
+    RECONCILE_KEYS,
+    reconcile_markdown_table,
+)
+from themekit.coding.tui.reconcile_screens import CodePickerScreen, ReconcileHelpScreen
+from themekit.coding.tui.reconcile_state import (
+    MemoOutcome,
+    ReconcileState,
+    Reconciliation,
+)
+from themekit.coding.tui.widgets import PromptScreen
 from themekit.errors import ThemekitError
 from themekit.project import Project
 from themekit.store.rows import SegmentRow
 
-UnitKey = tuple[str, int]
-CODER_KEYS = tuple(str(n) for n in range(1, 10))
-CODER_LETTERS = ("a", "b")  # the first two coders also answer to a letter
-
-_DISPLAY = {"question_mark": "?", "down": "↓", "up": "↑", "enter": "Enter", "escape": "Esc"}
-
-
-@dataclass(frozen=True)
-class ReconcileKey:
-    keys: tuple[str, ...]
-    action: str
-    description: str
-    footer: str = ""
-
-    @property
-    def display(self) -> str:
-        return " / ".join(_DISPLAY.get(k, k) for k in self.keys)
-
-
-RECONCILE_KEYS: tuple[ReconcileKey, ...] = (
-    ReconcileKey(("1-9",), "take_number", "Take coder 1, 2, ...'s codes for this line"),
-    ReconcileKey(("a", "b"), "take_letter", "Take the first / second coder's codes", "take"),
-    ReconcileKey(("B",), "both", "Take both: every code any coder applied (the union)", "both"),
-    ReconcileKey(("N",), "neither", "Neither: keep only the codes every coder applied", "neither"),
-    ReconcileKey(
-        ("o",),
-        "other_code",
-        "Another code: filter the codebook by id or label, ↑/↓ pick, Enter applies",
-        "other",
-    ),
-    ReconcileKey(
-        ("m",), "memo", "Memo on this line (saved with the decision, or at once if decided)"
-    ),
-    ReconcileKey(("j", "down"), "next_line", "Next disputed line"),
-    ReconcileKey(("k", "up"), "previous_line", "Previous disputed line"),
-    ReconcileKey(("s",), "skip", "Skip: go to the next undecided line", "skip"),
-    ReconcileKey(("question_mark",), "help", "Show these keys", "help"),
-    ReconcileKey(("q",), "finish", "Quit (every decision is already saved)", "quit"),
-)
-
-
-def reconcile_markdown_table() -> str:
-    """The reconcile keys as Markdown (in docs/coding.md; a test keeps them equal)."""
-    lines = ["| Keys | What it does |", "|---|---|"]
-    for spec in RECONCILE_KEYS:
-        lines.append(f"| {spec.display} | {spec.description} |")
-    return "\n".join(lines)
-
-
-# -- state (no Textual) ------------------------------------------------------------------
-@dataclass
-class Decided:
-    """What the consensus has on a decided line: the decision's name and the codes."""
-
-    decision: str
-    codes: list[str]
-
-
-@dataclass
-class ReconcileState:
-    """Position over the disputed lines and what has been decided (pure, no terminal)."""
-
-    units: list[UnitDisagreement]
-    decided: dict[UnitKey, Decided] = field(default_factory=dict)
-    cursor: int = 0
-
-    @staticmethod
-    def key(unit: UnitDisagreement) -> UnitKey:
-        return (unit.segment.transcript_id, unit.segment.line)
-
-    @property
-    def current(self) -> UnitDisagreement:
-        return self.units[self.cursor]
-
-    @property
-    def empty(self) -> bool:
-        return not self.units
-
-    def is_decided(self, index: int) -> bool:
-        return self.key(self.units[index]) in self.decided
-
-    def decided_count(self) -> int:
-        return sum(1 for unit in self.units if self.key(unit) in self.decided)
-
-    def next_undecided(self, start: int) -> int | None:
-        """The first undecided line at or after ``start``, wrapping round; None if all are."""
-        n = len(self.units)
-        for step in range(n):
-            index = (start + step) % n
-            if not self.is_decided(index):
-                return index
-        return None
-
-    def move(self, step: int) -> bool:
-        target = self.cursor + step
-        if self.empty or not 0 <= target < len(self.units):
-            return False
-        self.cursor = target
-        return True
-
-
-def load_decided(
-    project: Project, session: CodingSession, units: list[UnitDisagreement]
-) -> dict[UnitKey, Decided]:
-    """Decided lines from earlier runs: the last decision's name, the consensus's codes."""
-    done = decided_units(session)
-    names: dict[UnitKey, str] = {}
-    for entry in project.store.audit_entries(actor=session.coder, action="reconcile.decide"):
-        names[(entry.details["transcript"], entry.details["line"])] = entry.details["decision"]
-    codes_on: dict[int, list[str]] = {}
-    for row in project.store.codings(coder=session.coder):
-        codes_on.setdefault(row.segment_id, []).append(row.code_id)
-    decided = {}
-    for unit in units:
-        key = ReconcileState.key(unit)
-        if key in done:
-            decided[key] = Decided(names.get(key, "?"), sorted(codes_on.get(unit.segment.id, [])))
-    return decided
-
-
-# -- screens -----------------------------------------------------------------------------
-class CodePickerScreen(ModalScreen[str | None]):
-    """Pick a codable code by id or label; Enter returns the highlighted one, Esc cancels."""
-
-    DEFAULT_CSS = """
-    CodePickerScreen { align: center middle; }
-    CodePickerScreen > Vertical { width: 90; height: 70%; border: round $accent;
-                                  background: $surface; padding: 0 1; }
-    CodePickerScreen OptionList { height: 1fr; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
-
-    def __init__(self, entries: list[CodeEntry], line: int) -> None:
-        super().__init__()
-        self.entries = [e for e in entries if e.code.codable]
-        self.line = line
-        self.matches: list[str] = []
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(f"Another code for line {self.line} (type to filter, Enter applies):")
-            yield CodeFilter(placeholder="code id or label", id="code-filter")
-            yield OptionList(id="code-options")
-
-    def on_mount(self) -> None:
-        self.refilter("")
-        self.query_one(CodeFilter).focus()
-
-    def refilter(self, text: str) -> None:
-        wanted = text.casefold().strip()
-        exact = [e for e in self.entries if e.code.id.casefold() == wanted]
-        rest = [
-            e
-            for e in self.entries
-            if e not in exact
-            and (not wanted or wanted in e.code.id.casefold() or wanted in e.code.label.casefold())
-        ]
-        shown = exact + rest  # an exact id match goes first, so Enter picks it
-        options = self.query_one("#code-options", OptionList)
-        options.set_options(
-            [
-                Option(Text.assemble(e.path_text, (f"  {e.code.id}", "dim")), id=e.code.id)
-                for e in shown
-            ]
-        )
-        self.matches = [e.code.id for e in shown]
-        if shown:
-            options.highlighted = 0
-
-    def step_filter_choice(self, step: int) -> None:
-        options = self.query_one("#code-options", OptionList)
-        if not self.matches:
-            return
-        current = options.highlighted or 0
-        options.highlighted = min(max(current + step, 0), len(self.matches) - 1)
-
-    @on(Input.Changed, "#code-filter")
-    def changed(self, event: Input.Changed) -> None:
-        self.refilter(event.value)
-
-    @on(Input.Submitted, "#code-filter")
-    def submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        options = self.query_one("#code-options", OptionList)
-        option = options.highlighted_option
-        self.dismiss(option.id if option is not None else None)
-
-    @on(OptionList.OptionSelected, "#code-options")
-    def selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ReconcileHelpScreen(ModalScreen[None]):
-    """Every reconcile key, from ``RECONCILE_KEYS``."""
-
-    DEFAULT_CSS = """
-    ReconcileHelpScreen { align: center middle; }
-    ReconcileHelpScreen > DataTable { width: 100; height: auto; max-height: 80%;
-                                      border: round $accent; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", show=False),
-        Binding("q", "close", show=False),
-        Binding("question_mark", "close", show=False),
-    ]
-
-    def compose(self) -> ComposeResult:
-        table: DataTable[str] = DataTable(cursor_type="row", id="reconcile-help")
-        table.add_columns("Keys", "What it does")
-        for spec in RECONCILE_KEYS:
-            table.add_row(spec.display, spec.description)
-        yield table
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+_MEMO_MESSAGES: dict[MemoOutcome, str] = {
+    "saved": "Memo saved.",
+    "cleared": "Memo cleared.",
+    "kept": "Memo kept for this line's decision.",
+    "dropped": "Memo dropped.",
+}
 
 
 class UnitList(DataTable[str], can_focus=False):
@@ -309,22 +102,16 @@ class ReconcileApp(App[int]):
 
     def __init__(self, project: Project, plan: ReconcilePlan, session: CodingSession) -> None:
         super().__init__()
-        self.project = project
         self.plan = plan
         self.session = session
-        self.state = ReconcileState(
-            list(plan.disputed), load_decided(project, session, plan.disputed)
-        )
-        self.decisions_made = 0
+        self.work = Reconciliation(project, plan, session)
+        self.state = self.work.state
         self.message = ""
-        self.pending_memos: dict[UnitKey, str] = {}
-        self.memos = {
-            sid: text for (_c, sid), text in project.store.segment_memos(session.coder).items()
-        }
         self.by_id = {e.code.id: e for e in session.codebook.walk()}
-        self._segments: dict[str, list[SegmentRow]] = {}
-        start = self.state.next_undecided(0) if not self.state.empty else None
-        self.state.cursor = start or 0
+
+    @property
+    def decisions_made(self) -> int:
+        return self.work.decisions_made
 
     # -- building ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -369,28 +156,47 @@ class ReconcileApp(App[int]):
         decided = self.state.decided.get(ReconcileState.key(self.state.units[index]))
         return f"✓ {decided.decision}" if decided else "·"
 
-    def segments_of(self, transcript_id: str) -> list[SegmentRow]:
-        if transcript_id not in self._segments:
-            self._segments[transcript_id] = self.project.store.segments(transcript_id)
-        return self._segments[transcript_id]
-
     def context_text(self, segment: SegmentRow) -> Text:
-        rows = self.segments_of(segment.transcript_id)
-        where = next((i for i, s in enumerate(rows) if s.line == segment.line), None)
+        """The line in bold between the lines before and after it (dimmed)."""
         head = Text(f"{segment.transcript_id} · line {segment.line}", "bold")
         head.append(f" · {segment.speaker or '-'}")
+        before, after = self.work.neighbours(segment)
         parts = [head]
-
-        def neighbour(offset: int) -> None:
-            if where is None or not 0 <= where + offset < len(rows):
-                return
-            other = rows[where + offset]
-            parts.append(Text(f"{other.line:>4} {other.speaker or '-'}: {other.text}", "dim"))
-
-        neighbour(-1)
+        if before is not None:
+            parts.append(Text(f"{before.line:>4} {before.speaker or '-'}: {before.text}", "dim"))
         parts.append(Text(f"{segment.line:>4} {segment.speaker or '-'}: {segment.text}", "bold"))
-        neighbour(1)
+        if after is not None:
+            parts.append(Text(f"{after.line:>4} {after.speaker or '-'}: {after.text}", "dim"))
         return Text("\n").join(parts)
+
+    def coders_text(self, unit: UnitDisagreement) -> Text:
+        """Each coder's codes with the keys that take them, then what all agree on."""
+        lines = []
+        for i, (coder, codes) in enumerate(unit.codes_by_coder.items()):
+            keys = [CODER_KEYS[i]] if i < len(CODER_KEYS) else []
+            if i < len(CODER_LETTERS):
+                keys.append(CODER_LETTERS[i])
+            line = Text(f"[{'/'.join(keys)}] ", "bold") if keys else Text("")
+            line.append(f"{coder}: ")
+            line.append(self.codes_text(codes))
+            lines.append(line)
+        if unit.agreed:
+            lines.append(Text(f"all agree on: {self.codes_text(unit.agreed)}", "dim"))
+        return Text("\n").join(lines)
+
+    def decision_text(self, unit: UnitDisagreement) -> Text:
+        """The decision made on the line (or that there is none yet), and its memo."""
+        decided = self.state.decided.get(ReconcileState.key(unit))
+        if decided:
+            body = Text(f"Decided ({decided.decision}): ", "green bold")
+            body.append(self.codes_text(decided.codes))
+        else:
+            body = Text("Not decided yet", "yellow")
+        memo, pending = self.work.memo_on(unit)
+        if memo:
+            suffix = " (saved with the decision)" if pending else ""
+            body.append(f"\n✎ {memo}{suffix}", "italic")
+        return body
 
     def show(self) -> None:
         """Redraw the panes for the current line and the status bar."""
@@ -404,32 +210,9 @@ class ReconcileApp(App[int]):
             return
         unit = self.state.current
         context.update(self.context_text(unit.segment))
-        lines = []
-        for i, (coder, codes) in enumerate(unit.codes_by_coder.items()):
-            keys = [CODER_KEYS[i]] if i < len(CODER_KEYS) else []
-            if i < len(CODER_LETTERS):
-                keys.append(CODER_LETTERS[i])
-            line = Text(f"[{'/'.join(keys)}] ", "bold") if keys else Text("")
-            line.append(f"{coder}: ")
-            line.append(self.codes_text(codes))
-            lines.append(line)
-        if unit.agreed:
-            lines.append(Text(f"all agree on: {self.codes_text(unit.agreed)}", "dim"))
-        coders.update(Text("\n").join(lines))
-        key = ReconcileState.key(unit)
-        decided = self.state.decided.get(key)
-        if decided:
-            body = Text(f"Decided ({decided.decision}): ", "green bold")
-            body.append(self.codes_text(decided.codes))
-        else:
-            body = Text("Not decided yet", "yellow")
-        memo = self.pending_memos.get(key) or self.memos.get(unit.segment.id)
-        if memo:
-            suffix = " (saved with the decision)" if key in self.pending_memos else ""
-            body.append(f"\n✎ {memo}{suffix}", "italic")
-        decision.update(body)
-        table = self.query_one(UnitList)
-        table.move_cursor(row=self.state.cursor, animate=False)
+        coders.update(self.coders_text(unit))
+        decision.update(self.decision_text(unit))
+        self.query_one(UnitList).move_cursor(row=self.state.cursor, animate=False)
         self.update_status()
 
     def update_status(self) -> None:
@@ -447,22 +230,18 @@ class ReconcileApp(App[int]):
         self.message = message
         self.update_status()
 
+    def refresh_list_row(self, index: int) -> None:
+        table = self.query_one(UnitList)
+        table.update_cell(str(index), self.decision_column, self.list_status(index))
+
     # -- moving --------------------------------------------------------------------------
     def flush_memo(self) -> None:
         """Save a memo still waiting for a decision on the line being left."""
-        if self.state.empty:
-            return
-        unit = self.state.current
-        memo = self.pending_memos.pop(ReconcileState.key(unit), None)
-        if memo is None:
-            return
         try:
-            self.session.set_segment_memo(unit.segment, memo)
+            self.work.flush_memo()
         except ThemekitError as exc:
             self.bell()
             self.message = exc.render()
-            return
-        self.memos[unit.segment.id] = memo
 
     def go(self, index: int) -> None:
         if index != self.state.cursor:
@@ -506,24 +285,12 @@ class ReconcileApp(App[int]):
         if self.state.empty:
             return
         unit = self.state.current
-        key = ReconcileState.key(unit)
-        memo = self.pending_memos.get(key)
-        store = self.project.store
         try:
-            with store.db.transaction():  # a changed decision replaces the old one whole
-                chosen = decide(self.session, unit, decision, other_code=other_code, memo=memo)
-                for row in store.codings(coder=self.session.coder, segment_id=unit.segment.id):
-                    if row.code_id not in chosen:
-                        self.session.remove_coding(row, how="reconcile")
+            chosen = self.work.decide_current(decision, other_code)
         except ThemekitError as exc:
             self.bell()
             self.say(exc.render())
             return
-        self.pending_memos.pop(key, None)
-        if memo:
-            self.memos[unit.segment.id] = memo
-        self.decisions_made += 1
-        self.state.decided[key] = Decided(decision, chosen)
         self.refresh_list_row(self.state.cursor)
         done = f"Line {unit.segment.line}: {decision} → {self.codes_text(chosen)}."
         target = self.state.next_undecided(self.state.cursor + 1)
@@ -533,10 +300,6 @@ class ReconcileApp(App[int]):
             return
         self.message = done
         self.go(target)
-
-    def refresh_list_row(self, index: int) -> None:
-        table = self.query_one(UnitList)
-        table.update_cell(str(index), self.decision_column, self.list_status(index))
 
     def action_take(self, index: int) -> None:
         if self.state.empty:
@@ -569,33 +332,21 @@ class ReconcileApp(App[int]):
             return
         unit = self.state.current
         key = ReconcileState.key(unit)
-        before = self.pending_memos.get(key) or self.memos.get(unit.segment.id, "")
+        before, _pending = self.work.memo_on(unit)
 
         def got(value: str | None) -> None:
             if value is None:
                 return
-            memo = value.strip()
-            if key in self.state.decided:
-                try:
-                    self.session.set_segment_memo(unit.segment, memo or None)
-                except ThemekitError as exc:
-                    self.bell()
-                    self.say(exc.render())
-                    return
-                if memo:
-                    self.memos[unit.segment.id] = memo
-                else:
-                    self.memos.pop(unit.segment.id, None)
-                self.message = "Memo saved." if memo else "Memo cleared."
-            elif memo:
-                self.pending_memos[key] = memo
-                self.message = "Memo kept for this line's decision."
-            else:
-                self.pending_memos.pop(key, None)
-                self.message = "Memo dropped."
+            try:
+                outcome = self.work.set_memo(value)
+            except ThemekitError as exc:
+                self.bell()
+                self.say(exc.render())
+                return
+            self.message = _MEMO_MESSAGES[outcome]
             self.show()
 
-        self.push_screen(PromptScreen(f"Memo on {key[0]} line {key[1]}:", before), got)
+        self.push_screen(PromptScreen(f"Memo on {key[0]} line {key[1]}:", before or ""), got)
 
     # -- app -----------------------------------------------------------------------------
     def action_help(self) -> None:

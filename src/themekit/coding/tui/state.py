@@ -10,8 +10,8 @@ redraws the rows the state reports as changed. Tests drive it directly.
 
 Undo works on groups: a toggle on a range of five lines is one group of five service
 ``Change``s and one ``u`` reverses all five. The app reverses a group with
-``CodingSession.reverse`` and hands the resulting changes back (``finish_undo`` /
-``finish_redo``) so that redo can reverse them again.
+``CodingSession.reverse_all`` (one transaction) and hands the resulting changes back
+(``finish_undo`` / ``finish_redo``) so that redo can reverse them again.
 """
 
 from __future__ import annotations

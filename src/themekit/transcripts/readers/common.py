@@ -1,20 +1,13 @@
 """What every transcript reader shares: reading bytes, decoding text, checks, and a builder.
 
-Decoding (``decode_text``) accepts, in this order: UTF-8 with BOM, UTF-16 LE/BE with BOM,
-UTF-8, then Windows-1252 (what Word on Windows writes for "Plain Text"). Curly quotes,
-dashes and non-breaking spaces are kept as they are; only line endings are normalised
-(CRLF and CR become LF). Windows-1252 decodes nearly any byte string, so "undecodable"
-is defined as:
-
-* a NUL byte outside UTF-16 (binary data, or UTF-16 without a byte-order mark);
-* a byte that is neither valid UTF-8 nor defined in Windows-1252 (0x81, 0x8D, 0x8F,
-  0x90, 0x9D);
-* a control character other than tab, line feed, carriage return, vertical tab and
-  form feed (Word's line and page breaks) in the decoded text.
-
-Any of these is a ``TranscriptReadError`` naming the file. So is a line longer than
-``MAX_LINE_CHARS`` (1,000,000 characters, ~170,000 words): no transcript has one, and
-the sentence splitter would otherwise spend minutes on a file that is really data.
+Decoding (``decode_text``) follows the one policy for users' text files
+(``themekit.files.text.decode_user_text``: BOMs, evident UTF-16, UTF-8, then
+Windows-1252; undecodable bytes and control characters are errors). Curly quotes,
+dashes and non-breaking spaces are kept as they are; for transcripts, line endings are
+normalised (CRLF and CR become LF). Any problem is a ``TranscriptReadError`` naming
+the file. So is a line longer than ``MAX_LINE_CHARS`` (1,000,000 characters, ~170,000
+words): no transcript has one, and the sentence splitter would otherwise spend minutes
+on a file that is really data.
 
 Readers that render their own canonical text (docx, vtt, srt) use ``TextBuilder``: it
 appends paragraphs separated by a blank line and records the speaker turns, so that
@@ -23,12 +16,12 @@ offsets are right by construction.
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from themekit.errors import TranscriptReadError
+from themekit.errors import TextDecodeError, TranscriptReadError
+from themekit.files.text import decode_user_text, normalise_newlines
 from themekit.transcripts.model import ImportSettings, ParsedTranscript
 from themekit.transcripts.speakers import (
     SpeakerMatch,
@@ -43,11 +36,6 @@ from themekit.transcripts.speakers import (
 )
 
 MAX_LINE_CHARS = 1_000_000
-CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
-_BAD_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_NOT_TEXT_HINT = (
-    "Open it in the program that made it and save it as UTF-8 text (.txt), then import again."
-)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -79,68 +67,16 @@ def empty_file_error(path: Path) -> TranscriptReadError:
     )
 
 
-def normalise_newlines(text: str) -> str:
-    """CRLF and lone CR become LF; nothing else changes."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     """Decode ``data`` (see the module docstring); returns (text, encoding name)."""
-    text, encoding = _decode(data, path)
-    text = normalise_newlines(text)
-    bad = _BAD_CONTROL.search(text)
-    if bad is not None:
-        line = text.count("\n", 0, bad.start()) + 1
-        raise TranscriptReadError(
-            path,
-            f"line {line} contains the control character U+{ord(bad.group()):04X}; "
-            "this does not look like a text transcript",
-            hint=_NOT_TEXT_HINT,
-        )
+    try:
+        decoded = decode_user_text(data, path)
+    except TextDecodeError as exc:
+        raise TranscriptReadError(exc.path, exc.problem, hint=exc.hint) from None
+    text = normalise_newlines(decoded.text)
     if not text.strip():
         raise empty_file_error(path)
-    return text, encoding
-
-
-def _decode(data: bytes, path: Path) -> tuple[str, str]:
-    if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[len(codecs.BOM_UTF8) :], "utf-8", path), "utf-8-sig"
-    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            return _strict(data[len(bom) :], encoding, path), encoding
-    if b"\x00" in data:
-        raise TranscriptReadError(
-            path,
-            f"contains NUL bytes (first at byte {data.index(0)}); it looks like a binary "
-            "file, not a text transcript",
-            hint="If it is UTF-16 text without a byte-order mark, save it as UTF-8; "
-            "otherwise export the transcript as .txt or .docx.",
-        )
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    for index, byte in enumerate(data):
-        if byte in CP1252_UNDEFINED:
-            raise TranscriptReadError(
-                path,
-                f"is not UTF-8 text ({utf8_error.reason} at byte {utf8_error.start}) and not "
-                f"Windows-1252 text (byte 0x{byte:02X} at {index} is undefined there)",
-                hint=_NOT_TEXT_HINT,
-            )
-    return data.decode("cp1252"), "cp1252"
-
-
-def _strict(data: bytes, encoding: str, path: Path) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise TranscriptReadError(
-            path,
-            f"starts with a {encoding} byte-order mark but is not valid {encoding} "
-            f"({exc.reason} at byte {exc.start})",
-            hint=_NOT_TEXT_HINT,
-        ) from None
+    return text, decoded.encoding
 
 
 def check_line_lengths(text: str, path: Path) -> None:

@@ -249,7 +249,8 @@ def codebook_to_qdc(codebook: Codebook) -> str:
     if not codebook.codes:
         raise CodebookError(
             "The codebook has no codes; a .qdc file needs at least one.",
-            hint="Add codes with 'themekit codebook add' or load a codebook first.",
+            hint="Add codes or load a codebook first.",
+            next_step="codebook.add_codes",
         )
     root = ET.Element("CodeBook", {"xmlns": CODEBOOK_NS, "origin": ORIGIN})
     append_codes(ET.SubElement(root, "Codes"), codebook.codes)
@@ -388,7 +389,8 @@ def parse_qdc(data: bytes, file: str) -> tuple[Codebook, list[str]]:
             raise RefiError(
                 file,
                 "is a REFI-QDA project without a codebook",
-                hint="Import the project with 'themekit import FILE.qdpx' instead.",
+                hint="Import it as a project (.qdpx) instead.",
+                next_step="refi.import_project",
             )
         root = book
     if root.tag != "CodeBook":

@@ -1,0 +1,391 @@
+"""The export API: one call per export, anonymised and leak-gated unless told otherwise.
+
+A notebook and the CLI make the same call::
+
+    import themekit
+    project = themekit.Project.open("study")
+    result = themekit.export.table1(project, "table1.docx", counts="participants", by="role")
+    result.path, result.replacements, [w.message for w in result.warnings]
+    text = themekit.export.quotes(project, None, per_theme=2).text      # md, not written
+
+Every function here (``table1``, ``quotes``, ``matrix``, ``report``, ``disagreements``)
+runs the same pipeline, in ``_export``:
+
+1. the format: ``format``, else the extension of ``output``, else md (the one call of
+   ``infer_output_format``), offered by this export in the writer registry
+   (``themekit.export.formats``); then the output is checked (``check_output``) before
+   any work: a missing folder, a folder given as the file, a binary format with no file;
+2. the project's ``ExportAnonymiser`` (writing a first ``redact.yaml`` if there is none,
+   which is reported as a warning) and the export's document, built through it;
+3. the registry renders the document into bytes; the format's reader finds the text in
+   those bytes and the leak gate checks it; only then are the bytes written atomically
+   (or, with no output, returned as text). A leak, or any error, writes nothing;
+4. the pseudonym map and NER cache are saved, the export is recorded in the audit log
+   (``export``, or ``export.no_anonymise``), and the result says what happened.
+
+``anonymise=False`` is the only way to skip anonymisation and the gate; it is never the
+default, it is recorded in the audit log, and the result carries a warning. Nothing here
+prints: warnings are ``ExportWarning`` data on the ``ExportResult`` (and, when the
+export fails after one was raised, on the error as ``export_warnings``), and the caller
+shows them. ``project`` may be a ``Project`` or a function returning one, which is then
+called only once the output checks have passed.
+
+Quote typicality is injected (``typicality=``, see ``themekit.export.quotes``): this
+package does not import ``themekit.suggest``; ``Project.quote_typicality()`` gives the
+embedding-based one.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from themekit.errors import ThemekitError
+
+if TYPE_CHECKING:
+    from themekit.export.anonymised import ExportAnonymiser
+    from themekit.export.quotes import Typicality
+    from themekit.project import Project
+
+Output = str | Path | None
+SMALL_GROUP = 3  # groups smaller than this can point at one person
+
+
+@dataclass(frozen=True)
+class ExportWarning:
+    """Something the researcher must hear about an export that still went ahead.
+
+    ``code``: ``register-created``, ``not-anonymised`` or ``small-groups``.
+    """
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What one export did."""
+
+    export: str  # table1, quotes, matrix, report, disagreements
+    format: str
+    path: Path | None  # the file written, or None when the output is ``text``
+    text: str | None  # the output, for a text format with no file
+    anonymised: bool
+    gated: bool  # the final leak gate checked the output
+    gate_checked: str | None  # what that gate read ("the text read back from ..."), if gated
+    replacements: dict[str, int]  # replacements made, per placeholder class
+    warnings: tuple[ExportWarning, ...]
+
+
+def _export(
+    export: str,
+    project: Project | Callable[[], Project],
+    output: Output,
+    format: str | None,
+    anonymise: bool,
+    build: Callable[[Project, ExportAnonymiser, str], Any],
+    *,
+    cite_lines: bool = False,
+    groups: Sequence[str] = (),
+    attribution: str | None = None,
+    how: str = "library",
+) -> ExportResult:
+    from themekit.export.anonymised import (
+        ExportAnonymiser,
+        check_output,
+        record_export,
+    )
+    from themekit.export.formats import (
+        DEFAULT_FORMAT,
+        EXPORT_FORMATS,
+        FILE_ONLY,
+        RenderOptions,
+        export_format,
+        render,
+    )
+    from themekit.files.formats import infer_output_format
+    from themekit.files.writer import atomic_write_bytes
+
+    target = None if output is None or str(output) == "-" else Path(output)
+    fmt = infer_output_format(target, format, EXPORT_FORMATS[export], DEFAULT_FORMAT)
+    entry = export_format(fmt, export)
+    check_output(target, fmt, binary=FILE_ONLY)
+    from themekit.project import Project
+
+    opened = project if isinstance(project, Project) else project()
+    warnings: list[ExportWarning] = []
+    try:
+        anonymiser = ExportAnonymiser(opened, enabled=anonymise)
+        if anonymiser.created_register:
+            warnings.append(
+                ExportWarning(
+                    "register-created",
+                    f"wrote {opened.root / 'redact.yaml'} from the participants' speaker labels"
+                    " and sites; review it and add every name you know of"
+                    " (docs/anonymisation.md).",
+                )
+            )
+        document = build(opened, anonymiser, fmt)
+        rendered = render(export, fmt, document, RenderOptions(cite_lines=cite_lines))
+        checked = None
+        if anonymiser.enabled:
+            found = entry.read_back(rendered)
+            anonymiser.gate(found.text, f"the {export} output ({fmt})")
+            checked = found.source
+        text = None
+        if target is None:
+            text = rendered.data.decode("utf-8")
+        else:
+            atomic_write_bytes(target, rendered.data)
+        anonymiser.finish()
+    except ThemekitError as exc:
+        # The caller still has to hear about a register written before the failure.
+        exc.export_warnings = tuple(warnings)  # type: ignore[attr-defined]
+        raise
+    record_export(opened, export, fmt, target, anonymiser, how=how)
+    if not anonymise:
+        warnings.append(
+            ExportWarning(
+                "not-anonymised",
+                "this export is NOT anonymised; it holds interview text as recorded.",
+            )
+        )
+    fields = list(groups)
+    if attribution is not None:
+        # The template actually used: the one given, else the project's setting.
+        fields += _template_fields(attribution or opened.settings.attribution)
+    for attribute in dict.fromkeys(fields):
+        warning = _small_groups(opened, attribute)
+        if warning is not None:
+            warnings.append(warning)
+    return ExportResult(
+        export=export,
+        format=fmt,
+        path=target,
+        text=text,
+        anonymised=anonymiser.enabled,
+        gated=anonymiser.enabled,
+        gate_checked=checked,
+        replacements=dict(sorted(anonymiser.replacements.items())),
+        warnings=tuple(warnings),
+    )
+
+
+def _small_groups(project: Project, attribute: str) -> ExportWarning | None:
+    """A warning when a group named in an export has so few members that it identifies them."""
+    sizes: dict[str, int] = {}
+    for person in project.participants():
+        value = person.attribute(attribute)
+        if value not in (None, ""):
+            sizes[str(value)] = sizes.get(str(value), 0) + 1
+    small = [f"{name} ({n})" for name, n in sorted(sizes.items()) if n < SMALL_GROUP]
+    if not small:
+        return None
+    return ExportWarning(
+        "small-groups",
+        f"groups by {attribute} with fewer than {SMALL_GROUP} participants can identify"
+        f" them: {', '.join(small)}. Consider merging groups before publishing.",
+    )
+
+
+def _template_fields(template: str) -> list[str]:
+    try:
+        parsed = string.Formatter().parse(template)
+        return [name for _lit, name, _spec, _conv in parsed if name and name != "id"]
+    except ValueError:
+        return []
+
+
+# -- the exports ---------------------------------------------------------------------------
+
+
+def table1(
+    project: Project | Callable[[], Project],
+    output: Output = None,
+    *,
+    format: str | None = None,
+    counts: str = "none",
+    by: str | None = None,
+    coders: Sequence[str] | None = None,
+    anonymise: bool = True,
+    how: str = "library",
+) -> ExportResult:
+    """Table 1, "Outline of key themes" (docx, md, csv, xlsx, tex, html)."""
+
+    def build(project: Project, anonymiser: ExportAnonymiser, fmt: str) -> Any:
+        from themekit.export.anonymised import clean_table
+        from themekit.export.table1 import build_table1
+
+        table = build_table1(project, counts=counts, by=by, coders=coders or None)
+        return clean_table(table, anonymiser, "Table 1")
+
+    return _export(
+        "table1", project, output, format, anonymise, build, groups=[by] if by else [], how=how
+    )
+
+
+def quotes(
+    project: Project | Callable[[], Project],
+    output: Output = None,
+    *,
+    format: str | None = None,
+    per_theme: int = 3,
+    attribution: str | None = None,
+    cite_lines: bool = False,
+    min_words: int = 8,
+    max_words: int = 80,
+    level: str = "subtheme",
+    coders: Sequence[str] | None = None,
+    typicality: Typicality | None = None,
+    anonymise: bool = True,
+    how: str = "library",
+) -> ExportResult:
+    """The quote bank (docx, md, csv, xlsx): exemplars first, then the most typical."""
+
+    def build(project: Project, anonymiser: ExportAnonymiser, fmt: str) -> Any:
+        from themekit.export.quotes import build_quote_bank
+
+        return build_quote_bank(
+            project,
+            anonymiser,
+            per_theme=per_theme,
+            attribution=attribution,
+            coders=coders or None,
+            level=level,
+            min_words=min_words,
+            max_words=max_words,
+            typicality=typicality,
+        )
+
+    return _export(
+        "quotes",
+        project,
+        output,
+        format,
+        anonymise,
+        build,
+        cite_lines=cite_lines,
+        attribution=attribution or "",
+        how=how,
+    )
+
+
+def matrix(
+    project: Project | Callable[[], Project],
+    output: Output = None,
+    *,
+    by: str,
+    format: str | None = None,
+    level: str = "subtheme",
+    framework: bool = True,
+    coders: Sequence[str] | None = None,
+    anonymise: bool = True,
+    how: str = "library",
+) -> ExportResult:
+    """Participants per sub-theme by group (xlsx, csv, md, png, svg)."""
+
+    def build(project: Project, anonymiser: ExportAnonymiser, fmt: str) -> Any:
+        from themekit.export.anonymised import clean_table
+        from themekit.export.formats import MatrixExport
+        from themekit.export.matrix import build_matrix, heatmap_labels, matrix_table
+
+        result = build_matrix(
+            project,
+            anonymiser,
+            by=by,
+            coders=coders or None,
+            level=level,
+            framework=framework and fmt == "xlsx",
+        )
+        table = None
+        if fmt == "md":
+            table = clean_table(matrix_table(result), anonymiser, "the matrix")
+        if fmt in ("png", "svg"):
+            for label in heatmap_labels(result):
+                anonymiser.gate(label, "the heatmap labels")
+        return MatrixExport(result, table)
+
+    return _export("matrix", project, output, format, anonymise, build, groups=[by], how=how)
+
+
+def report(
+    project: Project | Callable[[], Project],
+    output: Output = None,
+    *,
+    format: str | None = None,
+    by: str = "role",
+    per_theme: int = 3,
+    attribution: str | None = None,
+    cite_lines: bool = False,
+    coders: Sequence[str] | None = None,
+    typicality: Typicality | None = None,
+    anonymise: bool = True,
+    how: str = "library",
+) -> ExportResult:
+    """One document (html, docx, md): methods summary, Table 1, prevalence, quotes, heatmap."""
+
+    def build(project: Project, anonymiser: ExportAnonymiser, fmt: str) -> Any:
+        from themekit.export.report import build_report
+
+        return build_report(
+            project,
+            anonymiser,
+            by=by,
+            coders=coders or None,
+            per_theme=per_theme,
+            attribution=attribution,
+            typicality=typicality,
+        )
+
+    return _export(
+        "report",
+        project,
+        output,
+        format,
+        anonymise,
+        build,
+        cite_lines=cite_lines,
+        groups=[by],
+        attribution=attribution or "",
+        how=how,
+    )
+
+
+def disagreements(
+    project: Project | Callable[[], Project],
+    coders: Sequence[str],
+    output: Output = None,
+    *,
+    format: str | None = None,
+    transcripts: Sequence[str] | None = None,
+    include_partial: bool = False,
+    level: str = "code",
+    anonymise: bool = True,
+    how: str = "library",
+) -> ExportResult:
+    """Each unit where ``coders`` differ, with its text (md, csv, json, docx)."""
+
+    def build(project: Project, anonymiser: ExportAnonymiser, fmt: str) -> Any:
+        from themekit.export.disagreements import build_disagreements
+
+        return build_disagreements(
+            project,
+            anonymiser,
+            coders,
+            transcripts=transcripts,
+            include_partial=include_partial,
+            level=level,
+        )
+
+    return _export("disagreements", project, output, format, anonymise, build, how=how)
+
+
+# Names for ``themekit``'s own namespace, where a bare ``table1`` would say too little.
+export_table1 = table1
+export_quotes = quotes
+export_matrix = matrix
+export_report = report
+export_disagreements = disagreements
