@@ -74,7 +74,8 @@ def redetect_speakers(
     if unknown:
         raise ThemekitError(
             "No transcript " + ", ".join(f"'{t}'" for t in unknown) + "; nothing was changed.",
-            hint="See 'themekit transcripts list'.",
+            hint="Check the ids against the project's transcripts.",
+            next_step="transcripts.list",
         )
     settings = import_settings_for(project, interviewers=tuple(interviewers))
     if pattern is not None:

@@ -27,7 +27,7 @@ from themekit.transcripts.speakers import (
     role_of,
 )
 
-INTERVIEWER_HINT = (
+NAME_THE_INTERVIEWER = (
     "name the interviewer with --interviewer NAME or interviewers = [...] in themekit.toml"
 )
 
@@ -100,11 +100,13 @@ def decide_roles(parsed: ParsedTranscript, settings: ImportSettings) -> RoleDeci
         return RoleDecision(roles, tuple(notes))
     inferred = _infer(speakers, turns_of)
     if inferred is None:
-        notes.append(f"interviewer not identified: every speaker is codable; {INTERVIEWER_HINT}")
+        notes.append(
+            f"interviewer not identified: every speaker is codable; {NAME_THE_INTERVIEWER}"
+        )
         return RoleDecision(roles, tuple(notes))
     speaker, detail = inferred
     roles[speaker] = SpeakerRole(speaker, True, "inferred", f"inferred: {detail}")
-    notes.append(f"interviewer inferred: '{speaker}' ({detail}); if wrong, {INTERVIEWER_HINT}")
+    notes.append(f"interviewer inferred: '{speaker}' ({detail}); if wrong, {NAME_THE_INTERVIEWER}")
     return RoleDecision(roles, tuple(notes))
 
 

@@ -181,8 +181,8 @@ def compile_speaker_rule(pattern: str | None) -> SpeakerRule:
     except re.error as exc:
         raise ThemekitError(
             f"speaker_pattern {pattern!r} is not a valid regular expression: {exc}",
-            hint="Fix [import] speaker_pattern in themekit.toml, or remove it to use the "
-            "built-in speaker labels.",
+            hint="Fix the pattern (given, or [import] speaker_pattern in themekit.toml), or "
+            "leave it out to use the built-in speaker labels.",
         ) from exc
     if "speaker" not in regex.groupindex:
         raise ThemekitError(
