@@ -103,7 +103,8 @@ def test_unknown_unit_is_an_error() -> None:
 def test_interviewer_labels_are_configurable_and_case_insensitive() -> None:
     text = "MODERATOR: Hi.\nQ: Why?\nA: Because.\n"
     default = segment_transcript(parse(text), ImportSettings())
-    assert [s.codable for s in default] == [False, True, True]
+    # The default list stands for the built-in interviewer roles, Q among them.
+    assert [s.codable for s in default] == [False, False, True]
     custom = segment_transcript(parse(text), ImportSettings(interviewer_labels=("q",)))
     assert [(s.line, s.speaker, s.codable) for s in custom] == [
         (1, "MODERATOR", True),

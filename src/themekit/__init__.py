@@ -39,6 +39,7 @@ _EXPORTS = {
     "per_code_and_pooled": "themekit.agree.coefficients",
     "read_transcript": "themekit.transcripts.readers",
     "segment_transcript": "themekit.transcripts.segment",
+    "redetect_speakers": "themekit.transcripts.redetect",
     "build_table1": "themekit.export.table1",
     "export_table1": "themekit.export.api",
     "export_quotes": "themekit.export.api",

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from themekit.errors import ProjectExists, ProjectNotFound, ThemekitError
 from themekit.files.writer import atomic_write_text, atomic_writer
@@ -22,6 +23,9 @@ from themekit.settings import Settings, render_default_settings
 from themekit.store import Store
 from themekit.store.migrations import applied, pending
 from themekit.store.rows import Participant, SegmentRow
+
+if TYPE_CHECKING:
+    from themekit.transcripts.report import TranscriptReport
 
 SETTINGS_FILE = "themekit.toml"
 DB_FILE = "themekit.db"
@@ -41,6 +45,7 @@ class ImportOutcome:
     orphaned: list[str] = field(default_factory=list)
     error: ThemekitError | None = None
     note: str | None = None  # why a file was skipped
+    report: TranscriptReport | None = None  # speakers, interviewers and warnings
 
 
 @dataclass
@@ -181,8 +186,14 @@ class Project:
         unit: str | None = None,
         transcript_id: str | None = None,
         on_file: Callable[[ImportOutcome], None] | None = None,
+        interviewers: Iterable[str] = (),
+        dry_run: bool = False,
     ) -> list[ImportOutcome]:
-        """Import files and folders; each file in its own transaction."""
+        """Import files and folders; each file in its own transaction.
+
+        ``interviewers`` names speakers whose lines are not codable (added to the
+        project's ``interviewers`` setting); ``dry_run`` reads and reports, writes nothing.
+        """
         from themekit.transcripts.importer import expand_paths, import_one
 
         skipped: list[tuple[Path, str]] = []
@@ -199,7 +210,14 @@ class Project:
             if on_file:
                 on_file(outcome)
         for file, _explicit in files:
-            outcome = import_one(self, file, unit=unit, transcript_id=transcript_id)
+            outcome = import_one(
+                self,
+                file,
+                unit=unit,
+                transcript_id=transcript_id,
+                interviewers=tuple(interviewers),
+                dry_run=dry_run,
+            )
             outcomes.append(outcome)
             if on_file:
                 on_file(outcome)

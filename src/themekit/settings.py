@@ -82,6 +82,7 @@ class Settings:
             unit=unit,
             speaker_pattern=imp.get("speaker_pattern") or None,
             interviewer_labels=tuple(imp.get("interviewer_labels", defaults.interviewer_labels)),
+            interviewers=_names(path, "interviewers", imp.get("interviewers", [])),
         )
         sug = data.get("suggest", {})
         exp = data.get("export", {})
@@ -94,6 +95,19 @@ class Settings:
             attribution=str(exp.get("attribution", "({role})")),
             raw=data,
         )
+
+
+def _names(path: Path, key: str, value: Any) -> tuple[str, ...]:
+    """A list of names from the ``[import]`` table (one string is taken as a list of one)."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InputFileError(
+            path,
+            f'[import] {key} must be a list of names, e.g. {key} = ["Sarah Khan"]',
+            hint="Edit themekit.toml and write the names in quotes, in square brackets.",
+        )
+    return tuple(item.strip() for item in value if item.strip())
 
 
 def render_default_settings(name: str) -> str:

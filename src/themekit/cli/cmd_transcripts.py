@@ -1,4 +1,4 @@
-"""``themekit transcripts list|show|done``."""
+"""``themekit transcripts list|show|done|speakers``."""
 
 from __future__ import annotations
 
@@ -69,7 +69,13 @@ def show_transcript(
     if not project.store.has_transcript(transcript):
         raise CodingError(f"No transcript '{transcript}'.", hint="See 'themekit transcripts list'.")
     rows = [
-        {"line": s.line, "speaker": s.speaker, "codable": s.codable, "text": s.text}
+        {
+            "line": s.line,
+            "speaker": s.speaker,
+            "codable": s.codable,
+            "time": s.time_start,
+            "text": s.text,
+        }
         for s in project.store.segments(transcript)
     ]
     if fmt == TableFormat.table:
@@ -77,7 +83,7 @@ def show_transcript(
             mark = " " if r["codable"] else "~"
             env().write(f"{r['line']:>5}{mark} {r['speaker'] or '-'}: {r['text']}")
         return
-    render_rows(rows, ["line", "speaker", "codable", "text"], fmt)
+    render_rows(rows, ["line", "speaker", "codable", "time", "text"], fmt)
 
 
 @transcripts_app.command("done")
@@ -108,3 +114,78 @@ def done_transcripts(
             session.set_done(transcript_id, not undo)
     state = "not done" if undo else "done"
     env().message(f"Marked {', '.join(dict.fromkeys(transcripts))} as {state} by {session.coder}")
+
+
+@transcripts_app.command("speakers")
+def speakers_transcripts(
+    transcripts: list[str] = typer.Argument(
+        None, help="Transcript ids (default: every transcript)."
+    ),
+    interviewers: list[str] = typer.Option(
+        [],
+        "--interviewer",
+        help="A speaker whose lines are interviewer lines (kept, not codable); repeatable."
+        " Adds to 'interviewers' in themekit.toml.",
+    ),
+    pattern: str | None = typer.Option(
+        None,
+        "--pattern",
+        help="A regular expression with a named group 'speaker' for the labels (instead of"
+        " [import] speaker_pattern; '' for the built-in labels).",
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
+    fmt: TableFormat = FORMAT_OPTION,
+) -> None:
+    """Detect speakers and interviewers again, keeping every coding.
+
+    A transcript whose lines change (speakers, interviewer flags) gets a new version and
+    its codings are re-anchored as on re-import; the command says what changed. To keep
+    the setting for later imports, put it in themekit.toml ([import] interviewers or
+    speaker_pattern).
+    """
+    import json
+
+    from themekit.transcripts.redetect import redetect_speakers
+
+    project = open_project()
+    e = env()
+    outcomes = redetect_speakers(
+        project, transcripts or [], interviewers=interviewers, pattern=pattern, dry_run=dry_run
+    )
+    if fmt == TableFormat.json:
+        e.write(json.dumps([o.to_dict() for o in outcomes], indent=2, ensure_ascii=False))
+    elif fmt == TableFormat.csv:
+        rows = [
+            {
+                "transcript": o.transcript_id,
+                "status": o.status,
+                "changes": " | ".join(o.changes),
+                "warnings": " | ".join(o.report.warnings) if o.report else "",
+            }
+            for o in outcomes
+        ]
+        render_rows(rows, ["transcript", "status", "changes", "warnings"], fmt)
+    changed = 0
+    for outcome in outcomes:
+        if outcome.status == "unchanged":
+            e.message(f"{outcome.transcript_id}: unchanged")
+        else:
+            changed += 1
+            where = "would change" if dry_run else f"changed (new version {outcome.version})"
+            e.message(f"{outcome.transcript_id}: {where}")
+            for change in outcome.changes:
+                e.message(f"  {change}")
+        if outcome.report is not None:
+            for line in outcome.report.lines():
+                e.message(line)
+        if outcome.status == "changed" and not dry_run:
+            e.message(
+                f"  {outcome.reanchored} codings re-anchored, {len(outcome.orphaned)} orphaned"
+            )
+            for note in outcome.orphaned:
+                e.message(f"  orphaned: {note}")
+    verb = "would change" if dry_run else "changed"
+    e.message(
+        f"{changed} {verb}, {len(outcomes) - changed} unchanged"
+        + (" (dry run, nothing written)" if dry_run else "")
+    )

@@ -257,7 +257,7 @@ def _transcript_id(source: RefiSource, taken: set[str]) -> str:
 
 def _plan_sources(project: Project, refi: RefiProject) -> list[_PlannedSource]:
     from themekit.transcripts.segment import UNITS, content_hash, segment_transcript
-    from themekit.transcripts.speakers import detect_turns
+    from themekit.transcripts.speakers import detect_speakers
 
     store = project.store
     settings = project.settings.import_settings
@@ -273,9 +273,11 @@ def _plan_sources(project: Project, refi: RefiProject) -> list[_PlannedSource]:
         unit = source.markers.get("unit", "")
         unit_settings = replace(settings, unit=unit) if unit in UNITS else settings
         source_format = source.markers.get("format", "") or "qdpx"
+        speakers = detect_speakers(canonical, unit_settings.speaker_pattern)
+        refi.warnings.extend(f"source '{source.name}': {note}" for note in speakers.notes)
         parsed = ParsedTranscript(
             text=canonical,
-            turns=detect_turns(canonical, unit_settings.speaker_pattern),
+            turns=speakers.turns,
             source_format=source_format,
             metadata={"refi_source": source.guid},
         )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from themekit.errors import ThemekitError, TranscriptReadError
 from themekit.store.rows import SegmentRow
-from themekit.transcripts.model import Segment
+from themekit.transcripts.model import ImportSettings, ParsedTranscript, Segment
 
 if TYPE_CHECKING:
     from themekit.project import ImportOutcome, Project
@@ -62,14 +62,11 @@ def expand_paths(
     return files
 
 
-def import_one(
-    project: Project, path: Path, *, unit: str | None, transcript_id: str | None
-) -> ImportOutcome:
+def import_settings_for(
+    project: Project, *, unit: str | None = None, interviewers: tuple[str, ...] = ()
+) -> ImportSettings:
+    """The project's import settings with a ``--unit`` and ``--interviewer`` names applied."""
     from dataclasses import replace
-
-    from themekit.project import ImportOutcome
-    from themekit.transcripts.readers import read_transcript
-    from themekit.transcripts.segment import content_hash, segment_transcript
 
     settings = project.settings.import_settings
     if unit:
@@ -78,6 +75,35 @@ def import_one(
                 f"Unknown unit '{unit}'.", hint="Use --unit sentence, turn, paragraph or line."
             )
         settings = replace(settings, unit=unit)
+    if interviewers:
+        settings = replace(settings, interviewers=(*settings.interviewers, *interviewers))
+    return settings
+
+
+def import_one(
+    project: Project,
+    path: Path,
+    *,
+    unit: str | None,
+    transcript_id: str | None,
+    interviewers: tuple[str, ...] = (),
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """Import one file (``dry_run``: read and report, write nothing).
+
+    Identical text is "unchanged", unless ``unit`` or ``interviewers`` make its segments
+    (speakers, interviewer flags) come out differently: then it becomes a new version,
+    with codings re-anchored.
+    """
+    from dataclasses import replace
+
+    from themekit.project import ImportOutcome
+    from themekit.transcripts.readers import read_transcript
+    from themekit.transcripts.report import build_report
+    from themekit.transcripts.roles import decide_roles
+    from themekit.transcripts.segment import content_hash, segment_transcript
+
+    settings = import_settings_for(project, unit=unit, interviewers=interviewers)
     tid = transcript_id or path.stem
     try:
         if path.suffix.lower() == ".qdpx":
@@ -87,54 +113,45 @@ def import_one(
         parsed = read_transcript(path, settings)
         digest = content_hash(parsed.text)
         store = project.store
-        if store.current_hash(tid) == digest and (
-            unit is None or store.current_unit(tid) == settings.unit
-        ):
-            # Same text (and no new unit asked for): nothing to do. A different --unit
-            # re-segments the same text as a new version, re-anchoring its codings.
-            return ImportOutcome(str(path), tid, "unchanged")
-        segments = segment_transcript(parsed, settings)
+        same_text = store.current_hash(tid) == digest
+        if same_text and unit is None:
+            # Same text, no new unit asked for: keep the unit it was imported with.
+            settings = replace(settings, unit=store.current_unit(tid) or settings.unit)
+        roles = decide_roles(parsed, settings)
+        segments = segment_transcript(parsed, settings, roles)
+        report = build_report(parsed, segments, roles)
         if not segments:
             raise TranscriptReadError(
                 path, "contains no text to code", hint="Check that it is the right file."
             )
+        if same_text and (
+            (unit is None and not interviewers) or same_segments(store.segments(tid), segments)
+        ):
+            # Settings changed since the import are applied by 'transcripts speakers', so
+            # that importing a folder again never undoes a correction made there.
+            return ImportOutcome(str(path), tid, "unchanged")
         existed = store.has_transcript(tid)
-        with store.db.transaction():
-            old_version = store.current_version(tid)
-            version = store.add_transcript_version(
-                tid,
-                parsed,
-                segments,
-                content_hash=digest,
-                source_name=path.name,
-                unit=settings.unit,
-            )
-            reanchored, orphaned = 0, list[str]()
-            undone: list[str] = []
-            if existed and old_version is not None:
-                reanchored, orphaned = _reanchor(project, tid, old_version, version)
-                # A coder who finished the old text has not seen the new lines: agreement
-                # must not treat what they left uncoded there as "no code applies".
-                undone = store.clear_done(tid)
-            store.log(
-                "transcript.update" if existed else "transcript.import",
-                how="import",
-                details={
-                    "transcript": tid,
-                    "file": path.name,
-                    "version": version,
-                    "segments": len(segments),
-                    "reanchored": reanchored,
-                    "orphaned": len(orphaned),
-                    "done_cleared": undone,
-                },
-            )
+        status = "updated" if existed else "imported"
+        codable = sum(1 for s in segments if s.codable)
+        if dry_run:
+            return ImportOutcome(str(path), tid, status, len(segments), codable, report=report)
+        reanchored, orphaned, undone = store_version(
+            project,
+            tid,
+            parsed,
+            segments,
+            source_name=path.name,
+            unit=settings.unit,
+            action="transcript.update" if existed else "transcript.import",
+            how="import",
+            details={"file": path.name, "warnings": report.warnings},
+        )
         return ImportOutcome(
             str(path),
             tid,
-            "updated" if existed else "imported",
+            status,
             len(segments),
-            sum(1 for s in segments if s.codable),
+            codable,
             reanchored,
             orphaned,
             note=(
@@ -143,9 +160,70 @@ def import_one(
                 if undone
                 else None
             ),
+            report=report,
         )
     except ThemekitError as exc:
         return ImportOutcome(str(path), tid, "failed", error=exc)
+
+
+def same_segments(stored: list[SegmentRow], segments: list[Segment]) -> bool:
+    """Whether a new segmentation equals the stored one (text, speakers, codable flags)."""
+    return [(s.start, s.end, s.speaker, s.codable, s.time_start) for s in stored] == [
+        (s.start, s.end, s.speaker, s.codable, s.time_start) for s in segments
+    ]
+
+
+def store_version(
+    project: Project,
+    tid: str,
+    parsed: ParsedTranscript,
+    segments: list[Segment],
+    *,
+    source_name: str,
+    unit: str,
+    action: str,
+    how: str,
+    details: dict[str, object],
+) -> tuple[int, list[str], list[str]]:
+    """Store a new version in one transaction with its audit entry, moving the codings.
+
+    Returns (codings re-anchored, orphan notes, coders whose done mark was cleared).
+    """
+    from themekit.transcripts.segment import content_hash
+
+    store = project.store
+    existed = store.has_transcript(tid)
+    with store.db.transaction():
+        old_version = store.current_version(tid)
+        version = store.add_transcript_version(
+            tid,
+            parsed,
+            segments,
+            content_hash=content_hash(parsed.text),
+            source_name=source_name,
+            unit=unit,
+        )
+        reanchored, orphaned = 0, list[str]()
+        undone: list[str] = []
+        if existed and old_version is not None:
+            reanchored, orphaned = _reanchor(project, tid, old_version, version)
+            # A coder who finished the old text has not seen the new lines: agreement
+            # must not treat what they left uncoded there as "no code applies".
+            undone = store.clear_done(tid)
+        store.log(
+            action,
+            how=how,
+            details={
+                "transcript": tid,
+                **details,
+                "version": version,
+                "segments": len(segments),
+                "reanchored": reanchored,
+                "orphaned": len(orphaned),
+                "done_cleared": undone,
+            },
+        )
+    return reanchored, orphaned, undone
 
 
 def _as_segment(row: SegmentRow) -> Segment:

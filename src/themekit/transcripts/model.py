@@ -20,6 +20,7 @@ class Turn:
     end: int
     time_start: float | None = None
     time_end: float | None = None
+    role: str | None = None  # a role written after the name: "Sarah Khan (Interviewer):"
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class ParsedTranscript:
     turns: list[Turn]
     source_format: str  # "txt", "md", "docx", "vtt", "srt", "qdpx"
     metadata: dict[str, str] = field(default_factory=dict)
+    # What speaker detection has to tell the user ("labels not taken as speakers: ...").
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,3 +61,5 @@ class ImportSettings:
         "Facilitator",
         "Moderator",
     )
+    # Speakers named as interviewers (themekit.toml ``interviewers``, ``--interviewer``).
+    interviewers: tuple[str, ...] = ()

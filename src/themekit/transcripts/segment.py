@@ -7,18 +7,19 @@ The unit (``ImportSettings.unit``) nests inside turns, which never share a segme
   paragraphs being separated by blank lines; in every other format one line, since
   Word's text export and the rendered docx/vtt/srt texts put each paragraph on a line;
 * ``line``: one non-blank line of the canonical text;
-* ``sentence`` (the default): each paragraph split by spaCy's rule-based sentencizer
-  (``spacy.blank("en")`` + ``sentencizer``: no model, punctuation rules only), so a
-  sentence never runs across a paragraph break.
+* ``sentence`` (the default): each paragraph split by ``sentences.split_sentences``, a
+  pure-Python copy of the decisions of spaCy's rule-based sentencizer (``spacy.blank("en")``
+  + ``sentencizer``: punctuation rules only), so a sentence never runs across a paragraph
+  break. Importing spaCy took longer than the rest of a one-file import;
+  ``SENTENCE_SPLITTER = "spacy"`` still selects it (for the benchmark).
 
 Every segment satisfies ``segment.text == parsed.text[segment.start:segment.end]``, has
 no surrounding whitespace and is not empty; segments are in text order and do not
 overlap. ``line`` numbers are 1-based and count every segment, interviewer ones
-included; interviewer segments (``ImportSettings.interviewer_labels``) have
-``codable=False``.
+included; interviewer segments (``roles.decide_roles``) have ``codable=False``.
 
-Speed: all paragraphs of a transcript go through ``nlp.pipe`` in batches, and the
-spaCy pipeline is built once per process (``_sentencizer``). Text too long for one
+Speed (spaCy path): all paragraphs of a transcript go through ``nlp.pipe`` in batches,
+and the spaCy pipeline is built once per process (``_sentencizer``). Text too long for one
 spaCy call (``MAX_SENTENCIZE_CHARS``) is cut at line breaks, then at spaces.
 """
 
@@ -31,7 +32,7 @@ from typing import Any
 
 from themekit.errors import ThemekitError
 from themekit.transcripts.model import ImportSettings, ParsedTranscript, Segment, Turn
-from themekit.transcripts.speakers import is_interviewer
+from themekit.transcripts.roles import RoleDecision, decide_roles
 
 UNITS = ("sentence", "turn", "paragraph", "line")
 MAX_SENTENCIZE_CHARS = 1_000_000
@@ -46,8 +47,13 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def segment_transcript(parsed: ParsedTranscript, settings: ImportSettings) -> list[Segment]:
-    """The segments of ``parsed`` for ``settings.unit``, numbered from line 1."""
+def segment_transcript(
+    parsed: ParsedTranscript, settings: ImportSettings, roles: RoleDecision | None = None
+) -> list[Segment]:
+    """The segments of ``parsed`` for ``settings.unit``, numbered from line 1.
+
+    Interviewer segments (``roles``, by default ``roles.decide_roles``) are not codable.
+    """
     if settings.unit not in UNITS:
         raise ThemekitError(
             f"unknown segment unit {settings.unit!r}",
@@ -66,14 +72,13 @@ def segment_transcript(parsed: ParsedTranscript, settings: ImportSettings) -> li
             else:
                 pieces = _split_paragraphs(text, turn.start, turn.end)
             spans.extend((turn_index, start, end) for start, end in pieces)
-    return _segments(parsed, spans, settings)
+    return _segments(parsed, spans, roles or decide_roles(parsed, settings))
 
 
 def _segments(
-    parsed: ParsedTranscript, spans: list[tuple[int, int, int]], settings: ImportSettings
+    parsed: ParsedTranscript, spans: list[tuple[int, int, int]], roles: RoleDecision
 ) -> list[Segment]:
     segments: list[Segment] = []
-    codable_by_speaker: dict[str | None, bool] = {}
     # Unlabelled text before the first speaker label of a labelled transcript is a title
     # or header ("Interview with P01, recorded 14 March"), not speech: keep it, don't code it.
     first_labelled = next((i for i, t in enumerate(parsed.turns) if t.speaker is not None), None)
@@ -83,10 +88,7 @@ def _segments(
         if start >= end:
             continue
         turn = parsed.turns[turn_index]
-        codable = codable_by_speaker.get(turn.speaker)
-        if codable is None:
-            codable = not is_interviewer(turn.speaker, settings.interviewer_labels)
-            codable_by_speaker[turn.speaker] = codable
+        codable = not roles.is_interviewer(turn.speaker)
         if turn.speaker is None and first_labelled is not None and turn_index < first_labelled:
             codable = False
         segments.append(
@@ -164,12 +166,34 @@ def _bounded(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     yield start, end
 
 
-def _sentence_spans(parsed: ParsedTranscript) -> list[tuple[int, int, int]]:
+#: "rules": ``sentences.split_sentences`` (pure Python, the default); "spacy": spaCy's
+#: rule-based sentencizer, kept for the agreement benchmark (benchmarks/bench_sentences.py).
+SENTENCE_SPLITTER = "rules"
+
+
+def _sentence_spans(
+    parsed: ParsedTranscript, splitter: str | None = None
+) -> list[tuple[int, int, int]]:
     paragraphs = [
         (turn_index, start, end)
         for turn_index, turn in enumerate(parsed.turns)
         for start, end in _paragraph_spans(parsed, turn)
     ]
+    if (splitter or SENTENCE_SPLITTER) == "spacy":
+        return _spacy_sentence_spans(parsed, paragraphs)
+    from themekit.transcripts.sentences import split_sentences
+
+    spans: list[tuple[int, int, int]] = []
+    for turn_index, start, end in paragraphs:
+        paragraph = parsed.text[start:end]
+        for a, b in _repair_boundaries(paragraph, split_sentences(paragraph)):
+            spans.append((turn_index, start + a, start + b))
+    return spans
+
+
+def _spacy_sentence_spans(
+    parsed: ParsedTranscript, paragraphs: list[tuple[int, int, int]]
+) -> list[tuple[int, int, int]]:
     nlp = _get_sentencizer()
     texts = (parsed.text[start:end] for _, start, end in paragraphs)
     spans: list[tuple[int, int, int]] = []

@@ -17,12 +17,23 @@ offsets are right by construction.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from themekit.errors import TextDecodeError, TranscriptReadError
 from themekit.files.text import decode_user_text, normalise_newlines
 from themekit.transcripts.model import ImportSettings, ParsedTranscript
-from themekit.transcripts.speakers import TurnCollector, compile_speaker_rule
+from themekit.transcripts.speakers import (
+    SpeakerMatch,
+    TurnCollector,
+    accept_labels,
+    compile_speaker_rule,
+    label_kind,
+    match_speaker,
+    names_under_times,
+    normalise_speaker,
+    time_line,
+)
 
 MAX_LINE_CHARS = 1_000_000
 
@@ -100,25 +111,38 @@ class TextBuilder:
 
     Paragraphs are separated by a blank line and the text ends with a newline. Line
     breaks inside a paragraph become spaces: in the canonical text of a rendered
-    format, one paragraph is one line.
+    format, one paragraph is one line. Speaker labels are decided when the text is
+    built, for all paragraphs at once (``speakers.accept_labels``): a label counts only
+    when the document as a whole reads as a conversation.
     """
 
     def __init__(self, settings: ImportSettings) -> None:
         self._parts: list[str] = []
         self._length = 0
-        self._collector = TurnCollector(compile_speaker_rule(settings.speaker_pattern))
+        self._rule = compile_speaker_rule(settings.speaker_pattern)
+        # (kind, offset of the speech, speech, label candidate, speaker, time start, end)
+        self._entries: list[_Entry] = []
 
-    def add_paragraph(self, text: str) -> None:
-        """A paragraph that may begin with a speaker label (else it continues the turn)."""
+    def add_paragraph(self, text: str, bold_label: str | None = None) -> None:
+        """A paragraph that may begin with a speaker label (else it continues the turn).
+
+        ``bold_label`` is the paragraph's leading bold text (Word transcripts that set
+        the speaker's name in bold, with or without a colon).
+        """
         line = _one_line(text)
-        if line:
-            self._collector.feed_line(line, self._append(line))
+        if not line:
+            return
+        offset = self._append(line)
+        match = match_speaker(line, self._rule)
+        if match is None and bold_label:
+            match = _bold_match(line, bold_label)
+        self._entries.append(_Entry("para", offset, line, match))
 
     def add_continuation(self, text: str) -> None:
         """A paragraph of the current turn, with no label detection."""
         line = _one_line(text)
         if line:
-            self._collector.extend(line, self._append(line))
+            self._entries.append(_Entry("cont", self._append(line), line))
 
     def add_turn(
         self,
@@ -135,15 +159,57 @@ class TextBuilder:
         if speaker is not None:
             prefix += f"{speaker}: "
         offset = self._append(prefix + line)
-        self._collector.start_turn(speaker, time_start, time_end)
-        self._collector.extend(line, offset + len(prefix))
+        self._entries.append(
+            _Entry("turn", offset + len(prefix), line, None, speaker, time_start, time_end)
+        )
 
     def build(self, source_format: str, metadata: dict[str, str] | None = None) -> ParsedTranscript:
+        if self._rule.is_default:
+            paragraphs = [i for i, entry in enumerate(self._entries) if entry.kind == "para"]
+            found = names_under_times(
+                [
+                    (self._entries[i].offset, self._entries[i].line, self._entries[i].match)
+                    for i in paragraphs
+                ]
+            )
+            for index, (_, _, match) in zip(paragraphs, found, strict=True):
+                self._entries[index] = replace(self._entries[index], match=match)
+        candidates = [
+            (number, entry.match)
+            for number, entry in enumerate(self._entries, 1)
+            if entry.match is not None
+        ]
+        known = sum(1 for entry in self._entries if entry.kind == "turn" and entry.speaker)
+        verdict = accept_labels(candidates, known_speakers=known)
+        labelled = bool(verdict.accepted) or known > 0
+        collector = TurnCollector()
+        for entry in self._entries:
+            match = entry.match
+            if entry.kind == "turn":
+                collector.start_turn(entry.speaker, entry.time_start, entry.time_end)
+                collector.extend(entry.line, entry.offset)
+            elif entry.kind == "cont":
+                collector.extend(entry.line, entry.offset)
+            elif match is not None and normalise_speaker(match.speaker).casefold() in (
+                verdict.accepted
+            ):
+                collector.start_turn(match.speaker, time_start=match.time, role=match.role)
+                collector.extend(
+                    entry.line[match.speech_offset :], entry.offset + match.speech_offset
+                )
+            elif (timed := time_line(entry.line)) is not None:
+                collector.start_turn(collector.speaker, time_start=timed[0], role=collector.role)
+                collector.extend(entry.line[timed[1] :], entry.offset + timed[1])
+            else:
+                if not labelled and collector.has_speech():
+                    collector.start_turn(None)  # without speakers, each paragraph is a turn
+                collector.extend(entry.line, entry.offset)
         return ParsedTranscript(
             text="".join(self._parts),
-            turns=self._collector.finish(),
+            turns=collector.finish(),
             source_format=source_format,
             metadata=dict(metadata or {}),
+            notes=verdict.notes,
         )
 
     def _append(self, line: str) -> int:
@@ -154,6 +220,33 @@ class TextBuilder:
         self._parts.append(line + "\n")
         self._length += len(line) + 1
         return offset
+
+
+@dataclass(frozen=True)
+class _Entry:
+    kind: str  # "para" (may hold a label), "cont" (continues the turn), "turn" (known speaker)
+    offset: int  # where ``line`` starts in the canonical text
+    line: str
+    match: SpeakerMatch | None = None
+    speaker: str | None = None
+    time_start: float | None = None
+    time_end: float | None = None
+
+
+def _bold_match(line: str, bold_label: str) -> SpeakerMatch | None:
+    """A label set in bold at the start of a Word paragraph ("Sarah Khan  Thanks...")."""
+    label = normalise_speaker(bold_label)
+    stripped = line.lstrip()
+    if not label or label_kind(label) is None or not stripped.startswith(bold_label.strip()):
+        return None
+    offset = len(line) - len(stripped) + len(bold_label.strip())
+    while offset < len(line) and line[offset] in " \t:":
+        offset += 1
+    if offset < len(line) and offset > 0 and line[offset - 1] not in " \t:":
+        return None  # the bold text ends inside a word
+    # A bold paragraph with nothing after it may be a heading: it counts as a label only
+    # when it repeats (or is a role), like any label alone on its line.
+    return SpeakerMatch(label, offset, None, "bold" if offset < len(line) else "alone")
 
 
 def _one_line(text: str) -> str:

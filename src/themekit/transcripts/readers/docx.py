@@ -3,7 +3,8 @@
 Two layouts are common and may be mixed in one document:
 
 * paragraphs, each starting with a speaker label or continuing the previous turn
-  (labels as in ``speakers.py``);
+  (labels as in ``speakers.py``; a name set in bold at the start of a paragraph is a
+  label too, with or without a colon);
 * a table of two or three columns, one row per turn: speaker | text, or speaker |
   text | time in any column order, as transcription services produce. A first row of
   headers ("Speaker", "Text", "Time", ...) names the columns and is skipped; without
@@ -55,11 +56,26 @@ def read_docx_transcript(path: Path, settings: ImportSettings) -> ParsedTranscri
         if isinstance(block, Table):
             _add_table(block, builder, path)
         else:
-            _add_paragraph_text(block.text, builder, path)
+            _check_length(block.text, path)
+            builder.add_paragraph(block.text, bold_label=_leading_bold(block))
     parsed = builder.build("docx")
     if not parsed.turns:
         raise empty_file_error(path)
     return parsed
+
+
+def _leading_bold(paragraph: Any) -> str | None:
+    """The paragraph's leading bold text, when it is followed by more text or stands alone."""
+    bold: list[str] = []
+    for run in paragraph.runs:
+        if not run.text:
+            continue
+        if run.bold:
+            bold.append(run.text)
+            continue
+        break
+    label = "".join(bold)
+    return label if label.strip() else None
 
 
 def _open_document(path: Path, data: bytes) -> Any:

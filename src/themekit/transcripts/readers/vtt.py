@@ -2,9 +2,9 @@
 
 A file is a series of cues (a time range and a few lines of text). The speaker of a cue
 comes from a WebVTT voice tag (``<v Sarah Khan>...</v>``, Teams) or from a label at the
-start of the cue text (``Sarah Khan: ...``, Zoom; the rule in ``speakers.py``). A cue
-with neither continues the previous speaker. Other markup (``<c>``, ``<i>``, inline
-timestamps) is removed and HTML entities are decoded.
+start of the cue text (``Sarah Khan: ...``, Zoom; the rule in ``speakers.py``, decided
+over all cues of the file). A cue with neither continues the previous speaker. Other
+markup (``<c>``, ``<i>``, inline timestamps) is removed and HTML entities are decoded.
 
 Consecutive cues of one speaker form one turn, from the first cue's start to the last
 cue's end (seconds, as floats); their texts are joined with single spaces, which also
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from themekit.errors import TranscriptReadError
@@ -30,7 +30,13 @@ from themekit.transcripts.readers.common import (
     decode_text,
     read_bytes,
 )
-from themekit.transcripts.speakers import compile_speaker_rule, match_speaker, normalise_speaker
+from themekit.transcripts.speakers import (
+    SpeakerMatch,
+    accept_labels,
+    compile_speaker_rule,
+    match_speaker,
+    normalise_speaker,
+)
 
 _TIMING = re.compile(
     r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*"
@@ -62,7 +68,7 @@ def read_srt_transcript(path: Path, settings: ImportSettings) -> ParsedTranscrip
 def _read_subtitles(path: Path, settings: ImportSettings, source_format: str) -> ParsedTranscript:
     text, encoding = decode_text(read_bytes(path), path)
     check_line_lengths(text, path)
-    pieces = _cue_pieces(text, settings)
+    pieces, notes = _cue_pieces(text, settings)
     if not pieces:
         raise TranscriptReadError(
             path,
@@ -71,9 +77,14 @@ def _read_subtitles(path: Path, settings: ImportSettings, source_format: str) ->
             hint="Export the transcript again from the meeting tool, or save it as .txt.",
         )
     builder = TextBuilder(settings)
-    for speaker, texts, start, end in _merge_turns(pieces):
+    if any(piece.speaker is not None for piece in pieces):
+        turns = _merge_turns(pieces)
+    else:  # no speakers: each cue is a turn, not the whole file
+        turns = [(None, [piece.text], piece.start, piece.end) for piece in pieces]
+    for speaker, texts, start, end in turns:
         builder.add_turn(speaker, " ".join(texts), time_start=start, time_end=end)
-    return builder.build(source_format, {"encoding": encoding})
+    parsed = builder.build(source_format, {"encoding": encoding})
+    return replace(parsed, notes=notes + parsed.notes)
 
 
 def _seconds(value: str) -> float:
@@ -84,9 +95,15 @@ def _seconds(value: str) -> float:
     return seconds
 
 
-def _cue_pieces(text: str, settings: ImportSettings) -> list[_Piece]:
+def _cue_pieces(text: str, settings: ImportSettings) -> tuple[list[_Piece], tuple[str, ...]]:
+    """The cues' speech with speakers, and the notes of the label decision.
+
+    A ``Name:`` prefix counts only when the cues as a whole pass ``accept_labels``
+    (a cue that happens to start "Summary: ..." is speech, not a speaker).
+    """
     rule = compile_speaker_rule(settings.speaker_pattern)
     pieces: list[_Piece] = []
+    prefixes: list[SpeakerMatch | None] = []
     for block in re.split(r"\n[ \t]*\n", text):
         lines = block.strip("\n").split("\n")
         timing_index = next((i for i, line in enumerate(lines) if _TIMING.match(line)), None)
@@ -98,14 +115,17 @@ def _cue_pieces(text: str, settings: ImportSettings) -> list[_Piece]:
         payload = "\n".join(lines[timing_index + 1 :])
         for speaker, raw in _voices(payload):
             cue_text = _LAYOUT_SPACE.sub(" ", html.unescape(_TAG.sub("", raw))).strip()
-            if speaker is None:
-                found = match_speaker(cue_text, rule)
-                if found is not None:
-                    speaker = found.speaker
-                    cue_text = cue_text[found.speech_offset :].strip()
             if cue_text:
                 pieces.append(_Piece(speaker, cue_text, start, end))
-    return pieces
+                prefixes.append(match_speaker(cue_text, rule) if speaker is None else None)
+    candidates = [(n, match) for n, match in enumerate(prefixes, 1) if match is not None]
+    known = sum(1 for piece in pieces if piece.speaker is not None)
+    verdict = accept_labels(candidates, known_speakers=known)
+    for piece, match in zip(pieces, prefixes, strict=True):
+        if match is not None and normalise_speaker(match.speaker).casefold() in verdict.accepted:
+            piece.speaker = match.speaker
+            piece.text = piece.text[match.speech_offset :].strip()
+    return [piece for piece in pieces if piece.text], verdict.notes
 
 
 def _voices(payload: str) -> list[tuple[str | None, str]]:
