@@ -54,7 +54,7 @@ sum(len(list(doc.sents)) for doc in nlp.pipe(text.split("\\n")))
 
 def agreement() -> tuple[int, int]:
     """(sentences both splitters agree on, spaCy's sentences) over the sample."""
-    from themekit.transcripts.model import ImportSettings
+    from themekit.model.transcripts import ImportSettings
     from themekit.transcripts.readers import read_transcript
     from themekit.transcripts.segment import _sentence_spans
 

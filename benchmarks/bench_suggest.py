@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from suggest_synthetic import PHRASES, VAGUE, generate  # noqa: E402
 
-from themekit.codebook.model import Codebook  # noqa: E402
+from themekit.model.codebook import Codebook  # noqa: E402
 from themekit.suggest.embedder import FakeEmbedder, SentenceTransformerEmbedder  # noqa: E402
 from themekit.suggest.engine import codable_entries, code_pieces, turn_context  # noqa: E402
 from themekit.suggest.evaluate import EvalArrays, evaluate_arrays  # noqa: E402
@@ -253,7 +253,7 @@ print("RESULT", len(run.segments), run.embedded, f"{{took:.1f}}", f"{{before / 1
 
 def build_big_project(root: str, n: int) -> tuple[Any, list[str]]:
     from themekit.project import Project
-    from themekit.transcripts.model import ParsedTranscript, Segment, Turn
+    from themekit.model.transcripts import ParsedTranscript, Segment, Turn
 
     project = Project.init(Path(root) / "big", name="big")
     project.store.add_codebook_version(

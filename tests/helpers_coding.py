@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from themekit.codebook.model import Codebook
+from themekit.model.codebook import Codebook
+from themekit.model.rows import Participant
+from themekit.model.transcripts import ParsedTranscript, Segment, Turn
 from themekit.project import Project
-from themekit.store.rows import Participant
-from themekit.transcripts.model import ParsedTranscript, Segment, Turn
 
 INTERVIEWER = "Interviewer"
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from themekit.codebook.model import Codebook
+from themekit.model.codebook import Codebook
+from themekit.model.transcripts import ParsedTranscript, Segment, Turn
 from themekit.project import Project
 from themekit.suggest.embedder import FakeEmbedder, register_embedder, unregister_embedder
-from themekit.transcripts.model import ParsedTranscript, Segment, Turn
 
 CODEBOOK: dict[str, Any] = {
     "name": "Suggest test book",

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from themekit.codebook.model import Codebook
 from themekit.coding.service import CodingSession
+from themekit.model.codebook import Codebook
+from themekit.model.transcripts import ParsedTranscript, Segment
 from themekit.project import Project
-from themekit.transcripts.model import ParsedTranscript, Segment
 
 SENTENCES = [f"Sentence number {n} is here." for n in range(1, 11)]
 BOOK = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from themekit.model.transcripts import Segment
 from themekit.transcripts.anchor import Anchor, Reanchored, reanchor
-from themekit.transcripts.model import Segment
 
 
 def segments(*texts: str) -> list[Segment]:

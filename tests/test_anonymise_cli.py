@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+import themekit
 from conftest import SAMPLE
 from test_export_quotes import REGISTER, add_turns, build_export_study
 from themekit.anonymise import load_register
 from themekit.export.anonymised import ExportAnonymiser, looks_like_name
+from themekit.model.rows import Participant
 from themekit.project import Project
-from themekit.store.rows import Participant
 
 
 @pytest.mark.parametrize(
@@ -194,8 +195,8 @@ def test_a_broken_pseudonym_map_is_a_clear_error(project: Project, cli) -> None:
 
 @pytest.mark.slow
 def test_preview_of_a_sample_transcript_with_real_ner(project: Project, cli) -> None:
-    project.import_transcripts([SAMPLE / "P08.txt"])
-    project.import_participants(SAMPLE / "participants.csv")
+    themekit.import_transcripts(project, [SAMPLE / "P08.txt"])
+    themekit.import_participants(project, SAMPLE / "participants.csv")
     assert cli("anonymise", "init").exit_code == 0
     result = cli("anonymise", "preview", "-t", "P08", "-f", "json")
     assert result.exit_code == 0, result.output
@@ -216,7 +217,7 @@ def test_init_scans_the_transcripts_for_names(project: Project, tmp_path: Path) 
         " and motivation is hard to keep. Marcus Oyelaran rang again on Monday.\n"
     )
     (tmp_path / "P01.txt").write_text(text, encoding="utf-8")
-    project.import_transcripts([tmp_path / "P01.txt"])
+    themekit.import_transcripts(project, [tmp_path / "P01.txt"])
     path, draft = init_register(project, scan=True)
     assert ("Marcus Oyelaran", 2) in draft.found_people
     assert ("Halden House", 1) in draft.found_organisations

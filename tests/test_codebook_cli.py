@@ -9,8 +9,8 @@ import pytest
 
 from conftest import CODEBOOKS
 from themekit.coding.service import CodingSession
+from themekit.model.transcripts import ParsedTranscript, Segment
 from themekit.project import Project
-from themekit.transcripts.model import ParsedTranscript, Segment
 
 BOOK = """\
 name: Test framework

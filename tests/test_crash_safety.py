@@ -28,11 +28,12 @@ from pathlib import Path
 
 import pytest
 
+import themekit
 from conftest import HANG_GUARD_S
 from helpers_coding import add_transcript, generated_lines
 from themekit.codebook.export import codebook_to_yaml
-from themekit.codebook.model import Code, Codebook
 from themekit.coding.service import CodingSession
+from themekit.model.codebook import Code, Codebook
 from themekit.project import Project
 from themekit.store.codebook import codebook_hash
 
@@ -129,7 +130,7 @@ def import_setup(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-u
         (folder / f"T{index:03d}.txt").write_text(_transcript_text(rng), encoding="utf-8")
     Project.init(base / "empty").close()
     with Project.init(base / "reference") as reference:
-        reference.import_transcripts([folder], unit="turn")
+        themekit.import_transcripts(reference, [folder], unit="turn")
         expected = {
             tid: [
                 (s.line, s.start, s.end, s.speaker, s.codable, s.text)

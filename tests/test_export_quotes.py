@@ -18,14 +18,14 @@ import numpy as np
 import pytest
 
 from helpers_coding import MINI_CODEBOOK
-from themekit.codebook.model import Codebook
 from themekit.coding.service import CodingSession
 from themekit.export.anonymised import ExportAnonymiser
 from themekit.export.quotes import build_quote_bank, split_sentences, trim_quote
+from themekit.model.codebook import Codebook
+from themekit.model.rows import Participant
+from themekit.model.transcripts import ParsedTranscript, Segment, Turn
 from themekit.project import Project
-from themekit.store.rows import Participant
 from themekit.suggest.typicality import embedding_typicality
-from themekit.transcripts.model import ParsedTranscript, Segment, Turn
 
 INTERVIEWER = "Interviewer"
 TRANSCRIPTS: dict[str, list[tuple[str, list[str]]]] = {

@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import themekit
 from conftest import CODEBOOKS, SAMPLE, Cli
 from themekit.codebook.validate import load_codebook, validate_codebook_file
 from themekit.errors import ThemekitError
@@ -287,7 +288,7 @@ def snapshot(root: Path) -> dict[str, list[tuple[Any, ...]]]:
 def cli_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("fuzz-cli") / "project"
     with Project.init(root) as project:
-        project.import_transcripts([SAMPLE / "P03.txt"], unit="turn")
+        themekit.import_transcripts(project, [SAMPLE / "P03.txt"], unit="turn")
     return root
 
 

@@ -142,8 +142,8 @@ def test_debug_shows_traceback(project: Project, tmp_path: Path) -> None:
 
 
 def test_changed_transcript_reanchors_codings(project: Project, cli, tmp_path: Path) -> None:
-    from themekit.codebook.model import Codebook
     from themekit.coding.service import CodingSession
+    from themekit.model.codebook import Codebook
 
     project.store.add_codebook_version(
         Codebook.from_dict(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import themekit
 from helpers_coding import MINI_CODEBOOK, coding_keys, load_codebook
 from themekit.cli.hints import render_error
 from themekit.coding.service import CodingSession
@@ -78,8 +79,8 @@ def diverged(tmp_path: Path) -> tuple[Project, Project]:
     """A and B, copied from one project and then coded (and edited) separately."""
     files = tmp_path / "files"
     a = Project.init(tmp_path / "A", name="A")
-    a.import_transcripts(
-        [write_transcript(files, "P01", P01), write_transcript(files, "P02", P02)], unit="turn"
+    themekit.import_transcripts(
+        a, [write_transcript(files, "P01", P01), write_transcript(files, "P02", P02)], unit="turn"
     )
     load_codebook(a)
     # Before the copy: ana codes two lines of P01 (one with a span) and a memo.
@@ -112,7 +113,9 @@ def diverged(tmp_path: Path) -> tuple[Project, Project]:
     ben.set_exemplar(ben_segment, True)
     ben.set_done("P02")
     # B's copy of P01 is corrected and re-imported (B's own codings move with it).
-    b.import_transcripts([write_transcript(tmp_path / "files-b", "P01", P01_EDITED)], unit="turn")
+    themekit.import_transcripts(
+        b, [write_transcript(tmp_path / "files-b", "P01", P01_EDITED)], unit="turn"
+    )
     # ... and ben codes the rewritten turn, whose text A never had.
     code(b, "ben", [("P01", 7, "challenges.funding")])
     yield a, b
@@ -195,7 +198,9 @@ def test_span_and_memo_follow_the_text_into_another_version(tmp_path: Path, dive
     # the re-import). A fresh project with the original P01 receives them on line 3,
     # the span still covering the same words.
     fresh = Project.init(tmp_path / "C", name="C")
-    fresh.import_transcripts([write_transcript(tmp_path / "files-c", "P01", P01)], unit="turn")
+    themekit.import_transcripts(
+        fresh, [write_transcript(tmp_path / "files-c", "P01", P01)], unit="turn"
+    )
     load_codebook(fresh)
     report = merge_team_data(fresh, read_source(b.root, coders=["ana"]))
     assert report.codings_added == 2

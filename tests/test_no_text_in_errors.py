@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import themekit
 from conftest import CODEBOOKS, SAMPLE, Cli
 from themekit.errors import ExitCode
 from themekit.project import Project
@@ -23,9 +24,9 @@ from themekit.project import Project
 def sample_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     root = tmp_path_factory.mktemp("no-text") / "study"
     with Project.init(root) as project:
-        outcomes = project.import_transcripts([SAMPLE], unit="turn")
+        outcomes = themekit.import_transcripts(project, [SAMPLE], unit="turn")
         assert {o.status for o in outcomes} == {"imported", "skipped"}  # skipped: README.md
-        project.import_participants(SAMPLE / "participants.csv")
+        themekit.import_participants(project, SAMPLE / "participants.csv")
         sentences = sorted(
             {
                 s.text

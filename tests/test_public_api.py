@@ -20,7 +20,7 @@ def test_library_works_without_the_cli(tmp_path: Path) -> None:
         f"p = themekit.Project.init({str(tmp_path / 'nb')!r})\n"
         f"open({str(tmp_path / 'P01.txt')!r}, 'w')"
         ".write('Interviewer: Hi?\\nP01: Hello. Bye.\\n')\n"
-        f"out = p.import_transcripts([{str(tmp_path / 'P01.txt')!r}])\n"
+        f"out = themekit.import_transcripts(p, [{str(tmp_path / 'P01.txt')!r}])\n"
         "assert out[0].status == 'imported', out\n"
         "texts = [s.text for s in p.store.segments('P01', codable_only=True)]\n"
         "assert texts == ['Hello.', 'Bye.'], texts\n"

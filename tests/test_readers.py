@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from themekit.errors import InputFileError, ThemekitError, TranscriptReadError
-from themekit.transcripts.model import ImportSettings, ParsedTranscript, Turn
+from themekit.model.transcripts import ImportSettings, ParsedTranscript, Turn
 from themekit.transcripts.readers import SUPPORTED_EXTENSIONS, read_transcript
 from themekit.transcripts.readers.common import MAX_LINE_CHARS
 from themekit.transcripts.speakers import (

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from themekit.agree.reconcile import apply_agreed, plan_reconciliation
-from themekit.codebook.model import Codebook
 from themekit.coding.service import CodingSession
 from themekit.coding.tui.reconcile_app import create_reconcile_app, reconcile_markdown_table
+from themekit.model.codebook import Codebook
+from themekit.model.transcripts import ParsedTranscript, Segment
 from themekit.project import Project
-from themekit.transcripts.model import ParsedTranscript, Segment
 
 REPO = Path(__file__).resolve().parents[1]
 INTO = "consensus"

@@ -22,9 +22,9 @@ from themekit.codebook.io_qdc import (
     read_qdc,
     unfold_description,
 )
-from themekit.codebook.model import Code, Codebook
 from themekit.codebook.versions import read_codebook_file
 from themekit.errors import CodebookError, RefiError
+from themekit.model.codebook import Code, Codebook
 
 SCHEMAS = Path("/work/shared/refi-qda")
 if not SCHEMAS.exists():  # a checkout that vendors the schemas

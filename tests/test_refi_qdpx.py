@@ -16,16 +16,17 @@ from typing import Any
 import pytest
 import xmlschema
 
+import themekit
 from themekit.cli.hints import render_error
 from themekit.codebook.io_qdc import derived_guid
-from themekit.codebook.model import Codebook
 from themekit.codebook.versions import commit_codebook
 from themekit.coding.service import CodingSession
 from themekit.errors import RefiError
+from themekit.model.codebook import Codebook
+from themekit.model.rows import SegmentRow
 from themekit.project import Project
 from themekit.refi.positions import Convention
 from themekit.refi.qdpx import build_qdpx, export_qdpx, import_qdpx, import_qdpx_report
-from themekit.store.rows import SegmentRow
 
 SCHEMAS = Path("/work/shared/refi-qda")
 FIXTURES = Path(__file__).parent / "fixtures" / "refi"
@@ -108,9 +109,10 @@ def build_project(root: Path) -> Project:
     (files / "focus.txt").write_text(FOCUS, encoding="utf-8")
     (files / "participants.csv").write_text(PARTICIPANTS, encoding="utf-8")
     assert [
-        o.status for o in project.import_transcripts([files / "P01.txt", files / "focus.txt"])
+        o.status
+        for o in themekit.import_transcripts(project, [files / "P01.txt", files / "focus.txt"])
     ] == ["imported", "imported"]
-    project.import_participants(files / "participants.csv")
+    themekit.import_participants(project, files / "participants.csv")
     commit_codebook(project, Codebook.from_dict(CODEBOOK), source="test")
     ana, ben = CodingSession(project, "ana"), CodingSession(project, "ben")
     project.store.ensure_coder("cleo")  # a coder with no codings yet
@@ -335,7 +337,7 @@ def test_a_transcript_with_other_text_under_the_same_id_is_refused(
     export_qdpx(source_project, path)
     target = Project.init(tmp_path / "target")
     (tmp_path / "P01.txt").write_text("Officer: A different interview altogether.\n", "utf-8")
-    target.import_transcripts([tmp_path / "P01.txt"])
+    themekit.import_transcripts(target, [tmp_path / "P01.txt"])
     before = snapshot(target)
     with pytest.raises(RefiError) as caught:
         import_qdpx(target, path)

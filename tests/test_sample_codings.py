@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import themekit
 from themekit.codebook.validate import load_codebook
 from themekit.codebook.versions import commit_codebook
 from themekit.project import Project
@@ -63,7 +64,7 @@ def assignments(coder: str) -> Assignments:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     built = Project.init(tmp_path_factory.mktemp("sample") / "project")
-    built.import_transcripts([SAMPLE])
+    themekit.import_transcripts(built, [SAMPLE])
     commit_codebook(built, load_codebook(CODEBOOK), source="test")
     yield built
     built.close()

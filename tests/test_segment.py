@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from themekit.errors import ThemekitError
-from themekit.transcripts.model import ImportSettings, ParsedTranscript, Segment, Turn
+from themekit.model.transcripts import ImportSettings, ParsedTranscript, Segment, Turn
 from themekit.transcripts.readers import read_transcript
 from themekit.transcripts.segment import content_hash, segment_transcript
 from themekit.transcripts.speakers import detect_turns

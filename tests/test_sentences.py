@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE
-from themekit.transcripts.model import ImportSettings
+from themekit.model.transcripts import ImportSettings
 from themekit.transcripts.readers import read_transcript
 from themekit.transcripts.segment import _sentence_spans
 from themekit.transcripts.sentences import split_sentences
@@ -75,7 +75,7 @@ def test_importing_a_transcript_does_not_load_spacy(tmp_path: Path) -> None:
     code = (
         "import sys, themekit\n"
         f"p = themekit.Project.init({str(tmp_path / 'nb')!r})\n"
-        f"out = p.import_transcripts([{str(SAMPLE / 'P03.txt')!r}])\n"
+        f"out = themekit.import_transcripts(p, [{str(SAMPLE / 'P03.txt')!r}])\n"
         "assert out[0].status == 'imported', out\n"
         "assert 'spacy' not in sys.modules\n"
     )

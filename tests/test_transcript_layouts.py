@@ -381,8 +381,8 @@ def test_dry_run_bad_file_is_one_line_and_exit_1(project: Project, cli, tmp_path
 
 
 def test_redetect_with_a_pattern_keeps_codings(project: Project, cli, tmp_path: Path) -> None:
-    from themekit.codebook.model import Codebook
     from themekit.coding.service import CodingSession
+    from themekit.model.codebook import Codebook
 
     project.store.add_codebook_version(
         Codebook.from_dict({"codes": [{"id": "beds", "label": "Beds"}]}),
@@ -506,8 +506,8 @@ def test_redetect_with_a_bad_pattern_is_one_line_and_changes_nothing(project: Pr
 
 
 def test_reimport_with_interviewer_applies_it_and_keeps_codings(project: Project, cli) -> None:
-    from themekit.codebook.model import Codebook
     from themekit.coding.service import CodingSession
+    from themekit.model.codebook import Codebook
 
     project.store.add_codebook_version(
         Codebook.from_dict({"codes": [{"id": "beds", "label": "Beds"}]}),

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from test_tui_pilot import CODEBOOK, build_study, build_transcript, codes_by_line, drive
-from themekit.codebook.model import Codebook
+from themekit.model.codebook import Codebook
 from themekit.project import Project
 
 

@@ -17,13 +17,13 @@ from typing import Any
 
 import pytest
 
-from themekit.codebook.model import Codebook
 from themekit.coding.tui import create_coding_app
 from themekit.coding.tui.keys import KEYS, markdown_table
 from themekit.errors import CodingError
+from themekit.model.codebook import Codebook
+from themekit.model.rows import Participant
+from themekit.model.transcripts import ParsedTranscript, Segment, Turn
 from themekit.project import Project
-from themekit.store.rows import Participant
-from themekit.transcripts.model import ParsedTranscript, Segment, Turn
 
 REPO = Path(__file__).resolve().parents[1]
 CODEBOOK = {

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from themekit.coding.service import Change
 from themekit.coding.tui.state import CodingState, locate_words, split_codings
 from themekit.errors import CodingError
-from themekit.store.rows import CodingRow, SegmentRow
+from themekit.model.rows import CodingRow, SegmentRow
 
 # line number -> codable; lines 1, 4 and 7 are the interviewer's
 CODABLE = [False, True, True, False, True, True, False, True]

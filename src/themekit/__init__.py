@@ -5,7 +5,7 @@ notebook session looks like this::
 
     import themekit
     project = themekit.Project.open("study")
-    project.import_transcripts(["transcripts/"])
+    themekit.import_transcripts(project, ["transcripts/"])
     themekit.commit_codebook(project, themekit.load_codebook("codebooks/mhtr.yaml"),
                              source="notebook")
     report = themekit.compute_agreement(project, ["ana", "ben"])
@@ -26,8 +26,8 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Project": "themekit.project",
     "ThemekitError": "themekit.errors",
-    "Codebook": "themekit.codebook.model",
-    "Code": "themekit.codebook.model",
+    "Codebook": "themekit.model.codebook",
+    "Code": "themekit.model.codebook",
     "load_codebook": "themekit.codebook.validate",
     "validate_codebook_file": "themekit.codebook.validate",
     "commit_codebook": "themekit.codebook.versions",
@@ -49,6 +49,10 @@ _EXPORTS = {
     "ExportResult": "themekit.export.api",
     "ExportWarning": "themekit.export.api",
     "embedding_typicality": "themekit.suggest.typicality",
+    "import_transcripts": "themekit.transcripts.importer",
+    "ImportOutcome": "themekit.transcripts.importer",
+    "import_participants": "themekit.participants",
+    "participant_link_warnings": "themekit.participants",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from themekit.errors import InputFileError, ParticipantsError
 from themekit.files.tables import read_table
-from themekit.store.rows import Participant
+from themekit.model.rows import ALL_SPEAKERS, Participant
+
+if TYPE_CHECKING:
+    from themekit.project import Project
 
 RESERVED = {"id", "role", "site", "transcript", "speaker"}
-ALL_SPEAKERS = "*"
 
 
 @dataclass(frozen=True)
@@ -118,18 +120,35 @@ def read_participants(path: str | Path) -> ParticipantTable:
     return ParticipantTable(list(participants.values()), links)
 
 
-class ParticipantResolver:
-    """Says which participant, if any, spoke a segment."""
+def import_participants(project: Project, path: str | Path) -> int:
+    """Add or update participants from a table; see ``participant_link_warnings``."""
+    table = read_participants(path)
+    with project.store.db.transaction():
+        project.store.replace_participants(table.participants, table.links)
+        project.store.log(
+            "participants.import",
+            how="import",
+            details={"file": Path(path).name, "participants": len(table.participants)},
+        )
+    return len(table.participants)
 
-    def __init__(self, participants: list[Participant], links: dict[tuple[str, str], str]) -> None:
-        self.by_id = {p.id: p for p in participants}
-        self.links = links
 
-    def resolve(self, transcript_id: str, speaker: str | None, codable: bool) -> Participant | None:
-        if speaker is not None and (transcript_id, speaker) in self.links:
-            return self.by_id.get(self.links[(transcript_id, speaker)])
-        if not codable:
-            return None
-        if (transcript_id, ALL_SPEAKERS) in self.links:
-            return self.by_id.get(self.links[(transcript_id, ALL_SPEAKERS)])
-        return self.by_id.get(transcript_id)
+def participant_link_warnings(project: Project) -> list[str]:
+    """Links that point nowhere: unknown transcripts or speakers, shared transcripts."""
+    warnings = []
+    owners: dict[tuple[str, str], str] = {}
+    for (transcript, speaker), pid in sorted(project.store.participant_links().items()):
+        if not project.store.has_transcript(transcript):
+            warnings.append(f"{pid}: transcript '{transcript}' is not imported (yet)")
+            continue
+        if speaker != ALL_SPEAKERS:
+            speakers = {s for s, _c, _n in project.store.speakers(transcript)}
+            if speaker not in speakers:
+                warnings.append(
+                    f"{pid}: no speaker '{speaker}' in transcript '{transcript}'"
+                    f" (speakers: {', '.join(str(s) for s in speakers if s)})"
+                )
+        other = owners.setdefault((transcript, speaker), pid)
+        if other != pid:
+            warnings.append(f"{pid} and {other} both claim {transcript} {speaker}")
+    return warnings

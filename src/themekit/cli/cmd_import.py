@@ -14,7 +14,7 @@ from themekit.cli.render import FORMAT_OPTION, TableFormat, to_csv
 from themekit.errors import ThemekitError
 
 if TYPE_CHECKING:
-    from themekit.project import ImportOutcome
+    from themekit.transcripts.importer import ImportOutcome
 
 _REPORT_COLUMNS = [
     "file",
@@ -142,8 +142,11 @@ def import_(
             if outcome.note:
                 e.message(f"  {outcome.note}")
 
+    from themekit.transcripts.importer import import_transcripts
+
     with e.progress("Importing", None):
-        project.import_transcripts(
+        import_transcripts(
+            project,
             paths,
             unit=unit,
             transcript_id=transcript_id,

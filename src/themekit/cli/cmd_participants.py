@@ -21,9 +21,11 @@ def import_participants(
 ) -> None:
     """Import participants: id, role, site, any attribute columns, optional transcript/speaker."""
     project = open_project()
-    n = project.import_participants(file)
+    from themekit.participants import import_participants, participant_link_warnings
+
+    n = import_participants(project, file)
     env().message(f"Imported {n} participants from {file}")
-    for warning in project.participant_link_warnings():
+    for warning in participant_link_warnings(project):
         env().warn(warning)
 
 

@@ -14,9 +14,9 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {
-    "Code": "themekit.codebook.model",
-    "CodeEntry": "themekit.codebook.model",
-    "Codebook": "themekit.codebook.model",
+    "Code": "themekit.model.codebook",
+    "CodeEntry": "themekit.model.codebook",
+    "Codebook": "themekit.model.codebook",
     "CodebookDiff": "themekit.codebook.diff",
     "add_code": "themekit.codebook.revise",
     "check_codebook": "themekit.codebook.validate",
@@ -33,7 +33,7 @@ _EXPORTS = {
     "read_codebook_yaml": "themekit.codebook.io_yaml",
     "remove_code": "themekit.codebook.revise",
     "rename_code": "themekit.codebook.revise",
-    "split_path": "themekit.codebook.model",
+    "split_path": "themekit.model.codebook",
     "validate_codebook_file": "themekit.codebook.validate",
     "write_codebook_docx": "themekit.codebook.export",
 }

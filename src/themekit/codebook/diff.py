@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from themekit.codebook.model import Codebook
+from themekit.model.codebook import Codebook
 
 GUIDANCE_FIELDS = ("definition", "include", "exclude", "examples")
 ATTRIBUTE_FIELDS = ("colour", "codable", "value", "guid")

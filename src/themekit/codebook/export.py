@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 
-from themekit.codebook.model import Code, Codebook, CodeEntry
 from themekit.errors import ExportError
+from themekit.model.codebook import Code, Codebook, CodeEntry
 
 APPENDIX_CAPTION = "Appendix: Codebook"
 TABLE_HEADERS = ("Code", "Definition", "Include", "Exclude", "Examples")

@@ -49,9 +49,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from themekit import __version__
-from themekit.codebook.model import Code, Codebook
 from themekit.codebook.validate import derive_id
 from themekit.errors import CodebookError, RefiError
+from themekit.model.codebook import Code, Codebook
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"

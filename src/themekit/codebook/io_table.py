@@ -31,7 +31,6 @@ import re
 from pathlib import Path
 
 from themekit.codebook.io_yaml import HEX_COLOUR, decode_text
-from themekit.codebook.model import Code, Codebook, split_path
 from themekit.codebook.validate import (
     SourceMap,
     check_codebook,
@@ -47,6 +46,7 @@ from themekit.files.tables import (
     read_user_bytes,
     table_from_text,
 )
+from themekit.model.codebook import Code, Codebook, split_path
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "path": ("path", "code path", "code", "code system"),

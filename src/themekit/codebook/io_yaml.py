@@ -31,10 +31,10 @@ from typing import Any
 
 import yaml
 
-from themekit.codebook.model import Code, Codebook
 from themekit.codebook.validate import SourceMap, check_codebook, did_you_mean, errors_only
 from themekit.errors import CodebookProblem, TextDecodeError
 from themekit.files.text import decode_user_text
+from themekit.model.codebook import Code, Codebook
 
 Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 import copy
 from collections.abc import Collection
 
-from themekit.codebook.model import Code, Codebook, CodeEntry
 from themekit.codebook.validate import PATH_SEPARATORS, did_you_mean
 from themekit.errors import CodebookError, NextStep
+from themekit.model.codebook import Code, Codebook, CodeEntry
 
 _SHOW_HINT = "The codebook lists the ids."
 

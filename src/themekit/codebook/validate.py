@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from themekit.codebook.model import Code, Codebook, CodeEntry
 from themekit.errors import CodebookError, CodebookProblem, NextStep
+from themekit.model.codebook import Code, Codebook, CodeEntry
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx")

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from themekit.codebook.diff import CodebookDiff, diff_codebooks
-from themekit.codebook.model import Codebook
 from themekit.errors import CodebookError
+from themekit.model.codebook import Codebook
 from themekit.store.codebook import codebook_hash
 
 if TYPE_CHECKING:

@@ -41,11 +41,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from themekit.codebook.model import Codebook, CodeEntry
 from themekit.coding.service import resolve_code
 from themekit.errors import BulkApplyError, CodingError, InputFileError
 from themekit.files.tables import TABLE_SUFFIXES, read_table
-from themekit.store.rows import SegmentRow
+from themekit.model.codebook import Codebook, CodeEntry
+from themekit.model.rows import SegmentRow
 
 if TYPE_CHECKING:
     from themekit.project import Project

@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from themekit.codebook.model import Codebook
 from themekit.errors import CodingError, ExportError
 from themekit.files.formats import infer_output_format
 from themekit.files.writer import atomic_write_text, atomic_writer, wants_stdout
-from themekit.store.rows import SegmentRow
+from themekit.model.codebook import Codebook
+from themekit.model.rows import SegmentRow
 
 if TYPE_CHECKING:
     from themekit.project import Project

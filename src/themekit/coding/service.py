@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from themekit.codebook.model import Codebook, CodeEntry
 from themekit.errors import CodingError, NextStep
-from themekit.store.rows import CodingRow, SegmentRow
+from themekit.model.codebook import Codebook, CodeEntry
+from themekit.model.rows import CodingRow, SegmentRow
 from themekit.store.suggestions import CODEBOOK_ONLY
 
 if TYPE_CHECKING:

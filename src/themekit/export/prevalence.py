@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from themekit.codebook.model import Codebook, CodeEntry
 from themekit.errors import ExportError
+from themekit.model.codebook import Codebook, CodeEntry
 
 if TYPE_CHECKING:
+    from themekit.model.rows import CodingRow, Participant, SegmentRow
     from themekit.project import Project
-    from themekit.store.rows import CodingRow, Participant, SegmentRow
 
 
 @dataclass

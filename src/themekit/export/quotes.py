@@ -58,15 +58,15 @@ from pathlib import Path
 from statistics import median
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from themekit.codebook.model import Codebook, CodeEntry
 from themekit.errors import ExportError
 from themekit.export.prevalence import Prevalence, compute_prevalence
 from themekit.export.tables import save_target
+from themekit.model.codebook import Codebook, CodeEntry
 
 if TYPE_CHECKING:
     from themekit.export.anonymised import ExportAnonymiser
+    from themekit.model.rows import SegmentRow
     from themekit.project import Project
-    from themekit.store.rows import SegmentRow
 
 LEVELS = {"theme": 0, "subtheme": 1}
 OMISSION = ". . ."

@@ -95,9 +95,11 @@ from themekit.codebook.io_qdc import (
     to_code,
     unique_id,
 )
-from themekit.codebook.model import Code, Codebook, CodeEntry
 from themekit.codebook.validate import derive_id
 from themekit.errors import RefiError
+from themekit.model.codebook import Code, Codebook, CodeEntry
+from themekit.model.rows import Participant, SegmentRow
+from themekit.model.transcripts import ParsedTranscript, Segment
 from themekit.refi.positions import (
     Convention,
     OffsetMap,
@@ -114,8 +116,6 @@ from themekit.refi.reader import (
 )
 from themekit.refi.writer import ExportSummary, QdpxPackage, build_qdpx, export_qdpx
 from themekit.store.passages import PassagePiece
-from themekit.store.rows import Participant, SegmentRow
-from themekit.transcripts.model import ParsedTranscript, Segment
 
 if TYPE_CHECKING:
     from themekit.project import Project

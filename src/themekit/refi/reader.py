@@ -44,9 +44,9 @@ from themekit.codebook.io_qdc import (
     parse_xml,
     read_codes,
 )
-from themekit.codebook.model import Codebook
 from themekit.errors import RefiError, TextDecodeError
 from themekit.files.text import decode_user_text
+from themekit.model.codebook import Codebook
 from themekit.refi.positions import SourceText
 
 PROJECT_FILE = "project.qde"

@@ -38,11 +38,11 @@ from themekit.codebook.io_qdc import (
     serialise,
     xml_text,
 )
-from themekit.codebook.model import Codebook
 from themekit.files.writer import atomic_writer
+from themekit.model.codebook import Codebook
+from themekit.model.rows import CodingRow, Participant, SegmentRow
 from themekit.refi.reader import PROJECT_FILE, SOURCES_FOLDER
 from themekit.store.passages import PassagePiece, PassageRow
-from themekit.store.rows import CodingRow, Participant, SegmentRow
 
 if TYPE_CHECKING:
     from themekit.project import Project

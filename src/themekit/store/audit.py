@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from themekit.model.rows import AuditEntry
 from themekit.store.base import StoreBase
-from themekit.store.rows import AuditEntry
 
 
 def _system_user() -> str | None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 
-from themekit.codebook.model import Codebook
+from themekit.model.codebook import Codebook
+from themekit.model.rows import CodebookVersion
 from themekit.store.base import StoreBase
-from themekit.store.rows import CodebookVersion
 
 
 def codebook_hash(codebook: Codebook) -> str:

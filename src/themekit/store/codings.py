@@ -13,8 +13,8 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from themekit.model.rows import CodingArrays, CodingRow
 from themekit.store.base import StoreBase
-from themekit.store.rows import CodingArrays, CodingRow
 
 _CODING_SELECT = "SELECT c.*, s.line AS line FROM codings c JOIN segments s ON s.id = c.segment_id"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from themekit.model.rows import Participant
 from themekit.store.base import StoreBase
-from themekit.store.rows import Participant
 
 
 class ParticipantStore(StoreBase):

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from themekit.model.rows import SegmentArrays, SegmentRow, TranscriptInfo
+from themekit.model.transcripts import ParsedTranscript, Segment
 from themekit.store.base import StoreBase
-from themekit.store.rows import SegmentArrays, SegmentRow, TranscriptInfo
-from themekit.transcripts.model import ParsedTranscript, Segment
 
 
 def _segment(row) -> SegmentRow:

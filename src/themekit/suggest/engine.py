@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from themekit.codebook.model import Codebook, CodeEntry
 from themekit.errors import SuggestError
-from themekit.store.rows import SegmentRow
+from themekit.model.codebook import Codebook, CodeEntry
+from themekit.model.rows import SegmentRow
 from themekit.store.suggestions import CODEBOOK_ONLY
 from themekit.suggest.cache import embed_texts
 from themekit.suggest.embedder import Embedder, make_embedder

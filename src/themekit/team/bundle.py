@@ -33,10 +33,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from themekit.codebook.model import Codebook
 from themekit.errors import MergeError
 from themekit.files.writer import atomic_writer
-from themekit.store.rows import AuditEntry
+from themekit.model.codebook import Codebook
+from themekit.model.rows import AuditEntry
 
 BUNDLE_FORMAT = "themekit-bundle"
 BUNDLE_VERSION = 1

@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from themekit.errors import MergeError, NextStep
-from themekit.store.rows import SegmentRow
+from themekit.model.rows import SegmentRow
+from themekit.model.transcripts import Segment
 from themekit.team.bundle import BundleSegment, CodingData, SegmentNote, TeamData
 from themekit.transcripts.anchor import Anchor, reanchor
-from themekit.transcripts.model import Segment
 
 if TYPE_CHECKING:
     from themekit.project import Project

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
-from themekit.transcripts.model import Segment
+from themekit.model.transcripts import Segment
 
 Method = Literal["identical", "fuzzy", "orphaned"]
 DEFAULT_THRESHOLD = 0.8

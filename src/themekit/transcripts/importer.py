@@ -9,19 +9,81 @@ skipped; changed content becomes a new version and existing codings are moved on
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from themekit.errors import ThemekitError, TranscriptReadError
-from themekit.store.rows import SegmentRow
-from themekit.transcripts.model import ImportSettings, ParsedTranscript, Segment
+from themekit.model.rows import SegmentRow
+from themekit.model.transcripts import ImportSettings, ParsedTranscript, Segment
 
 if TYPE_CHECKING:
-    from themekit.project import ImportOutcome, Project
+    from themekit.project import Project
+    from themekit.transcripts.report import TranscriptReport
 
 TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
 # Files in a folder that are data of another kind or documentation, not transcripts.
 _SKIP_IN_FOLDERS = ("readme", "participants", "license", "changelog")
+
+
+@dataclass
+class ImportOutcome:
+    """What happened to one file in an import batch."""
+
+    path: str
+    transcript_id: str | None
+    status: str  # "imported" | "updated" | "unchanged" | "failed" | "skipped"
+    segments: int = 0
+    codable: int = 0
+    reanchored: int = 0
+    orphaned: list[str] = field(default_factory=list)
+    error: ThemekitError | None = None
+    note: str | None = None  # why a file was skipped
+    report: TranscriptReport | None = None  # speakers, interviewers and warnings
+
+
+def import_transcripts(
+    project: Project,
+    paths: Iterable[str | Path],
+    *,
+    unit: str | None = None,
+    transcript_id: str | None = None,
+    on_file: Callable[[ImportOutcome], None] | None = None,
+    interviewers: Iterable[str] = (),
+    dry_run: bool = False,
+) -> list[ImportOutcome]:
+    """Import files and folders; each file in its own transaction.
+
+    ``interviewers`` names speakers whose lines are not codable (added to the
+    project's ``interviewers`` setting); ``dry_run`` reads and reports, writes nothing.
+    """
+    skipped: list[tuple[Path, str]] = []
+    files = expand_paths([Path(p) for p in paths], skipped)
+    if transcript_id and len(files) > 1:
+        raise ThemekitError(
+            "--id can only be used when importing a single file.",
+            hint="Import the files one at a time, or rename them to their ids.",
+        )
+    outcomes = []
+    for path, reason in skipped:
+        outcome = ImportOutcome(str(path), None, "skipped", note=reason)
+        outcomes.append(outcome)
+        if on_file:
+            on_file(outcome)
+    for file, _explicit in files:
+        outcome = import_one(
+            project,
+            file,
+            unit=unit,
+            transcript_id=transcript_id,
+            interviewers=tuple(interviewers),
+            dry_run=dry_run,
+        )
+        outcomes.append(outcome)
+        if on_file:
+            on_file(outcome)
+    return outcomes
 
 
 def expand_paths(
@@ -97,7 +159,6 @@ def import_one(
     """
     from dataclasses import replace
 
-    from themekit.project import ImportOutcome
     from themekit.transcripts.readers import read_transcript
     from themekit.transcripts.report import build_report
     from themekit.transcripts.roles import decide_roles

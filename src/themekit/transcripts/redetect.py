@@ -20,8 +20,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from themekit.errors import ThemekitError
-from themekit.store.rows import SegmentRow
-from themekit.transcripts.model import ParsedTranscript, Turn
+from themekit.model.rows import SegmentRow
+from themekit.model.transcripts import ParsedTranscript, Turn
 from themekit.transcripts.report import TranscriptReport
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from themekit.transcripts.model import ParsedTranscript, Segment
+from themekit.model.transcripts import ParsedTranscript, Segment
 from themekit.transcripts.roles import RoleDecision
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from themekit.transcripts.model import ImportSettings, ParsedTranscript
+from themekit.model.transcripts import ImportSettings, ParsedTranscript
 from themekit.transcripts.speakers import (
     PARTICIPANT_ROLES,
     is_interviewer,

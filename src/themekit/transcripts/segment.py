@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from themekit.errors import ThemekitError
-from themekit.transcripts.model import ImportSettings, ParsedTranscript, Segment, Turn
+from themekit.model.transcripts import ImportSettings, ParsedTranscript, Segment, Turn
 from themekit.transcripts.roles import RoleDecision, decide_roles
 
 UNITS = ("sentence", "turn", "paragraph", "line")

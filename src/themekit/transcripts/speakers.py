@@ -49,7 +49,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from themekit.errors import ThemekitError
-from themekit.transcripts.model import ImportSettings, Turn
+from themekit.model.transcripts import ImportSettings, Turn
 
 MAX_LABEL_WORDS = 4
 MAX_LABEL_CHARS = 40

@@ -20,8 +20,8 @@ from textual.message import Message
 from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
 
-from themekit.codebook.model import CodeEntry
 from themekit.coding.tui.widgets import CodeFilter
+from themekit.model.codebook import CodeEntry
 
 
 class CodebookPane(Vertical):

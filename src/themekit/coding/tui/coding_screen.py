@@ -40,7 +40,7 @@ from themekit.coding.tui.state import CodingState, split_codings
 from themekit.coding.tui.transcript_view import TranscriptView
 from themekit.coding.tui.widgets import HelpScreen, PromptScreen
 from themekit.errors import ThemekitError
-from themekit.store.rows import CodingRow
+from themekit.model.rows import CodingRow
 
 SUGGESTIONS_SHOWN = 5
 POSITION_SAVE_DELAY_S = 0.5

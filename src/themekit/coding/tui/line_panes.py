@@ -18,11 +18,11 @@ from rich.text import Text
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from themekit.codebook.model import CodeEntry
 from themekit.coding.service import Suggestion
 from themekit.coding.tui.state import CodingState
 from themekit.coding.tui.widgets import fit
-from themekit.store.rows import CodingRow
+from themekit.model.codebook import CodeEntry
+from themekit.model.rows import CodingRow
 
 OWN_PREFIX = "own:"
 OTHER_PREFIX = "other:"

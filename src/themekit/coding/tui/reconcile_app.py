@@ -53,8 +53,8 @@ from themekit.coding.tui.reconcile_state import (
 )
 from themekit.coding.tui.widgets import PromptScreen
 from themekit.errors import ThemekitError
+from themekit.model.rows import SegmentRow
 from themekit.project import Project
-from themekit.store.rows import SegmentRow
 
 _MEMO_MESSAGES: dict[MemoOutcome, str] = {
     "saved": "Memo saved.",

@@ -18,9 +18,9 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from themekit.codebook.model import CodeEntry
 from themekit.coding.tui.reconcile_keys import RECONCILE_KEYS
 from themekit.coding.tui.widgets import CodeFilter
+from themekit.model.codebook import CodeEntry
 
 
 class CodePickerScreen(ModalScreen[str | None]):

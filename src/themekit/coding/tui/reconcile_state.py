@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 from themekit.agree.reconcile import ReconcilePlan, UnitDisagreement, decide, decided_units
 from themekit.coding.service import CodingSession
-from themekit.store.rows import SegmentRow
+from themekit.model.rows import SegmentRow
 
 if TYPE_CHECKING:
     from themekit.project import Project

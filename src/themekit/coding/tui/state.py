@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from themekit.coding.service import Change
 from themekit.errors import CodingError
-from themekit.store.rows import CodingRow, SegmentRow
+from themekit.model.rows import CodingRow, SegmentRow
 
 
 def split_codings(

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from themekit.errors import TranscriptReadError
-from themekit.transcripts.model import ImportSettings, ParsedTranscript
+from themekit.model.transcripts import ImportSettings, ParsedTranscript
 from themekit.transcripts.readers.docx import read_docx_transcript
 from themekit.transcripts.readers.txt import read_text_transcript
 from themekit.transcripts.readers.vtt import read_srt_transcript, read_vtt_transcript

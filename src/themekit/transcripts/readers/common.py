@@ -22,7 +22,7 @@ from pathlib import Path
 
 from themekit.errors import TextDecodeError, TranscriptReadError
 from themekit.files.text import decode_user_text, normalise_newlines
-from themekit.transcripts.model import ImportSettings, ParsedTranscript
+from themekit.model.transcripts import ImportSettings, ParsedTranscript
 from themekit.transcripts.speakers import (
     SpeakerMatch,
     TurnCollector,

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from themekit.errors import TranscriptReadError
-from themekit.transcripts.model import ImportSettings, ParsedTranscript
+from themekit.model.transcripts import ImportSettings, ParsedTranscript
 from themekit.transcripts.readers.common import (
     MAX_LINE_CHARS,
     TextBuilder,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from themekit.transcripts.model import ImportSettings, ParsedTranscript
+from themekit.model.transcripts import ImportSettings, ParsedTranscript
 from themekit.transcripts.readers.common import check_line_lengths, decode_text, read_bytes
 from themekit.transcripts.speakers import detect_speakers
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from themekit.errors import TranscriptReadError
-from themekit.transcripts.model import ImportSettings, ParsedTranscript
+from themekit.model.transcripts import ImportSettings, ParsedTranscript
 from themekit.transcripts.readers.common import (
     TextBuilder,
     check_line_lengths,

@@ -127,3 +127,24 @@ class CodingArrays:
     coder: Any
     span_start: Any
     span_end: Any
+
+
+# A participant linked to a whole transcript rather than to one of its speakers.
+ALL_SPEAKERS = "*"
+
+
+class ParticipantResolver:
+    """Says which participant, if any, spoke a segment."""
+
+    def __init__(self, participants: list[Participant], links: dict[tuple[str, str], str]) -> None:
+        self.by_id = {p.id: p for p in participants}
+        self.links = links
+
+    def resolve(self, transcript_id: str, speaker: str | None, codable: bool) -> Participant | None:
+        if speaker is not None and (transcript_id, speaker) in self.links:
+            return self.by_id.get(self.links[(transcript_id, speaker)])
+        if not codable:
+            return None
+        if (transcript_id, ALL_SPEAKERS) in self.links:
+            return self.by_id.get(self.links[(transcript_id, ALL_SPEAKERS)])
+        return self.by_id.get(transcript_id)
