@@ -51,6 +51,7 @@ from pathlib import Path
 from themekit import __version__
 from themekit.codebook.validate import derive_id
 from themekit.errors import CodebookError, RefiError
+from themekit.files.text import read_user_bytes
 from themekit.model.codebook import Code, Codebook
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -479,12 +480,7 @@ def read_qdc(
     """The codebook in a .qdc file; repairs are appended to ``warnings`` when given,
     else logged on the ``themekit.refi`` logger. ``nest_names``: see ``parse_qdc``."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise RefiError(
-            path, f"cannot be read ({exc.strerror})", hint="Check the path and permissions."
-        ) from None
+    data = read_user_bytes(path, RefiError)
     codebook, found = parse_qdc(data, str(path), nest_names=nest_names)
     if warnings is not None:
         warnings.extend(found)

@@ -43,9 +43,9 @@ from themekit.files.tables import (
     EXCEL_SUFFIXES,
     TableRow,
     read_table,
-    read_user_bytes,
     table_from_text,
 )
+from themekit.files.text import read_user_bytes
 from themekit.model.codebook import Code, Codebook, split_path
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {

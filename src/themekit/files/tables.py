@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from themekit.errors import InputFileError
-from themekit.files.text import decode_user_text
+from themekit.files.text import decode_user_text, read_user_bytes
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -89,22 +89,6 @@ def read_table(path: str | Path, *, sheet_names: Sequence[str] = ()) -> Table:
     if path.suffix.casefold() in EXCEL_SUFFIXES:
         return _read_workbook(path, sheet_names)
     return _read_csv(path)
-
-
-def read_user_bytes(path: str | Path) -> bytes:
-    """A user's file as bytes; a missing or unreadable file is an ``InputFileError``."""
-    try:
-        return Path(path).read_bytes()
-    except IsADirectoryError:
-        raise InputFileError(
-            path, "is a folder, not a file", hint="Give the path of one file."
-        ) from None
-    except OSError as exc:
-        raise InputFileError(
-            path,
-            f"cannot be read ({exc.strerror or exc})",
-            hint="Check the path and permissions.",
-        ) from None
 
 
 def guess_delimiter(header_line: str) -> str:

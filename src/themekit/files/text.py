@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from themekit.errors import TextDecodeError
+from themekit.errors import InputFileError, TextDecodeError
 
 CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 SAVE_AS_UTF8_HINT = (
@@ -146,4 +146,25 @@ def _strict(data: bytes, start: int, encoding: str, path: str | Path) -> str:
             f"({exc.reason} at byte {exc.start + start})",
             hint=SAVE_AS_UTF8_HINT,
             byte_offset=exc.start + start if encoding == "utf-8" else None,
+        ) from None
+
+
+def read_user_bytes(path: str | Path, error: type[InputFileError] = InputFileError) -> bytes:
+    """A user's input file as bytes, or ``error`` (an ``InputFileError``) saying why not.
+
+    The one place a file the user names is read: a missing file, a folder and an
+    unreadable file each get one message naming the path. Callers raise their own
+    subclass (a transcript, a participants table) so the message says what was expected.
+    """
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise error(path, "file not found", hint="Check the path and the file name.") from None
+    except IsADirectoryError:
+        raise error(path, "is a folder, not a file", hint="Give the path of one file.") from None
+    except OSError as exc:
+        raise error(
+            path,
+            f"cannot be read ({exc.strerror or exc})",
+            hint="Check the path and permissions.",
         ) from None

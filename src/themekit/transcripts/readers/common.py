@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from themekit.errors import TextDecodeError, TranscriptReadError
-from themekit.files.text import decode_user_text, normalise_newlines
+from themekit.files.text import decode_user_text, normalise_newlines, read_user_bytes
 from themekit.model.transcripts import ImportSettings, ParsedTranscript
 from themekit.transcripts.speakers import (
     SpeakerMatch,
@@ -40,20 +40,7 @@ MAX_LINE_CHARS = 1_000_000
 
 def read_bytes(path: Path) -> bytes:
     """The file's bytes; a missing, unreadable or empty file is a ``TranscriptReadError``."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise TranscriptReadError(
-            path, "file not found", hint="Check the path and the file name."
-        ) from None
-    except IsADirectoryError:
-        raise TranscriptReadError(
-            path, "is a directory, not a transcript file", hint="Give the path of one file."
-        ) from None
-    except OSError as exc:
-        raise TranscriptReadError(
-            path, f"cannot be read ({exc.strerror})", hint="Check the file's permissions."
-        ) from None
+    data = read_user_bytes(path, TranscriptReadError)
     if not data.strip():
         raise empty_file_error(path)
     return data
