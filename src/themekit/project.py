@@ -19,7 +19,8 @@ from themekit.files.writer import atomic_write_text, atomic_writer
 from themekit.model.rows import Participant, ParticipantResolver, SegmentRow
 from themekit.settings import Settings, render_default_settings
 from themekit.store import Store
-from themekit.store.migrations import applied, pending
+from themekit.store.db import check_project_database, copy_database
+from themekit.store.migrations import migration_state
 
 SETTINGS_FILE = "themekit.toml"
 DB_FILE = "themekit.db"
@@ -143,18 +144,11 @@ class Project:
         """Copy an existing database aside before upgrading its schema."""
         if not db_path.exists():
             return
-        conn = sqlite3.connect(str(db_path))
-        try:
-            if not applied(conn) or not pending(conn):
-                return
-            stamp = len(applied(conn))
-            target = db_path.with_name(f"themekit.before-migration-{stamp:03d}.db")
-            backup = sqlite3.connect(str(target))
-            with backup:
-                conn.backup(backup)
-            backup.close()
-        finally:
-            conn.close()
+        done, waiting = migration_state(db_path)
+        if not done or not waiting:
+            return
+        target = db_path.with_name(f"themekit.before-migration-{len(done):03d}.db")
+        copy_database(db_path, target, read_only_source=False)
 
     # -- transcripts ---------------------------------------------------------------------
     # -- participants ----------------------------------------------------------------------
@@ -238,12 +232,7 @@ class Project:
             )
         try:
             with atomic_writer(target) as tmp:
-                dest = sqlite3.connect(str(tmp))
-                try:
-                    with dest:
-                        self.store.db.conn.backup(dest)
-                finally:
-                    dest.close()
+                copy_database(self.store.db.conn, tmp)
         except sqlite3.Error as exc:
             raise ThemekitError(
                 f"{target}: the backup could not be written ({exc}).",
@@ -261,18 +250,14 @@ class Project:
                 " folder).",
                 next_step="project.backup_file",
             )
-        check = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            check.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()
+            ok = check_project_database(source)
         except sqlite3.DatabaseError as exc:
             raise ThemekitError(
                 f"{source}: not a themekit backup ({exc}).",
                 hint="Choose a backup file (see the backups/ folder).",
                 next_step="project.choose_backup",
             ) from exc
-        finally:
-            check.close()
         if not ok:
             raise ThemekitError(
                 f"{source}: the backup fails SQLite's integrity check.",
@@ -285,11 +270,7 @@ class Project:
         kept = self.backup(self.root / f"themekit.before-restore-{stamp}.db")
         # Copy page by page into the live database with the backup API: other open
         # connections see the restored content instead of a file swapped under them.
-        source_conn = sqlite3.connect(str(source))
-        try:
-            source_conn.backup(self.store.db.conn)
-        finally:
-            source_conn.close()
+        copy_database(source, self.store.db.conn)
         self.store.close()
         self.store = Store(self.root / DB_FILE)
         self.store.log("restore", details={"from": source.name, "previous": kept.name})

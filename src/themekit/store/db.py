@@ -94,3 +94,56 @@ class Database:
     def integrity_ok(self) -> bool:
         row = self.conn.execute("PRAGMA integrity_check").fetchone()
         return bool(row and row[0] == "ok")
+
+
+# -- copying whole databases -------------------------------------------------------------
+# Backups, restores, merge snapshots and the copy kept before a migration all copy a
+# database page by page with SQLite's online backup API, which is safe while other
+# processes write. These helpers are the one place that does it.
+
+
+def _open(source: sqlite3.Connection | Path, *, read_only: bool) -> sqlite3.Connection:
+    if isinstance(source, sqlite3.Connection):
+        return source
+    if read_only:
+        # as_uri escapes spaces, '#', '?' and non-ASCII characters in the path.
+        return sqlite3.connect(Path(source).resolve().as_uri() + "?mode=ro", uri=True)
+    return sqlite3.connect(str(source))
+
+
+def copy_database(
+    source: sqlite3.Connection | Path,
+    target: sqlite3.Connection | Path,
+    *,
+    read_only_source: bool = True,
+) -> None:
+    """Copy ``source`` into ``target`` (paths or open connections) with the backup API.
+
+    A path given as ``source`` is opened read-only unless ``read_only_source`` is False,
+    so the copied database is never written to; connections passed in are not closed.
+    Raises ``sqlite3.DatabaseError`` when the source is not a readable database.
+    """
+    source_conn = _open(source, read_only=read_only_source)
+    try:
+        target_conn = _open(target, read_only=False)
+        try:
+            with target_conn:
+                source_conn.backup(target_conn)
+        finally:
+            if target_conn is not target:
+                target_conn.close()
+    finally:
+        if source_conn is not source:
+            source_conn.close()
+
+
+def check_project_database(path: Path) -> bool:
+    """True if ``path`` passes SQLite's integrity check; ``sqlite3.DatabaseError`` when it
+    is not a themekit database at all (no ``schema_migrations`` table)."""
+    conn = _open(path, read_only=True)
+    try:
+        ok = conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()
+        return bool(ok)
+    finally:
+        conn.close()

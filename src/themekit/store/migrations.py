@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
@@ -285,6 +286,15 @@ def applied(conn: sqlite3.Connection) -> list[str]:
 def pending(conn: sqlite3.Connection) -> list[str]:
     done = set(applied(conn))
     return [name for name, _ in MIGRATIONS if name not in done]
+
+
+def migration_state(db_path: Path) -> tuple[list[str], list[str]]:
+    """(applied, pending) migration names of the database file at ``db_path``."""
+    conn = sqlite3.connect(str(db_path))
+    try:
+        return applied(conn), pending(conn)
+    finally:
+        conn.close()
 
 
 def migrate(conn: sqlite3.Connection, *, upto: str | None = None) -> list[str]:

@@ -343,6 +343,7 @@ def _only(data: TeamData, coders: set[str]) -> TeamData:
 
 def _read_project(folder: Path, *, coders: list[str] | None) -> TeamData:
     from themekit.store import Store
+    from themekit.store.db import copy_database
 
     db_path = folder / DB_FILE
     if not db_path.exists():
@@ -354,16 +355,8 @@ def _read_project(folder: Path, *, coders: list[str] | None) -> TeamData:
     with tempfile.TemporaryDirectory(prefix="themekit-merge-") as scratch:
         snapshot = Path(scratch) / DB_FILE
         try:
-            # A read-only URI: the other project is never written to (as_uri escapes
-            # spaces, '#', '?' and non-ASCII characters in the path).
-            source = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
-            try:
-                target = sqlite3.connect(str(snapshot))
-                with target:
-                    source.backup(target)
-                target.close()
-            finally:
-                source.close()
+            # Opened read-only: the other project is never written to.
+            copy_database(db_path, snapshot)
         except sqlite3.DatabaseError as exc:
             raise MergeError(
                 f"{db_path}: cannot be read as a themekit database ({exc}).",
