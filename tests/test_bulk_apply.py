@@ -453,7 +453,9 @@ def test_cli_bad_rows_is_one_error_line(study: Project, cli, tmp_path: Path) -> 
 def test_cli_missing_file(study: Project, cli, tmp_path: Path) -> None:
     result = cli("code", "--coder", "ana", "--apply", str(tmp_path / "nope.csv"))
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"Error: {tmp_path / 'nope.csv'}: cannot be read (")
+    assert result.stderr == (
+        f"Error: {tmp_path / 'nope.csv'}: file not found. Check the path and the file name.\n"
+    )
 
 
 def test_cli_option_conflicts(study: Project, cli, tmp_path: Path) -> None:
