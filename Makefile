@@ -45,7 +45,7 @@ test: lint typecheck pytest
 
 check: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
-	$(PYTEST) -n 2 -m "not slow and not subprocess"
+	$(PYTEST) -n 2 -m "not slow and not subprocess and not property and not tui"
 
 fuzz: $(STAMP)
 	THEMEKIT_HYPOTHESIS_PROFILE=fuzz $(PYTEST) -n 2 -m property

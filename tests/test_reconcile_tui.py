@@ -13,12 +13,16 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from themekit.agree.reconcile import apply_agreed, plan_reconciliation
 from themekit.coding.service import CodingSession
 from themekit.coding.tui.reconcile_app import create_reconcile_app, reconcile_markdown_table
 from themekit.model.codebook import Codebook
 from themekit.model.transcripts import ParsedTranscript, Segment
 from themekit.project import Project
+
+pytestmark = pytest.mark.tui
 
 REPO = Path(__file__).resolve().parents[1]
 INTO = "consensus"

@@ -15,6 +15,8 @@ from test_tui_pilot import CODEBOOK, build_study, build_transcript, codes_by_lin
 from themekit.model.codebook import Codebook
 from themekit.project import Project
 
+pytestmark = pytest.mark.tui
+
 
 @pytest.fixture
 def study(project: Project) -> Project:

@@ -25,6 +25,8 @@ from themekit.model.rows import Participant
 from themekit.model.transcripts import ParsedTranscript, Segment, Turn
 from themekit.project import Project
 
+pytestmark = pytest.mark.tui
+
 REPO = Path(__file__).resolve().parents[1]
 CODEBOOK = {
     "name": "MHTR framework (test)",
