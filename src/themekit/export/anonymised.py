@@ -142,6 +142,13 @@ class RegisterDraft:
     found_people: list[tuple[str, int]] = field(default_factory=list)
     found_places: list[tuple[str, int]] = field(default_factory=list)
     found_organisations: list[tuple[str, int]] = field(default_factory=list)
+    # Found names that are also ordinary words, written with ``case: exact`` because the
+    # transcripts use them as names (capitalised mid-sentence, in a name's context).
+    exact: set[str] = field(default_factory=set)
+    # Found names left out, each with the reason: ordinary words never used as a name.
+    review: list[tuple[str, str]] = field(default_factory=list)
+    # The date written as ``reviewed:`` (``anonymise init --accept``); None leaves it out.
+    reviewed: str | None = None
 
     @property
     def found(self) -> int:
@@ -150,6 +157,14 @@ class RegisterDraft:
     def render(self) -> str:
         def q(text: str) -> str:
             return json.dumps(text, ensure_ascii=False)
+
+        def found_line(name: str, mentions: int) -> str:
+            if name in self.exact:
+                return (
+                    f"  - {{name: {q(name)}, case: exact}}  # {mentions} mentions; also an"
+                    " ordinary word, so only this spelling is replaced"
+                )
+            return f"  - {q(name)}  # {mentions} mentions"
 
         lines = [
             "# themekit anonymisation register. Everything listed here is replaced in every",
@@ -169,14 +184,14 @@ class RegisterDraft:
                 lines.append(f"    aliases: [{', '.join(q(a) for a in aliases)}]")
         if self.found_people:
             lines.append(FOUND_NOTE)
-            lines += [f"  - {q(name)}  # {n} mentions" for name, n in self.found_people]
+            lines += [found_line(name, n) for name, n in self.found_people]
         if not self.people and not self.found_people:
             lines.append("  # - name: Priya Castellano")
             lines.append("  #   aliases: [Dr Castellano, Priya]")
         lines.append("places:                 # -> [Place n]")
         if self.found_places:
             lines.append(FOUND_NOTE)
-            lines += [f"  - {q(name)}  # {n} mentions" for name, n in self.found_places]
+            lines += [found_line(name, n) for name, n in self.found_places]
         else:
             lines.append("  # - Milton Keynes")
         lines.append("sites:                  # -> [Site n]")
@@ -186,13 +201,21 @@ class RegisterDraft:
         ]
         if self.found_organisations:
             lines.append(FOUND_NOTE)
-            lines += [f"  - {q(name)}  # {n} mentions" for name, n in self.found_organisations]
+            lines += [found_line(name, n) for name, n in self.found_organisations]
         else:
             lines += ["  # - name: Greenway Housing Trust", "  #   aliases: [Greenway]"]
         lines += [
             "terms:                  # anything else, with its own class",
             "  # - text: Operation Bluebell",
             "  #   class: Project",
+        ]
+        if self.review:
+            lines.append(
+                "  # Left out for review: NER tagged these, but the transcripts use them only"
+                " as ordinary words. Add one (with 'case: exact') if it is a name after all."
+            )
+            lines += [f"  #   {q(name)}: {why}" for name, why in self.review]
+        lines += [
             "allow:                  # kept even when NER or a pattern flags them",
         ]
         lines += [f"  - {q(term)}" for term in self.allow]
@@ -202,8 +225,15 @@ class RegisterDraft:
             "  labels: [PERSON, GPE, LOC, FAC, ORG]",
             "  dates: false",
             "patterns: {email: true, url: true, nhs_number: true, phone: true, postcode: true}",
-            "",
         ]
+        if self.reviewed:
+            lines.append(f"reviewed: {self.reviewed}   # accepted as drafted; see docs")
+        else:
+            lines.append(
+                "# reviewed: YYYY-MM-DD   # written by 'themekit anonymise review' once you"
+                " have read this file"
+            )
+        lines.append("")
         return "\n".join(lines)
 
 
@@ -220,6 +250,15 @@ _SCAN_CLASSES = {
 }
 
 
+@dataclass
+class _Scan:
+    """What ``scan_transcripts`` found, with what the draft needs to judge each name."""
+
+    found: dict[str, Counter[str]]
+    exact: set[str] = field(default_factory=set)
+    review: dict[str, str] = field(default_factory=dict)
+
+
 def scan_transcripts(project: Project) -> dict[str, Counter[str]]:
     """Names the NER model finds in every transcript, by register section, with counts.
 
@@ -228,8 +267,24 @@ def scan_transcripts(project: Project) -> dict[str, Counter[str]]:
     quote, and the leak gate then guards them. What the model tags that is plainly an
     ordinary word (it also occurs in lower case in the transcripts: "Motivation",
     "Voices"), a service acronym or a participant id is left out, since a registered
-    word is replaced everywhere and checked by the leak gate, code labels included.
+    word is replaced everywhere and checked by the leak gate, code labels included;
+    but an ordinary word the transcripts also use as a name (capitalised in mid-sentence
+    where a name's context says so: "I referred him to Anchor", "Grace from the team")
+    is kept, for the register to match with ``case: exact``. A name is filed by what
+    its mentions say rather than by the model's label alone: "Bex, who runs the drop-in"
+    is a person even when tagged as an organisation.
     """
+    return _scan_transcripts(project).found
+
+
+def _scan_transcripts(project: Project) -> _Scan:
+    from themekit.anonymise.names import (
+        TITLES,
+        WORD_NAMES,
+        is_first_name,
+        name_context,
+        ordinary_context,
+    )
     from themekit.anonymise.ner import SpacyNer, entities_cached
 
     store = project.store
@@ -243,18 +298,49 @@ def scan_transcripts(project: Project) -> dict[str, Counter[str]]:
         "organisations": Counter(),
         "places": Counter(),
     }
+    votes: dict[str, Counter[str]] = {}
+    named: set[str] = set()  # ordinary words used as names at least once
+    ordinary: set[str] = set()
     for text, entities in zip(texts, entities_cached(SpacyNer(), texts, cache), strict=True):
         for start, end, label in entities:
             section = _SCAN_CLASSES.get(label)
             if section is None:
                 continue
             # "Dionne — Dionne Feltham", "P01 (Probation Service": one name per piece.
-            for piece in re.split(r"\s[\u2014\u2013-]\s|[,;()]", text[start:end]):
+            offset = start
+            for piece in re.split(r"(\s[\u2014\u2013-]\s|[,;()])", text[start:end]):
+                piece_start, offset = offset, offset + len(piece)
                 name = _clean_entity(piece)
-                if name and not (" " not in name and name.casefold() in lower_words):
-                    found[section][name] += 1
+                if not name:
+                    continue
+                at = text.find(name, piece_start, offset)
+                at = at if at >= 0 else piece_start
+                word = " " not in name and (
+                    name.casefold() in lower_words or name.casefold() in WORD_NAMES
+                )
+                context = name_context(text, at, at + len(name))
+                if word:
+                    if context is not None or (
+                        section != "people" and not ordinary_context(text, at)
+                    ):
+                        named.add(name)
+                    else:
+                        ordinary.add(name)
+                        continue
+                vote = section
+                first = name.split()[0]
+                if context is not None or first.casefold() in TITLES or is_first_name(first):
+                    vote = "people"
+                votes.setdefault(name, Counter())[vote] += 1
     cache.flush()
-    return found
+    for name, by_section in votes.items():
+        section, _n = by_section.most_common(1)[0]
+        found[section][name] += sum(by_section.values())
+    review = {
+        name: "used only as an ordinary word (sentence start, or after 'the', 'be'...)"
+        for name in sorted(ordinary - named)
+    }
+    return _Scan(found, exact=named, review=review)
 
 
 def _clean_entity(text: str) -> str | None:
@@ -276,9 +362,14 @@ def _clean_entity(text: str) -> str | None:
     return name
 
 
-def draft_register(project: Project, *, scan: bool = False) -> RegisterDraft:
+def draft_register(
+    project: Project, *, scan: bool = False, reviewed: str | None = None
+) -> RegisterDraft:
     """People from name-like speaker labels, sites from participants, roles to allow;
-    with ``scan``, also the names NER finds anywhere in the transcripts."""
+    with ``scan``, also the names NER finds anywhere in the transcripts. ``reviewed``
+    (a date) marks the draft as accepted as it stands."""
+    from themekit.anonymise.names import is_word_name
+
     store = project.store
     ignore = project.settings.import_settings.interviewer_labels
     seen: set[str] = set()
@@ -308,12 +399,16 @@ def draft_register(project: Project, *, scan: bool = False) -> RegisterDraft:
             continue
         # Each part of the name on its own ("Fielding" of "Dr Fielding"), since
         # colleagues are mentioned by first name or surname far more than in full.
+        # A part that is also an ordinary word ("Grace", "Little") is left out: the
+        # register derives it with the rule that it counts only in a name's context.
         parts = [w for w in label.replace(".", " ").split() if w not in _TITLES]
-        people.append((label, [p for p in parts if p != label and fresh(p)]))
+        people.append(
+            (label, [p for p in parts if p != label and not is_word_name(p) and fresh(p)])
+        )
     sites = [s for s in dict.fromkeys(p.site for p in participants if p.site) if fresh(s)]
     roles = [r for r in dict.fromkeys(p.role for p in participants if p.role)]
     allow = [t for t in dict.fromkeys([*roles, *DEFAULT_ALLOW]) if fresh(t)]
-    draft = RegisterDraft(people, sites, allow)
+    draft = RegisterDraft(people, sites, allow, reviewed=reviewed)
     if scan:
         lists = {
             "people": draft.found_people,
@@ -326,20 +421,56 @@ def draft_register(project: Project, *, scan: bool = False) -> RegisterDraft:
         current = project.store.current_codebook()
         labels = [e.code.label for e in current[1].walk()] if current else []
         protected = " | ".join(normalise_key(t) for t in [*allow, *roles, *sites, *labels])
-        for section, counts in scan_transcripts(project).items():
+        scanned = _scan_transcripts(project)
+        for section, counts in scanned.found.items():
             for name, n in counts.most_common():
                 key = normalise_key(name)
                 if re.search(rf"(?<!\w){re.escape(key)}(?!\w)", protected):
                     continue
                 if fresh(name):  # not already listed
                     lists[section].append((name, n))
+                    if name in scanned.exact:
+                        draft.exact.add(name)
+        draft.review.extend(
+            (name, why) for name, why in scanned.review.items() if normalise_key(name) not in seen
+        )
+        _drop_parts_of_people(draft)
     return draft
 
 
+def _drop_parts_of_people(draft: RegisterDraft) -> None:
+    """Leave out found one-word names that are part or nickname of a listed person.
+
+    The register matches "Bill" and "Bex" through "Bill Thornton" and "Rebecca Hale"
+    (the parts and nicknames of a person's name are forms of that entry), so listing
+    them again as people of their own would give one person two placeholders.
+    """
+    from themekit.anonymise.names import nicknames_of
+
+    parts: set[str] = set()
+    for name in [n for n, _aliases in draft.people] + [n for n, _c in draft.found_people]:
+        words = [w for w in name.replace(".", " ").split() if w not in _TITLES]
+        if len(words) > 1 or len(words) < len(name.split()):
+            parts |= {w.casefold() for w in words}
+        if words:
+            parts |= {n.casefold() for n in nicknames_of(words[0])}
+    for found in (draft.found_people, draft.found_places, draft.found_organisations):
+        for item in list(found):
+            if " " not in item[0] and item[0].casefold() in parts:
+                found.remove(item)
+                draft.review.append(
+                    (item[0], "part or nickname of a person listed above; matched as that person")
+                )
+
+
 def init_register(
-    project: Project, *, force: bool = False, scan: bool = False
+    project: Project, *, force: bool = False, scan: bool = False, accept: bool = False
 ) -> tuple[Path, RegisterDraft]:
-    """Write a pre-filled ``redact.yaml``; refuse to overwrite one unless ``force``."""
+    """Write a pre-filled ``redact.yaml``; refuse to overwrite one unless ``force``.
+
+    ``accept`` writes today's date as ``reviewed:``: the researcher takes the draft as
+    it stands, and exports say so rather than "never reviewed".
+    """
     path = register_path(project)
     if path.exists() and not force:
         raise AnonymisationError(
@@ -347,9 +478,40 @@ def init_register(
             hint="Edit it, or run 'themekit anonymise init --force' to start again"
             " (the old one is replaced).",
         )
-    draft = draft_register(project, scan=scan)
+    draft = draft_register(project, scan=scan, reviewed=_today() if accept else None)
     atomic_write_text(path, draft.render())
     return path, draft
+
+
+_REVIEWED_LINE = re.compile(r"^#?\s*reviewed:.*$", re.MULTILINE)
+
+
+def mark_register_reviewed(project: Project, when: str | None = None) -> Path:
+    """Write ``reviewed: <date>`` into the project's register, after checking it loads.
+
+    An existing ``reviewed:`` line (or the draft's commented one) is replaced; the rest
+    of the file, comments included, is kept as the researcher wrote it.
+    """
+    path = register_path(project)
+    load_register(path)  # a register that does not load cannot be called reviewed
+    text = path.read_text(encoding="utf-8-sig")
+    line = f"reviewed: {when or _today()}"
+    if _REVIEWED_LINE.search(text):
+        text = _REVIEWED_LINE.sub(line, text, count=1)
+    else:
+        text = text.rstrip("\n") + ("\n" if text.strip() else "") + line + "\n"
+    load_register_text = text
+    from themekit.anonymise import parse_register
+
+    parse_register(load_register_text, source=str(path))
+    atomic_write_text(path, text)
+    return path
+
+
+def _today() -> str:
+    from datetime import date
+
+    return date.today().isoformat()
 
 
 def load_project_register(project: Project) -> tuple[Register, bool]:
