@@ -37,16 +37,18 @@ from typing import Literal
 
 from themekit.anonymise.names import (
     CALENDAR_WORDS,
+    INSTITUTION_WORDS,
     TITLES,
     WORD,
+    after_article,
     is_capitalised,
     is_first_name,
     is_word_name,
-    after_article,
     name_context,
     next_word,
     ordinary_context,
     sentence_initial,
+    word_set,
 )
 from themekit.anonymise.ner import Entity
 from themekit.anonymise.patterns import find_patterns
@@ -107,11 +109,17 @@ class Candidate:
 # Acronyms of public services and programmes that identify nobody; never replaced by NER
 # or the name rules (a register entry still wins). Plurals are listed because allowed
 # terms match whole words.
-PUBLIC_ACRONYMS = (
-    *"CBT A&E ICB ICBs CPS PCC IG NHS GP GPs MHTR MHTRs CMHT CMHTs DWP PIP ESA UC CAMHS".split(),
-    *"IAPT DBT ADHD PTSD OCD ASD NICE CQC ED ICU OT SALT HR IT UK EU MP MPs DRR ATR".split(),
-    *"RAR CSTR CSTRs DRRs ATRs RARs AA NA PDF TV DNA ID CRC NPS HMPPS MoJ CJS PSR".split(),
-    *"L&D LD SMI EUPD BPD IPS".split(),
+PUBLIC_ACRONYMS = tuple(
+    sorted(
+        word_set(
+            """
+            CBT A&E ICB ICBs CPS PCC IG NHS GP GPs MHTR MHTRs CMHT CMHTs DWP PIP ESA UC CAMHS
+            IAPT DBT ADHD PTSD OCD ASD NICE CQC ED ICU OT SALT HR IT UK EU MP MPs DRR ATR
+            RAR CSTR CSTRs DRRs ATRs RARs AA NA PDF TV DNA ID CRC NPS HMPPS MoJ CJS PSR
+            L&D LD SMI EUPD BPD IPS
+            """
+        )
+    )
 )
 
 
@@ -237,6 +245,7 @@ def detect_with_candidates(
                 source="pattern",
                 key=hit.key,
                 detail=hit.kind,
+                reason=f"pattern: {hit.kind.replace('_', ' ')}",
             )
         )
 
@@ -291,6 +300,8 @@ def detect_with_candidates(
     if rules:
         taken.extend(_listed_first_names(text, spans, allowed, lower_words))
         candidates.extend(_capitalised_leftovers(text, spans, allowed, lower_words, candidates))
+    # A word noticed once and replaced later (a repeat of a name found elsewhere) is done.
+    candidates = [c for c in candidates if not spans.overlaps(c.start, c.end)]
     return sorted(taken, key=lambda d: d.start), sorted(candidates, key=lambda c: c.start)
 
 
@@ -423,6 +434,9 @@ def _listed_first_names(
         reason = "first-name list"
         if is_word_name(name, lower_words) or sentence_initial(text, start):
             context = name_context(text, start, end)
+            after = next_word(text, end)
+            if context == "before a surname" and after and spans.overlaps(*after.span()):
+                context = None  # "So Tom Okafor": the next word is someone else's name
             if context is None:
                 pending.append(word)
                 continue
@@ -432,11 +446,14 @@ def _listed_first_names(
     for word in pending:
         name = _TRAILING_POSSESSIVE.sub("", word.group(0)) or word.group(0)
         start, end = word.start(), word.start() + len(name)
-        if name in established and not ordinary_context(text, start):
-            if not spans.overlaps(start, end):
-                found.append(
-                    _person_rule(text, start, end, spans, allowed, "first-name list, named earlier")
-                )
+        if (
+            name in established
+            and not ordinary_context(text, start)
+            and not spans.overlaps(start, end)
+        ):
+            found.append(
+                _person_rule(text, start, end, spans, allowed, "first-name list, named earlier")
+            )
     return found
 
 
@@ -511,18 +528,12 @@ def _capitalised_leftovers(
 
 
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "around", "outside", "to", "towards"})
-_FUNCTION_WORDS = frozenset(
+_FUNCTION_WORDS = word_set(
     """
     the a an and or of in at to from near on by for with we i you he she they it this that
     when so but then if as our my your their his her its north south east west new
-    """.split()
-) - {"north", "south", "east", "west", "new"}
-_INSTITUTION_WORDS = frozenset(
     """
-    service services court council hospital team trust centre center house road street
-    school college university unit ward clinic surgery station prison police project
-    """.split()
-)
+) - {"north", "south", "east", "west", "new"}
 
 
 def _after_place_word(text: str, start: int) -> bool:
@@ -562,10 +573,10 @@ def _whole_place(
         after = next_word(text, end)
         if after is None:
             break
-        word = after.group(0)
+        following = after.group(0)
         if (
-            not is_capitalised(word)
-            or word.casefold() in _FUNCTION_WORDS | _INSTITUTION_WORDS | CALENDAR_WORDS
+            not is_capitalised(following)
+            or following.casefold() in _FUNCTION_WORDS | INSTITUTION_WORDS | CALENDAR_WORDS
             or spans.overlaps(after.start(), after.end())
             or _touches(after.start(), after.end(), allowed)
         ):

@@ -33,6 +33,12 @@ from pathlib import Path
 
 from themekit.anonymise.terms import APOSTROPHES
 
+
+def word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text``: long word lists stay readable."""
+    return frozenset(text.split())
+
+
 # Titles that put a name after them. "Sister" and "Father" are titles only when a
 # capitalised word follows, which is the only way they are used here.
 TITLES = frozenset(
@@ -63,7 +69,7 @@ TITLES = frozenset(
 )
 
 # First names that are also ordinary English words (or start ordinary sentences).
-WORD_NAMES = frozenset(
+WORD_NAMES = word_set(
     """
     grace bill will mark grant frank little anchor hope faith rose may bob joy amber ivy
     june april august summer dawn sky hunter baker cook young long white brown green black
@@ -75,7 +81,18 @@ WORD_NAMES = frozenset(
     ward west wood crow moss nick sol bell hall hill field ash birch rowan willow
     christian precious unique destiny blessing harmony melody liberty trinity journey
     genesis honor honour ernest noble royal earnest so well then now here there just
-    """.split()
+    """
+)
+
+# Words of an organisation's or a building's name, never part of a person's name.
+INSTITUTION_WORDS = word_set(
+    """
+    service services court courts council hospital team trust centre center house road
+    street school college university unit ward clinic surgery station prison police project
+    housing health community mental care group partnership foundation charity association
+    society network board authority department office agency company ltd limited church
+    chapel lodge hall programme program commission tribunal practice institute
+    """
 )
 
 # Words before a capitalised word that say it is a name.
@@ -147,18 +164,18 @@ _SPEECH_AFTER = frozenset(
     }
 )
 # Words before a capitalised word that say it is an ordinary one.
-_NOT_A_NAME_BEFORE = frozenset(
+_NOT_A_NAME_BEFORE = word_set(
     """
     the a an this that these those my your our their its his her be is was were are been
     being very so too quite more most some any no every each such what whose
-    """.split()
+    """
 )
 # Capitalised words that are not names whatever the lists say.
-CALENDAR_WORDS = frozenset(
+CALENDAR_WORDS = word_set(
     """
     monday tuesday wednesday thursday friday saturday sunday january february march
     april may june july august september october november december christmas easter
-    """.split()
+    """
 )
 
 _APOSTROPHE = "[" + re.escape(APOSTROPHES) + "]"
@@ -309,7 +326,7 @@ def sentence_initial(text: str, start: int) -> bool:
     return bool(_SENTENCE_END.search(text[max(0, start - 40) : start]))
 
 
-def _previous_words(text: str, start: int, count: int) -> list[str]:
+def _previousword_set(text: str, start: int, count: int) -> list[str]:
     window = text[max(0, start - 60) : start]
     words = WORD.findall(window)
     # A sentence boundary between the words and the name breaks the link.
@@ -343,7 +360,7 @@ def name_context(text: str, start: int, end: int) -> str | None:
     of speech", "before a verb of speech", "before a surname", "before 'from the'",
     "possessive mid-sentence".
     """
-    before = _previous_words(text, start, 2)
+    before = _previousword_set(text, start, 2)
     if before and before[-1] in TITLES:
         return "after a title"
     if before and (before[-1] in _SPEECH_BEFORE or " ".join(before[-2:]) in _SPEECH_BEFORE):
@@ -358,7 +375,7 @@ def name_context(text: str, start: int, end: int) -> str | None:
             is_capitalised(word)
             and word.casefold() not in CALENDAR_WORDS
             and word != "I"
-            and (is_surname(word) or not initial)
+            and (not initial or (is_surname(word) and not is_first_name(word)))
         ):
             return "before a surname"
         if word.casefold() == "who" and text[end : after.start()].strip(" \t") in ("", ","):
@@ -376,17 +393,17 @@ def name_context(text: str, start: int, end: int) -> str | None:
 
 def ordinary_context(text: str, start: int) -> bool:
     """True when the word at ``start`` starts a sentence or follows "the", "be", "my"..."""
-    before = _previous_words(text, start, 1)
+    before = _previousword_set(text, start, 1)
     return sentence_initial(text, start) or bool(before and before[-1] in _NOT_A_NAME_BEFORE)
 
 
 def after_article(text: str, start: int) -> bool:
     """True when the word at ``start`` follows "the", "a", "my"... (not a person's name)."""
-    before = _previous_words(text, start, 1)
+    before = _previousword_set(text, start, 1)
     return bool(before) and before[-1] in _ARTICLES
 
 
-_ARTICLES = frozenset("the a an this that these those my your our their its".split())
+_ARTICLES = word_set("the a an this that these those my your our their its")
 
 
 def _skip_possessive(text: str, end: int) -> int:

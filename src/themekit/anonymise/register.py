@@ -238,9 +238,16 @@ class Register:
         Rebecca), so one person keeps one placeholder. A derived form that another entry
         registers itself, that is on the allow-list, or that an earlier person's name
         already gave, is left to that one. A part that is also an ordinary word needs
-        context (see ``RegisterForm.needs_context``).
+        context (see ``RegisterForm.needs_context``). Only names that look like a
+        person's (up to three capitalised words, none of them "Trust", "Service",
+        "Housing"...) are split.
         """
-        from themekit.anonymise.names import TITLES, WORD_NAMES, nicknames_of
+        from themekit.anonymise.names import (
+            INSTITUTION_WORDS,
+            TITLES,
+            WORD_NAMES,
+            nicknames_of,
+        )
 
         explicit = [
             RegisterForm(variant, entry, number, entry.match_case)
@@ -258,6 +265,10 @@ class Register:
             for variant in entry.variants:
                 words = [w.strip(".") for w in variant.split()]
                 names = [w for w in words if w.casefold() not in TITLES]
+                if len(names) > 3 or any(
+                    not w[:1].isupper() or w.casefold() in INSTITUTION_WORDS for w in names
+                ):
+                    continue  # not a person's name ("Fenwick Mental Health Trust")
                 if len(names) < len(words) or len(names) > 1:
                     parts += names
                 if names:

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from themekit.anonymise import (
     REGISTER_FILENAME,
+    AnonymisationSummary,
     AnonymisedText,
     Anonymiser,
     NerBackend,
@@ -250,6 +251,12 @@ _SCAN_CLASSES = {
 }
 
 
+# What a mention's context says that makes a found name a person's, whatever NER's label.
+_PERSON_CONTEXTS = frozenset(
+    {"after a title", "before 'who'", "before a verb of speech", "after a verb of speech"}
+)
+
+
 @dataclass
 class _Scan:
     """What ``scan_transcripts`` found, with what the draft needs to judge each name."""
@@ -279,11 +286,13 @@ def scan_transcripts(project: Project) -> dict[str, Counter[str]]:
 
 def _scan_transcripts(project: Project) -> _Scan:
     from themekit.anonymise.names import (
+        INSTITUTION_WORDS,
         TITLES,
         WORD_NAMES,
         is_first_name,
         name_context,
         ordinary_context,
+        sentence_initial,
     )
     from themekit.anonymise.ner import SpacyNer, entities_cached
 
@@ -301,6 +310,7 @@ def _scan_transcripts(project: Project) -> _Scan:
     votes: dict[str, Counter[str]] = {}
     named: set[str] = set()  # ordinary words used as names at least once
     ordinary: set[str] = set()
+    mid_sentence: set[str] = set()
     for text, entities in zip(texts, entities_cached(SpacyNer(), texts, cache), strict=True):
         for start, end, label in entities:
             section = _SCAN_CLASSES.get(label)
@@ -328,18 +338,30 @@ def _scan_transcripts(project: Project) -> _Scan:
                         ordinary.add(name)
                         continue
                 vote = section
-                first = name.split()[0]
-                if context is not None or first.casefold() in TITLES or is_first_name(first):
+                words = name.split()
+                institution = any(w.casefold() in INSTITUTION_WORDS for w in words)
+                if not institution and (
+                    context in _PERSON_CONTEXTS
+                    or words[0].casefold() in TITLES
+                    or (len(words) == 2 and is_first_name(words[0]) and section == "people")
+                ):
                     vote = "people"
+                elif section == "people" and institution:
+                    vote = "organisations"  # "St Aldric's Housing Trust" is not a person
                 votes.setdefault(name, Counter())[vote] += 1
+                if not sentence_initial(text, at):
+                    mid_sentence.add(name)
     cache.flush()
-    for name, by_section in votes.items():
-        section, _n = by_section.most_common(1)[0]
-        found[section][name] += sum(by_section.values())
     review = {
         name: "used only as an ordinary word (sentence start, or after 'the', 'be'...)"
         for name in sorted(ordinary - named)
     }
+    for name, by_section in votes.items():
+        if " " not in name and name not in mid_sentence and name not in named:
+            review[name] = "one word, only ever at the start of a sentence"
+            continue
+        section, _n = by_section.most_common(1)[0]
+        found[section][name] += sum(by_section.values())
     return _Scan(found, exact=named, review=review)
 
 
@@ -650,6 +672,23 @@ class ExportAnonymiser:
         )
         plain = replace(register, ner=replace(register.ner, enabled=False))
         self._plain = Anonymiser(plain, pseudonyms=self.pseudonyms)
+
+    @property
+    def summary(self) -> AnonymisationSummary | None:
+        """What was replaced so far, per class and source, the candidates left for review,
+        whether the register was ever marked reviewed, and warnings (an empty register);
+        None with anonymisation off. Exports print it next to "(anonymised)"."""
+        if not self.enabled:
+            return None
+        full, plain = self._full.summary, self._plain.summary
+        by_class = Counter(full.by_class) + Counter(plain.by_class)
+        by_source = Counter(full.by_source) + Counter(plain.by_source)
+        return replace(
+            full,
+            texts=full.texts + plain.texts,
+            by_class=dict(sorted(by_class.items())),
+            by_source=dict(sorted(by_source.items())),
+        )
 
     def texts(self, texts: Sequence[str], wheres: Sequence[str]) -> list[str]:
         """Interview text: register, patterns and NER (one batch), each result gated."""
