@@ -273,10 +273,11 @@ def detect_with_candidates(
                     piece_start, piece_end = _whole_place(
                         text, piece_start, piece_end, spans, allowed
                     )
-                    if cls == "Person" and not is_first_name(
-                        WORD.findall(text[piece_start:piece_end])[0]
+                    if cls == "Person" and (
+                        _after_place_word(text, piece_start, strong=True)
+                        or not is_first_name(WORD.findall(text[piece_start:piece_end])[0])
                     ):
-                        cls = "Place"  # "in Market Harborough": a town, whatever the model said
+                        cls = "Place"  # "in Milton Keynes": a town, whatever the model said
                 if spans.overlaps(piece_start, piece_end):
                     continue
                 if cls != "Person" and name_context(text, piece_start, piece_end) in (
@@ -432,7 +433,8 @@ def _listed_first_names(
         if spans.overlaps(start, end) or _touches(start, end, allowed):
             continue
         reason = "first-name list"
-        if is_word_name(name, lower_words) or sentence_initial(text, start):
+        word_name = is_word_name(name, lower_words)
+        if word_name or sentence_initial(text, start):
             context = name_context(text, start, end)
             after = next_word(text, end)
             if context == "before a surname" and after and spans.overlaps(*after.span()):
@@ -440,15 +442,17 @@ def _listed_first_names(
             if context is None:
                 pending.append(word)
                 continue
-            established.add(name)
             reason += f", {context}"
+        established.add(name)
         found.append(_person_rule(text, start, end, spans, allowed, reason))
     for word in pending:
         name = _TRAILING_POSSESSIVE.sub("", word.group(0)) or word.group(0)
         start, end = word.start(), word.start() + len(name)
+        # Once a name is established in the text, its other mentions count; a word-name
+        # still not at a sentence start or after "the", "be"... ("Grace is brilliant").
         if (
             name in established
-            and not ordinary_context(text, start)
+            and not (is_word_name(name, lower_words) and ordinary_context(text, start))
             and not spans.overlaps(start, end)
         ):
             found.append(
@@ -536,9 +540,14 @@ _FUNCTION_WORDS = word_set(
 ) - {"north", "south", "east", "west", "new"}
 
 
-def _after_place_word(text: str, start: int) -> bool:
+_STRONG_PLACE_PREPOSITIONS = frozenset({"in", "near", "around", "outside", "towards"})
+
+
+def _after_place_word(text: str, start: int, *, strong: bool = False) -> bool:
+    """True after "in", "near"... (``strong``: not "to" or "at", which also take people)."""
     before = WORD.findall(text[max(0, start - 30) : start])
-    return bool(before) and before[-1].casefold() in _PLACE_PREPOSITIONS
+    words = _STRONG_PLACE_PREPOSITIONS if strong else _PLACE_PREPOSITIONS
+    return bool(before) and before[-1].casefold() in words
 
 
 def _whole_place(
