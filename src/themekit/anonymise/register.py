@@ -20,7 +20,7 @@ here and NER is only a safety net for what was not. The format::
         class: Project           # -> [Project 1]
       - text: Will
         class: Person
-        match_case: true         # a name that is also a common word
+        case: exact              # a name that is also a common word
     allow:                       # kept even when NER or a pattern flags them
       - Probation Service
       - NHS England
@@ -37,11 +37,15 @@ here and NER is only a safety net for what was not. The format::
       postcode: true
       nhs_number: true
       url: true
+    reviewed: 2026-12-07         # the researcher has read it (``anonymise review``)
 
 Every entry of ``people``, ``places``, ``sites`` and ``organisations`` may be a string or
-a mapping with ``name``, optional ``aliases`` and optional ``match_case``; ``terms``
-entries use ``text`` and ``class`` instead of ``name``. Matching is case-insensitive
-unless ``match_case: true``.
+a mapping with ``name``, optional ``aliases`` and optional ``case: exact`` (or the older
+``match_case: true``); ``terms`` entries use ``text`` and ``class`` instead of ``name``.
+Matching is case-insensitive unless ``case: exact``. A person's name is also matched by
+its parts and nicknames (``Register.forms``), so one person keeps one placeholder. A
+value of the wrong shape (``people: Dana Whitcombe``, a number as a name) is an error:
+a register that silently lists nobody is the worst outcome.
 
 Loading walks the YAML node tree rather than the plain data so that every problem is
 reported with the line it is on. Problem messages never quote a registered term: they
