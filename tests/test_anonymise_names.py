@@ -292,8 +292,9 @@ def test_a_malformed_register_stops_preview_with_its_line(project: Project, cli)
 # -- acceptance: the fictional interview, with the real model -------------------------------
 
 
-def measure(project: Project) -> tuple[list[str], list[str], dict]:
-    """(leaked terms, falsely replaced terms, register) for the fixture after ``init``."""
+def measure(project: Project) -> tuple[list[str], list[str], list[list[str]], dict]:
+    """(leaked terms, falsely replaced terms, groups split over several placeholders,
+    ground truth) for the fixture after ``init``."""
     from themekit.export.anonymised import ExportAnonymiser
 
     truth = yaml.safe_load((FIXTURE / "truth.yaml").read_text(encoding="utf-8"))
@@ -326,7 +327,16 @@ def measure(project: Project) -> tuple[list[str], list[str], dict]:
         for term, n, start, end in spans(truth["keep"])
         if any(r.start < end and start < r.end for r in results[n].replacements)
     ]
-    return leaks, false, truth
+    placeholders = []
+    for _term, n, start, _end in spans(truth["replace"]):
+        covering = [r.placeholder for r in results[n].replacements if r.start <= start < r.end]
+        placeholders.append(covering[0] if covering else None)
+    split = [
+        [truth["replace"][i][0] for i in group]
+        for group in truth["same"]
+        if len({placeholders[i] for i in group}) != 1
+    ]
+    return leaks, false, split, truth
 
 
 @pytest.mark.slow
@@ -339,6 +349,6 @@ def test_the_fictional_interview_leaks_nothing_and_keeps_every_trap(project: Pro
     assert '- {name: "Anchor", case: exact}' in register
     assert '#   "Frank": used only as an ordinary word' in register
     assert not re.search(r'^\s*- "(Frank|Grant|Motivation|Bill|Bex)"', register, re.MULTILINE)
-    leaks, false, truth = measure(project)
+    leaks, false, split, truth = measure(project)
     assert len(truth["replace"]) >= 30 and len(truth["keep"]) >= 15
-    assert (leaks, false) == ([], [])
+    assert (leaks, false, split) == ([], [], [])
