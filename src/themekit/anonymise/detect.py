@@ -306,6 +306,11 @@ def detect_with_candidates(
     return sorted(taken, key=lambda d: d.start), sorted(candidates, key=lambda c: c.start)
 
 
+# A word starting with a capital (the name rules look at no other): a quick first filter,
+# several times faster than testing every word of a long text.
+_CAPITALISED_WORD = re.compile(
+    r"(?<![\w" + re.escape(APOSTROPHES) + r"-])[A-Z]\w*(?:[" + re.escape(APOSTROPHES) + r"-]\w+)*"
+)
 _LOWER_WORD = re.compile(r"(?<![\w" + re.escape(APOSTROPHES) + r"])[a-z][a-z]+(?!\w)")
 
 
@@ -425,7 +430,7 @@ def _listed_first_names(
     found: list[Detection] = []
     pending: list[re.Match[str]] = []
     established: set[str] = set()
-    for word in WORD.finditer(text):
+    for word in _CAPITALISED_WORD.finditer(text):
         name = _TRAILING_POSSESSIVE.sub("", word.group(0)) or word.group(0)
         if not is_capitalised(name) or not is_first_name(name):
             continue
@@ -511,7 +516,7 @@ def _capitalised_leftovers(
     """
     already = {(c.start, c.end) for c in noticed}
     found = []
-    for word in WORD.finditer(text):
+    for word in _CAPITALISED_WORD.finditer(text):
         name = _TRAILING_POSSESSIVE.sub("", word.group(0)) or word.group(0)
         start, end = word.start(), word.start() + len(name)
         if (

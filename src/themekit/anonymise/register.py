@@ -301,12 +301,6 @@ class Register:
         """The (entry, number) of every form replaced only in a name's context."""
         return frozenset((f.entry, f.number) for f in self.forms if f.needs_context)
 
-    def form_text(self, entry: RegisterEntry, number: int) -> str:
-        for form in self.forms:
-            if form.entry == entry and form.number == number:
-                return form.text
-        return entry.name
-
     @cached_property
     def term_matcher(self) -> TermMatcher[tuple[RegisterEntry, int]]:
         """Every form (``forms``), one regex; the payload is (entry, form number)."""

@@ -54,6 +54,7 @@ from themekit.anonymise import (
     SpacyNer,
     check_leaks,
     load_register,
+    parse_register,
 )
 from themekit.anonymise.terms import normalise_key
 from themekit.errors import AnonymisationError, ExportError
@@ -522,10 +523,7 @@ def mark_register_reviewed(project: Project, when: str | None = None) -> Path:
         text = _REVIEWED_LINE.sub(line, text, count=1)
     else:
         text = text.rstrip("\n") + ("\n" if text.strip() else "") + line + "\n"
-    load_register_text = text
-    from themekit.anonymise import parse_register
-
-    parse_register(load_register_text, source=str(path))
+    parse_register(text, source=str(path))  # the edit itself must not break the file
     atomic_write_text(path, text)
     return path
 
