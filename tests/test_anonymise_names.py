@@ -352,3 +352,13 @@ def test_the_fictional_interview_leaks_nothing_and_keeps_every_trap(project: Pro
     leaks, false, split, truth = measure(project)
     assert len(truth["replace"]) >= 30 and len(truth["keep"]) >= 15
     assert (leaks, false, split) == ([], [], [])
+
+
+def test_a_person_after_spoke_to_stays_a_person() -> None:
+    assert (
+        anonymise(
+            "I spoke to Okafor and went to Kettleby.",
+            tags={"Okafor": "PERSON", "Kettleby": "PERSON"},
+        )
+        == "I spoke to [Person 1] and went to [Place 1]."
+    )

@@ -269,15 +269,20 @@ def detect_with_candidates(
                         Candidate(piece_start, piece_end, text[piece_start:piece_end], ordinary)
                     )
                     continue
-                if cls == "Place" or (cls == "Person" and _after_place_word(text, piece_start)):
+                if (
+                    cls == "Person"
+                    and _after_place_word(text, piece_start)
+                    and name_context(text, piece_start, piece_end) is None
+                    and (
+                        _after_place_word(text, piece_start, strong=True)
+                        or not is_first_name(WORD.findall(text[piece_start:piece_end])[0])
+                    )
+                ):
+                    cls = "Place"  # "in Milton Keynes": a town, whatever the model said
+                if cls == "Place":
                     piece_start, piece_end = _whole_place(
                         text, piece_start, piece_end, spans, allowed
                     )
-                    if cls == "Person" and (
-                        _after_place_word(text, piece_start, strong=True)
-                        or not is_first_name(WORD.findall(text[piece_start:piece_end])[0])
-                    ):
-                        cls = "Place"  # "in Milton Keynes": a town, whatever the model said
                 if spans.overlaps(piece_start, piece_end):
                     continue
                 if cls != "Person" and name_context(text, piece_start, piece_end) in (

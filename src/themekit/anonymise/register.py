@@ -240,7 +240,7 @@ class Register:
         "DANA", "dana's"...: each part of a person's name or alias (titles left out) is
         a form of the same entry, and so are the nicknames of the first name ("Bex" for
         Rebecca), so one person keeps one placeholder. A derived form that another entry
-        registers itself, that is on the allow-list, or that an earlier person's name
+        registers itself, that is a word of an allowed term, or that an earlier person's name
         already gave, is left to that one. A part that is also an ordinary word needs
         context (see ``RegisterForm.needs_context``). Only names that look like a
         person's (up to three capitalised words, none of them "Trust", "Service",
@@ -259,7 +259,9 @@ class Register:
             for number, variant in enumerate(entry.variants)
         ]
         taken = {normalise_key(form.text) for form in explicit}
-        taken |= {normalise_key(term) for term in self.allow}
+        # A word of an allowed term ("Crown" of "Crown Court") is not derived either: a
+        # register form would win over the allow-list and break the allowed term.
+        taken |= {word for term in self.allow for word in normalise_key(term).split()}
         derived: list[RegisterForm] = []
         for entry in self.entries:
             if entry.cls != "Person":
