@@ -362,3 +362,24 @@ def test_a_person_after_spoke_to_stays_a_person() -> None:
         )
         == "I spoke to [Person 1] and went to [Place 1]."
     )
+
+
+def test_init_drafts_one_word_names_that_are_words_with_case_exact(
+    project: Project, cli, tmp_path: Path
+) -> None:
+    (tmp_path / "P01.txt").write_text(
+        "[Interviewer] Hello Grace.\n\n[Grace] We drop anchor at Anchor most days.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "participants.csv").write_text(
+        "id,role,site,transcript,speaker\nP01,Volunteer,Anchor,P01.txt,Grace\n",
+        encoding="utf-8",
+    )
+    project.import_transcripts([tmp_path / "P01.txt"])
+    project.import_participants(tmp_path / "participants.csv")
+    assert cli("anonymise", "init", "--no-scan").exit_code == 0
+    text = (project.root / "redact.yaml").read_text(encoding="utf-8")
+    assert '  - name: "Grace"\n    case: exact' in text
+    assert '  - {name: "Anchor", case: exact}' in text
+    register = parse_register(text)
+    assert [e.match_case for e in register.entries] == [True, True]

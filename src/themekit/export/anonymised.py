@@ -184,6 +184,8 @@ class RegisterDraft:
             lines.append(f"  - name: {q(name)}")
             if aliases:
                 lines.append(f"    aliases: [{', '.join(q(a) for a in aliases)}]")
+            if name in self.exact:
+                lines.append("    case: exact   # also an ordinary word: only this spelling")
         if self.found_people:
             lines.append(FOUND_NOTE)
             lines += [found_line(name, n) for name, n in self.found_people]
@@ -197,7 +199,12 @@ class RegisterDraft:
         else:
             lines.append("  # - Milton Keynes")
         lines.append("sites:                  # -> [Site n]")
-        lines += [f"  - {q(site)}" for site in self.sites] or ["  # - Northfield House"]
+        lines += [
+            f"  - {{name: {q(site)}, case: exact}}  # also an ordinary word: only this spelling"
+            if site in self.exact
+            else f"  - {q(site)}"
+            for site in self.sites
+        ] or ["  # - Northfield House"]
         lines += [
             "organisations:          # -> [Organisation n]",
         ]
@@ -391,6 +398,7 @@ def draft_register(
     """People from name-like speaker labels, sites from participants, roles to allow;
     with ``scan``, also the names NER finds anywhere in the transcripts. ``reviewed``
     (a date) marks the draft as accepted as it stands."""
+    from themekit.anonymise.detect import lowercase_words
     from themekit.anonymise.names import is_word_name
 
     store = project.store
@@ -432,6 +440,15 @@ def draft_register(
     roles = [r for r in dict.fromkeys(p.role for p in participants if p.role)]
     allow = [t for t in dict.fromkeys([*roles, *DEFAULT_ALLOW]) if fresh(t)]
     draft = RegisterDraft(people, sites, allow, reviewed=reviewed)
+    # A one-word name or site that is also an ordinary word ("Grace", "Anchor", or any
+    # word the transcripts use in lower case) is drafted with 'case: exact', so that
+    # "grace" and "drop anchor" stay.
+    lower = lowercase_words([s.text for tid in store.transcript_ids() for s in store.segments(tid)])
+    draft.exact.update(
+        name
+        for name in [*(n for n, _aliases in people), *sites]
+        if " " not in name.strip() and is_word_name(name, lower)
+    )
     if scan:
         lists = {
             "people": draft.found_people,
