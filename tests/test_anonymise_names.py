@@ -383,3 +383,14 @@ def test_init_drafts_one_word_names_that_are_words_with_case_exact(
     assert '  - {name: "Anchor", case: exact}' in text
     register = parse_register(text)
     assert [e.match_case for e in register.entries] == [True, True]
+
+
+def test_speaker_labels_missing_from_the_register_are_still_found(project: Project) -> None:
+    from themekit.export.anonymised import ExportAnonymiser
+
+    import_fixture(project)
+    (project.root / "redact.yaml").write_text("ner: {enabled: false}\n", encoding="utf-8")
+    anonymiser = ExportAnonymiser(project)
+    result = anonymiser.preview(["Dana said so; DANA's notes; Whitcombe signed."], ["a"])[0]
+    assert result.text == "[Person 1] said so; [Person 1]'s notes; [Person 1] signed."
+    assert {r.detail for r in result.replacements} == {"speaker label"}

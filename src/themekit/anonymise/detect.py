@@ -210,8 +210,13 @@ def detect_with_candidates(
     ner_entities: Sequence[Entity] = (),
     *,
     lower_words: frozenset[str] | None = None,
+    known_people: Register | None = None,
 ) -> tuple[list[Detection], list[Candidate]]:
-    """``detect``, plus the capitalised words and NER hits left in the text for review."""
+    """``detect``, plus the capitalised words and NER hits left in the text for review.
+
+    ``known_people`` (see ``people_register``) are names the project holds outside the
+    register; they are found after the register, with the same forms and rules.
+    """
     if lower_words is None:
         lower_words = lowercase_words([text])
     candidates: list[Candidate] = []
@@ -227,6 +232,26 @@ def detect_with_candidates(
     spans = SpanSet()
     for detection in taken:
         spans.add(detection.start, detection.end)
+    if known_people is not None and known_people.entries:
+        for match, reason in known_people.find_forms(text):
+            if spans.overlaps(match.start, match.end) or any(
+                a <= match.start and match.end <= b for a, b in containers
+            ):
+                continue
+            entry, _number = match.payload
+            spans.add(match.start, match.end)
+            taken.append(
+                Detection(
+                    start=match.start,
+                    end=match.end,
+                    text=match.text,
+                    cls="Person",
+                    source="rule",
+                    key=canonical_key(entry.name),
+                    detail="speaker label",
+                    reason=reason.replace("registered", "speaker label or participant name"),
+                )
+            )
     allowed = [(m.start, m.end) for m in register.allow_matcher.finditer(text)]
     allowed += [(m.start, m.end) for m in _public_acronyms().finditer(text)]
 
@@ -316,6 +341,33 @@ def detect_with_candidates(
 _CAPITALISED_WORD = re.compile(
     r"(?<![\w" + re.escape(APOSTROPHES) + r"-])[A-Z]\w*(?:[" + re.escape(APOSTROPHES) + r"-]\w+)*"
 )
+
+
+def people_register(names: Sequence[str], register: Register) -> Register | None:
+    """A register of people from ``names`` (speaker labels...), less what ``register``
+    already matches or allows; None when nothing is left."""
+    known = {normalise_key(form.text) for form in register.forms}
+    known |= {normalise_key(term) for term in register.allow}
+    entries: list[RegisterEntry] = []
+    for name in dict.fromkeys(" ".join(n.split()) for n in names):
+        if len(name) < 2 or normalise_key(name) in known:
+            continue
+        known.add(normalise_key(name))
+        entries.append(
+            RegisterEntry(
+                name=name,
+                cls="Person",
+                section="people",
+                index=len(entries) + 1,
+                # A one-word name that is also a word ("Grace") only as written.
+                match_case=" " not in name and is_word_name(name),
+            )
+        )
+    if not entries:
+        return None
+    return Register(entries=tuple(entries), allow=register.allow, source="speaker labels")
+
+
 _LOWER_WORD = re.compile(r"(?<![\w" + re.escape(APOSTROPHES) + r"])[a-z][a-z]+(?!\w)")
 
 

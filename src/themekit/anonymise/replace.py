@@ -26,6 +26,7 @@ from themekit.anonymise.detect import (
     detect_with_candidates,
     learned_name_entities,
     lowercase_words,
+    people_register,
 )
 from themekit.anonymise.gate import check_leaks
 from themekit.anonymise.ner import Entity, NerBackend, NerCache, SpacyNer, entities_cached
@@ -133,8 +134,12 @@ class Anonymiser:
         pseudonyms: PseudonymMap | None = None,
         ner: NerBackend | None = None,
         ner_cache: NerCache | None = None,
+        known_people: Sequence[str] = (),
     ) -> None:
         self.register = register
+        # Names the project itself holds (speaker labels, participant tables), found with
+        # their parts and nicknames even when the register leaves them out.
+        self.known_people = people_register(known_people, register)
         self.pseudonyms = pseudonyms if pseudonyms is not None else PseudonymMap()
         self.ner: NerBackend | None = None
         if register.ner.enabled:
@@ -189,7 +194,13 @@ class Anonymiser:
             entities = learned_name_entities(texts, entities)
         lower_words = lowercase_words(texts)
         found_all = [
-            detect_with_candidates(text, self.register, found, lower_words=lower_words)
+            detect_with_candidates(
+                text,
+                self.register,
+                found,
+                lower_words=lower_words,
+                known_people=self.known_people,
+            )
             for text, found in zip(texts, entities, strict=True)
         ]
         keys = self._person_keys([d for detections, _ in found_all for d in detections])

@@ -392,6 +392,31 @@ def _clean_entity(text: str) -> str | None:
     return name
 
 
+def _name_labels(project: Project) -> list[str]:
+    """Speaker labels and name-like participant columns, in order, each once."""
+    store = project.store
+    labels: list[str] = []
+    for transcript_id in store.transcript_ids():
+        labels += [speaker for speaker, _c, _n in store.speakers(transcript_id) if speaker]
+    labels += [speaker for (_t, speaker) in store.participant_links() if speaker != "*"]
+    # Participant columns that hold names ("name", "full_name", ...) are people too.
+    labels += [
+        str(value)
+        for p in store.participants()
+        for column, value in p.attributes.items()
+        if "name" in column.casefold() and isinstance(value, str) and value.strip()
+    ]
+    return list(dict.fromkeys(labels))
+
+
+def project_people(project: Project) -> list[str]:
+    """The people the project itself names: speaker labels and participant columns that
+    look like names ("Dr Fielding", "Sunita Rahman"), for the anonymiser to find even
+    when the register leaves them out."""
+    ignore = project.settings.import_settings.interviewer_labels
+    return [label for label in _name_labels(project) if looks_like_name(label, ignore)]
+
+
 def draft_register(
     project: Project, *, scan: bool = False, reviewed: str | None = None
 ) -> RegisterDraft:
@@ -412,18 +437,8 @@ def draft_register(
         seen.add(key)
         return True
 
-    labels: list[str] = []
-    for transcript_id in store.transcript_ids():
-        labels += [speaker for speaker, _c, _n in store.speakers(transcript_id) if speaker]
-    labels += [speaker for (_t, speaker) in store.participant_links() if speaker != "*"]
+    labels = _name_labels(project)
     participants = store.participants()
-    # Participant columns that hold names ("name", "full_name", ...) are people too.
-    labels += [
-        str(value)
-        for p in participants
-        for column, value in p.attributes.items()
-        if "name" in column.casefold() and isinstance(value, str) and value.strip()
-    ]
     people: list[tuple[str, list[str]]] = []
     for label in dict.fromkeys(labels):
         if not looks_like_name(label, ignore) or not fresh(label):
@@ -683,7 +698,11 @@ class ExportAnonymiser:
         if ner is None and register.ner.enabled:
             ner = SpacyNer(register.ner.model)
         self._full = Anonymiser(
-            register, pseudonyms=self.pseudonyms, ner=ner, ner_cache=self.ner_cache
+            register,
+            pseudonyms=self.pseudonyms,
+            ner=ner,
+            ner_cache=self.ner_cache,
+            known_people=project_people(project),
         )
         plain = replace(register, ner=replace(register.ner, enabled=False))
         self._plain = Anonymiser(plain, pseudonyms=self.pseudonyms)
