@@ -8,7 +8,15 @@ binds it to one project so that every export behaves the same way:
   already knows: speaker labels that look like names (``Dr Fielding``, ``Sunita Rahman``)
   with their parts as aliases, the participants' sites, and the participant roles plus
   common programme acronyms on the allow-list (so NER does not turn "Probation Service"
-  into ``[Organisation 1]``). The researcher is told to review it.
+  into ``[Organisation 1]``). Names that are also words are drafted with
+  ``case: exact`` or left out with a note; ``init --accept`` and ``anonymise review``
+  write ``reviewed: <date>``. The researcher is told to review it.
+* **The project's own names** (speaker labels and participant columns that look like
+  names, ``project_people``) are handed to the anonymiser as well, so a register
+  written by hand that forgets a participant does not leak them.
+* **What was done** is ``ExportAnonymiser.summary``: replacements per class and source,
+  the possible names left for review, whether the register was reviewed, and
+  warnings such as an empty register, for the export to print beside "(anonymised)".
 * **The pseudonym map** is kept in the project database (``project_meta``, key
   ``pseudonyms``), saved after each export that produced output, so ``[Person 1]`` is the
   same person in every quote of every export and every run, and backups, bundles and
