@@ -371,9 +371,18 @@ def people_register(names: Sequence[str], register: Register) -> Register | None
 _LOWER_WORD = re.compile(r"(?<![\w" + re.escape(APOSTROPHES) + r"])[a-z][a-z]+(?!\w)")
 
 
+_ADDRESS = re.compile(r"\S*[@/]\S*|(?<!\w)www\.\S+")
+
+
 def lowercase_words(texts: Sequence[str]) -> frozenset[str]:
-    """Every word written in lower case somewhere in ``texts`` ("market", "grace")."""
-    return frozenset(word for text in texts for word in _LOWER_WORD.findall(text))
+    """Every word written in lower case somewhere in ``texts`` ("market", "grace").
+
+    E-mail addresses and URLs are left out: "northmoor" in an address says nothing
+    about whether "Northmoor" is an ordinary word.
+    """
+    return frozenset(
+        word for text in texts for word in _LOWER_WORD.findall(_ADDRESS.sub(" ", text))
+    )
 
 
 @cache

@@ -250,6 +250,8 @@ class Register:
             INSTITUTION_WORDS,
             TITLES,
             WORD_NAMES,
+            is_first_name,
+            is_surname,
             nicknames_of,
         )
 
@@ -285,12 +287,16 @@ class Register:
                     continue
                 taken.add(key)
                 word = key in WORD_NAMES
+                # Any letter case only for a part on the name lists ("dana", "DANA");
+                # another part ("Recovery" of a mis-filed "Larkspur Recovery") only as
+                # written, so that a lower-case word is never taken for a name.
+                listed = is_first_name(part) or is_surname(part)
                 derived.append(
                     RegisterForm(
                         part,
                         entry,
                         number,
-                        match_case=entry.match_case or word,
+                        match_case=entry.match_case or word or not listed,
                         needs_context=word and not entry.match_case,
                         derived=True,
                     )

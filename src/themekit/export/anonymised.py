@@ -306,6 +306,7 @@ def _scan_transcripts(project: Project) -> _Scan:
         TITLES,
         WORD_NAMES,
         is_first_name,
+        is_surname,
         name_context,
         ordinary_context,
         sentence_initial,
@@ -362,8 +363,18 @@ def _scan_transcripts(project: Project) -> _Scan:
                     or (len(words) == 2 and is_first_name(words[0]) and section == "people")
                 ):
                     vote = "people"
-                elif section == "people" and institution:
-                    vote = "organisations"  # "St Aldric's Housing Trust" is not a person
+                elif section == "people" and (
+                    institution
+                    or (
+                        len(words) > 1
+                        and context is None
+                        and any(w.casefold() in lower_words for w in words)
+                        and not any(is_first_name(w) or is_surname(w) for w in words)
+                    )
+                ):
+                    # "St Aldric's Housing Trust", "Larkspur Recovery" (an ordinary word
+                    # and no name from the lists): not a person.
+                    vote = "organisations"
                 votes.setdefault(name, Counter())[vote] += 1
                 if not sentence_initial(text, at):
                     mid_sentence.add(name)
