@@ -595,6 +595,7 @@ def _capitalised_leftovers(
             or sentence_initial(text, start)
             or any(ch.isdigit() for ch in name)
             or name[:2] in ("I'", "I\u2019")
+            or name[:2].isupper()  # an acronym's plural ("KPIs", "GPs")
             or (start, end) in already
         ):
             continue
