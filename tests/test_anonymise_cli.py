@@ -60,8 +60,8 @@ def test_init_prefills_names_sites_and_roles(project: Project, cli) -> None:
     assert result.exit_code == 0, result.output
     path = project.root / "redact.yaml"
     assert result.stderr == (
-        f"Wrote {path}: 2 people (from speaker labels), 2 sites, 23 allowed terms. Review it"
-        " and add every name you know of before exporting.\n"
+        f"Wrote {path}: 2 people (from speaker labels), 2 sites, 23 allowed terms. Review it,"
+        " add every name you know of, then run 'themekit anonymise review'.\n"
     )
     register = load_register(path)
     assert [(e.cls, e.name, e.aliases) for e in register.entries] == [
@@ -83,13 +83,17 @@ def test_init_prefills_names_sites_and_roles(project: Project, cli) -> None:
     assert "# Written by themekit from the participants' speaker labels and sites. REVIEW IT:" in (
         path.read_text(encoding="utf-8")
     )
+    assert register.reviewed is None
     again = cli("anonymise", "init")
     assert again.exit_code == 1
     assert again.stderr == (
         f"Error: {path}: a register already exists; nothing was changed. Edit it, or run"
         " 'themekit anonymise init --force' to start again (the old one is replaced).\n"
     )
-    assert cli("anonymise", "init", "--force").exit_code == 0
+    accepted = cli("anonymise", "init", "--force", "--accept")
+    assert accepted.exit_code == 0
+    assert accepted.stderr.endswith(" Marked reviewed as drafted.\n")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", load_register(path).reviewed or "")
 
 
 def test_init_on_an_empty_project_writes_a_commented_template(project: Project, cli) -> None:
@@ -113,7 +117,14 @@ def test_preview_lists_every_replacement(project: Project, cli) -> None:
         ("5", "register", "sites", "Fenwick", "[Site 1]"),
     ]
     assert rows[0]["context"] == ("...[PRIYA CASTELLANO] explained the model to the ma...")
-    assert result.stderr == "2 replacements in 2 speaker turns: register 2\n"
+    assert result.stderr == (
+        "2 replacements in 2 speaker turns: register 2\n"
+        "By class: Person 1, Site 1.\n"
+        "No possible names left in the text for review.\n"
+        "Register never marked reviewed (run 'themekit anonymise review' once you have read"
+        " it).\n"
+    )
+    assert rows[0]["reason"] == "registered"
     unknown = cli("anonymise", "preview", "--transcript", "P09")
     assert unknown.exit_code == 1
     assert unknown.stderr == "Error: No transcript 'P09'. See 'themekit transcripts list'.\n"
@@ -201,7 +212,12 @@ def test_preview_of_a_sample_transcript_with_real_ner(project: Project, cli) -> 
     result = cli("anonymise", "preview", "-t", "P08", "-f", "json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert {r["source"] for r in rows} >= {"register", "ner"}
+    assert {r["source"] for r in rows} >= {"register"}
+    # Service acronyms stay (the model tags "ICB" and "IG" as organisations), and the
+    # first name of a registered person is that person, not a place.
+    assert not {"ICB", "IG"} & {r["original"] for r in rows}
+    yvonne = {r["placeholder"] for r in rows if r["original"].startswith("Yvonne")}
+    assert len(yvonne) == 1 and yvonne.pop().startswith("[Person ")
     assert all(re.fullmatch(r"\[[A-Za-z ]+ \d+\]", r["placeholder"]) for r in rows)
     # The chair's own name (her speaker label) is registered, so it is never left to NER.
     assert all(r["source"] == "register" for r in rows if "castellano" in r["original"].lower())

@@ -171,14 +171,19 @@ def test_yaml_syntax_error_gives_the_line() -> None:
         (
             "people: [Tom]\npeeple: [Ann Lee]\n",
             "redact.yaml:2: unknown section 'peeple' | Sections are: people, places, sites,"
-            " organisations, terms, allow, placeholders, ner, patterns.",
+            " organisations, terms, allow, placeholders, ner, patterns, reviewed.",
         ),
-        ("people: Tom Okafor\n", "redact.yaml:1: 'people' must be a list (one '- ' item per line)"),
+        (
+            "people: Tom Okafor\n",
+            "redact.yaml:1: 'people' must be a list (one '- ' item per line), not a single"
+            " value; nothing in it would be replaced | Write each item on its own line under"
+            " it, starting with '- '.",
+        ),
         ("people:\n  - aliases: [Tom]\n", "redact.yaml:2: people entry 1 has no 'name'"),
         (
             "people:\n  - Ann Lee\n  - name: Tom Okafor\n    alias: [Tom]\n",
             "redact.yaml:4: unknown field 'alias' in people entry 2"
-            " | Fields are: aliases, match_case, name.",
+            " | Fields are: aliases, case, match_case, name.",
         ),
         ("places:\n  - name: ''\n", "redact.yaml:2: the name of places entry 1 is empty"),
         (
@@ -201,7 +206,8 @@ def test_yaml_syntax_error_gives_the_line() -> None:
         ),
         (
             "terms:\n  - Operation Bluebell\n",
-            "redact.yaml:2: terms entry 1 must be a mapping with 'text' and 'class'",
+            "redact.yaml:2: terms entry 1 must be a mapping with 'text' and 'class' | Write one"
+            " name per '- ' line, or 'name:' with 'aliases: [...]' below it.",
         ),
         (
             "terms:\n  - {text: Operation Bluebell, class: '[Project]'}\n",

@@ -83,10 +83,14 @@ class RegisteredTermLeak(LeakError):
 
 
 def find_leaks(text: str, register: Register) -> list[LeakFinding]:
-    """Every occurrence of a registered name or alias in ``text``, left to right."""
+    """Every occurrence of a registered name, alias or derived form in ``text``."""
+    # The same forms and rules as detection (``Register.find_forms``): every registered
+    # spelling in any letter case, as a whole word (possessives included), plus the parts
+    # and nicknames of people's names, the ordinary-word ones where context makes them
+    # names.
     return [
         LeakFinding(match.start, match.end, match.text, entry, variant)
-        for match in register.term_matcher.finditer(text)
+        for match, _reason in register.find_forms(text)
         for entry, variant in [match.payload]
     ]
 

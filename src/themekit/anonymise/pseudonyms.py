@@ -26,7 +26,7 @@ from themekit.errors import AnonymisationError
 
 MAP_FORMAT = "themekit-pseudonyms"
 MAP_VERSION = 1
-_SOURCES = ("register", "ner", "pattern")
+_SOURCES = ("register", "ner", "pattern", "rule")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ here and NER is only a safety net for what was not. The format::
         class: Project           # -> [Project 1]
       - text: Will
         class: Person
-        match_case: true         # a name that is also a common word
+        case: exact              # a name that is also a common word
     allow:                       # kept even when NER or a pattern flags them
       - Probation Service
       - NHS England
@@ -37,11 +37,15 @@ here and NER is only a safety net for what was not. The format::
       postcode: true
       nhs_number: true
       url: true
+    reviewed: 2026-12-07         # the researcher has read it (``anonymise review``)
 
 Every entry of ``people``, ``places``, ``sites`` and ``organisations`` may be a string or
-a mapping with ``name``, optional ``aliases`` and optional ``match_case``; ``terms``
-entries use ``text`` and ``class`` instead of ``name``. Matching is case-insensitive
-unless ``match_case: true``.
+a mapping with ``name``, optional ``aliases`` and optional ``case: exact`` (or the older
+``match_case: true``); ``terms`` entries use ``text`` and ``class`` instead of ``name``.
+Matching is case-insensitive unless ``case: exact``. A person's name is also matched by
+its parts and nicknames (``Register.forms``), so one person keeps one placeholder. A
+value of the wrong shape (``people: Dana Whitcombe``, a number as a name) is an error:
+a register that silently lists nobody is the worst outcome.
 
 Loading walks the YAML node tree rather than the plain data so that every problem is
 reported with the line it is on. Problem messages never quote a registered term: they
@@ -60,7 +64,7 @@ from typing import NoReturn
 
 import yaml
 
-from themekit.anonymise.terms import TermMatcher, normalise_key
+from themekit.anonymise.terms import TermMatch, TermMatcher, normalise_key
 from themekit.errors import AnonymisationError
 
 REGISTER_FILENAME = "redact.yaml"
@@ -119,8 +123,10 @@ _TOP_LEVEL_KEYS = (
     "placeholders",
     "ner",
     "patterns",
+    "reviewed",
 )
 _MIN_TERM_LENGTH = 2
+_NAME_SECTIONS = frozenset({*SECTION_CLASSES, *_SECTION_SPELLINGS})
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,25 @@ class RegisterEntry:
         if variant_number < len(self.variant_lines):
             return self.variant_lines[variant_number]
         return None
+
+
+@dataclass(frozen=True)
+class RegisterForm:
+    """One spelling the register matches: a name, an alias, or a form derived from them.
+
+    ``number`` is the variant number for a name (0) or alias; derived forms (the parts
+    of a person's full name, their nicknames) are numbered after the aliases.
+    ``needs_context``: a derived form that is also an ordinary word ("Grace" of "Grace
+    Okonjo") is replaced, and checked by the leak gate, only where the text around it
+    says it is a name (``names.name_context``).
+    """
+
+    text: str
+    entry: RegisterEntry
+    number: int
+    match_case: bool
+    needs_context: bool = False
+    derived: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,6 +216,13 @@ class Register:
     ner: NerSettings = NerSettings()
     patterns: PatternSettings = PatternSettings()
     source: str = "<string>"
+    # ``reviewed: 2026-12-07`` (or ``true``): the researcher has read the register.
+    reviewed: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        """No entries at all: only patterns and NER stand between the text and an export."""
+        return not self.entries
 
     def placeholder_template(self, cls: str) -> str:
         if cls in self.placeholders:
@@ -201,13 +233,120 @@ class Register:
         return self.placeholder_template(cls).replace("{n}", str(number))
 
     @cached_property
-    def term_matcher(self) -> TermMatcher[tuple[RegisterEntry, int]]:
-        """Every name and alias, one regex; the payload is (entry, variant number)."""
-        return TermMatcher(
-            (variant, (entry, number), entry.match_case)
+    def forms(self) -> tuple[RegisterForm, ...]:
+        """Every name and alias, then the forms derived from people's names.
+
+        A person registered as "Dana Whitcombe" is also written "Dana", "Whitcombe",
+        "DANA", "dana's"...: each part of a person's name or alias (titles left out) is
+        a form of the same entry, and so are the nicknames of the first name ("Bex" for
+        Rebecca), so one person keeps one placeholder. A derived form that another entry
+        registers itself, that is a word of an allowed term, or that an earlier person's name
+        already gave, is left to that one. A part that is also an ordinary word needs
+        context (see ``RegisterForm.needs_context``). Only names that look like a
+        person's (up to three capitalised words, none of them "Trust", "Service",
+        "Housing"...) are split.
+        """
+        from themekit.anonymise.names import (
+            INSTITUTION_WORDS,
+            TITLES,
+            WORD_NAMES,
+            is_first_name,
+            is_surname,
+            nicknames_of,
+        )
+
+        explicit = [
+            RegisterForm(variant, entry, number, entry.match_case)
             for entry in self.entries
             for number, variant in enumerate(entry.variants)
+        ]
+        taken = {normalise_key(form.text) for form in explicit}
+        # A word of an allowed term ("Crown" of "Crown Court") is not derived either: a
+        # register form would win over the allow-list and break the allowed term.
+        taken |= {word for term in self.allow for word in normalise_key(term).split()}
+        derived: list[RegisterForm] = []
+        for entry in self.entries:
+            if entry.cls != "Person":
+                continue
+            number = len(entry.variants)
+            parts: list[str] = []
+            for variant in entry.variants:
+                words = [w.strip(".") for w in variant.split()]
+                names = [w for w in words if w.casefold() not in TITLES]
+                if len(names) > 3 or any(
+                    not w[:1].isupper() or w.casefold() in INSTITUTION_WORDS for w in names
+                ):
+                    continue  # not a person's name ("Fenwick Mental Health Trust")
+                if len(names) < len(words) or len(names) > 1:
+                    parts += names
+                if names:
+                    parts += nicknames_of(names[0])
+            for part in parts:
+                key = normalise_key(part)
+                if len(key) < _MIN_TERM_LENGTH or key in taken or not part[:1].isalpha():
+                    continue
+                taken.add(key)
+                word = key in WORD_NAMES
+                # Any letter case only for a part on the name lists ("dana", "DANA");
+                # another part ("Recovery" of a mis-filed "Larkspur Recovery") only as
+                # written, so that a lower-case word is never taken for a name.
+                listed = is_first_name(part) or is_surname(part)
+                derived.append(
+                    RegisterForm(
+                        part,
+                        entry,
+                        number,
+                        match_case=entry.match_case or word or not listed,
+                        needs_context=word and not entry.match_case,
+                        derived=True,
+                    )
+                )
+                number += 1
+        return (*explicit, *derived)
+
+    @cached_property
+    def context_forms(self) -> frozenset[tuple[RegisterEntry, int]]:
+        """The (entry, number) of every form replaced only in a name's context."""
+        return frozenset((f.entry, f.number) for f in self.forms if f.needs_context)
+
+    @cached_property
+    def term_matcher(self) -> TermMatcher[tuple[RegisterEntry, int]]:
+        """Every form (``forms``), one regex; the payload is (entry, form number)."""
+        return TermMatcher(
+            (form.text, (form.entry, form.number), form.match_case) for form in self.forms
         )
+
+    def find_forms(self, text: str) -> list[tuple[TermMatch[tuple[RegisterEntry, int]], str]]:
+        """Every registered form in ``text`` with why it counts, left to right.
+
+        The reason is "registered" for names, aliases and derived forms that are not
+        ordinary words. A form that needs context counts where ``names.name_context``
+        finds one, and then also at its other capitalised occurrences in the same text
+        that do not start a sentence or follow "the", "be", "my"...: the name has been
+        established there ("Grace from the outreach team ... I rang Grace").
+        """
+        matches = list(self.term_matcher.finditer(text))
+        if not self.context_forms:
+            return [(match, "registered") for match in matches]
+        from themekit.anonymise.names import name_context, ordinary_context
+
+        found: list[tuple[TermMatch[tuple[RegisterEntry, int]], str]] = []
+        pending: list[TermMatch[tuple[RegisterEntry, int]]] = []
+        established: set[str] = set()
+        for match in matches:
+            if match.payload not in self.context_forms:
+                found.append((match, "registered"))
+                continue
+            reason = name_context(text, match.start, match.end)
+            if reason is None:
+                pending.append(match)
+                continue
+            established.add(normalise_key(match.text))
+            found.append((match, f"registered, {reason}"))
+        for match in pending:
+            if normalise_key(match.text) in established and not ordinary_context(text, match.start):
+                found.append((match, "registered, named earlier in the text"))
+        return sorted(found, key=lambda item: item[0].start)
 
     @cached_property
     def allow_matcher(self) -> TermMatcher[str]:
@@ -216,7 +355,11 @@ class Register:
     def describe_entry(self, entry: RegisterEntry, variant_number: int = 0) -> str:
         """Where an entry is, without its text: "alias 2 of people entry 1, redact.yaml line 4"."""
         which = "name" if variant_number == 0 else f"alias {variant_number}"
+        if variant_number >= len(entry.variants):
+            which = "a part or nickname of the name"
         line = entry.variant_line(variant_number)
+        if line is None and variant_number >= len(entry.variants):
+            line = entry.line
         where = f", {self.source} line {line}" if line is not None else f", {self.source}"
         return f"{which} of {entry.section} entry {entry.index}{where}"
 
@@ -286,6 +429,7 @@ class _RegisterParser:
         placeholders: dict[str, str] = {}
         ner = NerSettings()
         patterns = PatternSettings()
+        reviewed: str | None = None
         for key_node, value_node in sections:
             key = str(key_node.value)
             if key not in _TOP_LEVEL_KEYS:
@@ -296,7 +440,7 @@ class _RegisterParser:
                     + ", ".join(k for k in _TOP_LEVEL_KEYS if k not in _SECTION_SPELLINGS)
                     + ".",
                 )
-            if key in SECTION_CLASSES or key in _SECTION_SPELLINGS:
+            if key in _NAME_SECTIONS:
                 section = _SECTION_SPELLINGS.get(key, key)
                 for index, item in enumerate(self.sequence(value_node, key), start=1):
                     self.add_entry(item, section, index, SECTION_CLASSES[section])
@@ -311,6 +455,8 @@ class _RegisterParser:
                 ner = self.parse_ner(value_node)
             elif key == "patterns":
                 patterns = self.parse_patterns(value_node)
+            elif key == "reviewed":
+                reviewed = self.parse_reviewed(value_node)
         return Register(
             entries=tuple(self.entries),
             allow=allow,
@@ -318,6 +464,7 @@ class _RegisterParser:
             ner=ner,
             patterns=patterns,
             source=self.source,
+            reviewed=reviewed,
         )
 
     # --- node helpers -------------------------------------------------------------
@@ -338,7 +485,13 @@ class _RegisterParser:
         if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
             return []
         if not isinstance(node, yaml.SequenceNode):
-            self.error(node, f"{what!r} must be a list (one '- ' item per line)")
+            found = "a single value" if isinstance(node, yaml.ScalarNode) else "a mapping"
+            self.error(
+                node,
+                f"{what!r} must be a list (one '- ' item per line), not {found};"
+                " nothing in it would be replaced",
+                hint="Write each item on its own line under it, starting with '- '.",
+            )
         return list(node.value)
 
     def string(self, node: yaml.Node, what: str) -> str:
@@ -363,10 +516,19 @@ class _RegisterParser:
         aliases: list[tuple[str, yaml.Node]] = []
         match_case = False
         if isinstance(node, yaml.ScalarNode) and cls is not None:
+            if not node.tag.endswith(":str"):
+                self.error(
+                    node,
+                    f"{label} is not text (YAML reads it as a number, a date, true/false"
+                    " or nothing)",
+                    hint="Put the name in quotes if it is meant as written, or remove the line.",
+                )
             name_node: yaml.Node = node
         elif isinstance(node, yaml.MappingNode):
             fields = {key.value: (key, value) for key, value in self.mapping(node, label)}
-            allowed = {name_key, "aliases", "match_case"} | ({"class"} if cls is None else set())
+            allowed = {name_key, "aliases", "match_case", "case"} | (
+                {"class"} if cls is None else set()
+            )
             for field_name, (key_node, _) in fields.items():
                 if field_name not in allowed:
                     self.error(
@@ -382,6 +544,17 @@ class _RegisterParser:
                     aliases.append((self.string(alias_node, f"an alias of {label}"), alias_node))
             if "match_case" in fields:
                 match_case = self.boolean(fields["match_case"][1], f"match_case of {label}")
+            if "case" in fields:
+                case_node = fields["case"][1]
+                case = self.string(case_node, f"case of {label}").casefold()
+                if case not in ("exact", "any"):
+                    self.error(
+                        case_node,
+                        f"case of {label} must be 'exact' or 'any'",
+                        hint="'exact' replaces only the spelling as registered (a name that"
+                        " is also a word, such as Bill); 'any' ignores case.",
+                    )
+                match_case = case == "exact"
             if cls is None:
                 if "class" not in fields:
                     self.error(
@@ -392,7 +565,11 @@ class _RegisterParser:
                 cls = self.class_name(fields["class"][1], f"class of {label}")
         else:
             expected = "a mapping with 'text' and 'class'" if cls is None else "a name or mapping"
-            self.error(node, f"{label} must be {expected}")
+            self.error(
+                node,
+                f"{label} must be {expected}",
+                hint="Write one name per '- ' line, or 'name:' with 'aliases: [...]' below it.",
+            )
         name = self.string(name_node, f"the {name_key} of {label}")
         variants = [(name, name_node), *aliases]
         kept: list[tuple[str, yaml.Node]] = []
@@ -439,6 +616,16 @@ class _RegisterParser:
                 hint="For example: Person, Place, Organisation, Site, Project.",
             )
         return value
+
+    def parse_reviewed(self, node: yaml.Node) -> str | None:
+        """``reviewed: true`` or a date; ``false`` or empty means not reviewed."""
+        if not isinstance(node, yaml.ScalarNode):
+            self.error(node, "reviewed must be a date or true/false")
+        if node.tag.endswith(":null"):
+            return None
+        if node.tag.endswith(":bool"):
+            return "yes" if self.boolean(node, "reviewed") else None
+        return self.string(node, "reviewed")
 
     def parse_allow(self, node: yaml.Node) -> tuple[str, ...]:
         terms: list[str] = []

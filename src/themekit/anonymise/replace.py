@@ -15,10 +15,19 @@ because they add attributions and editorial brackets after anonymisation.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from themekit.anonymise.detect import Detection, Source, detect, learned_name_entities
+from themekit.anonymise.detect import (
+    Candidate,
+    Detection,
+    Source,
+    detect_with_candidates,
+    learned_name_entities,
+    lowercase_words,
+    people_register,
+)
 from themekit.anonymise.gate import check_leaks
 from themekit.anonymise.ner import Entity, NerBackend, NerCache, SpacyNer, entities_cached
 from themekit.anonymise.pseudonyms import Pseudonym, PseudonymMap
@@ -40,15 +49,21 @@ class Replacement:
     detail: str
     out_start: int
     out_end: int
+    reason: str = ""
 
 
 @dataclass(frozen=True)
 class AnonymisedText:
-    """The anonymised string, the string it came from, and every replacement in order."""
+    """The anonymised string, the string it came from, and every replacement in order.
+
+    ``candidates`` are what may be names but were left in the text (see
+    ``detect.Candidate``), for the researcher to review.
+    """
 
     original: str
     text: str
     replacements: tuple[Replacement, ...]
+    candidates: tuple[Candidate, ...] = ()
 
     def __str__(self) -> str:
         return self.text
@@ -58,6 +73,39 @@ class AnonymisedText:
         before = self.original[max(0, replacement.start - width) : replacement.start]
         after = self.original[replacement.end : replacement.end + width]
         return before, after
+
+
+@dataclass(frozen=True)
+class AnonymisationSummary:
+    """What an anonymiser did, as data for the label an export prints.
+
+    ``by_class`` and ``by_source`` count replacements ("Person": 12; "register": 9);
+    ``candidates`` counts what may be names but was left in the text for review;
+    ``reviewed`` is the register's ``reviewed:`` value (None: never marked reviewed);
+    ``warnings`` are sentences such as "the register is empty".
+    """
+
+    texts: int = 0
+    by_class: dict[str, int] = field(default_factory=dict)
+    by_source: dict[str, int] = field(default_factory=dict)
+    candidates: int = 0
+    reviewed: str | None = None
+    register_empty: bool = False
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def replacements(self) -> int:
+        return sum(self.by_class.values())
+
+
+EMPTY_REGISTER_WARNING = (
+    "the anonymisation register lists nobody: only patterns, NER and the name rules"
+    " stand between the transcripts and the export"
+)
+NAME_LISTS_MISSING_WARNING = (
+    "the name lists (Python package 'names') are not installed, so first names"
+    " the NER model misses are not looked for"
+)
 
 
 @dataclass(frozen=True)
@@ -86,13 +134,41 @@ class Anonymiser:
         pseudonyms: PseudonymMap | None = None,
         ner: NerBackend | None = None,
         ner_cache: NerCache | None = None,
+        known_people: Sequence[str] = (),
     ) -> None:
         self.register = register
+        # Names the project itself holds (speaker labels, participant tables), found with
+        # their parts and nicknames even when the register leaves them out.
+        self.known_people = people_register(known_people, register)
         self.pseudonyms = pseudonyms if pseudonyms is not None else PseudonymMap()
         self.ner: NerBackend | None = None
         if register.ner.enabled:
             self.ner = ner if ner is not None else SpacyNer(register.ner.model)
         self.ner_cache = ner_cache
+        self._by_class: Counter[str] = Counter()
+        self._by_source: Counter[str] = Counter()
+        self._candidates = 0
+        self._texts = 0
+
+    @property
+    def summary(self) -> AnonymisationSummary:
+        """Counts so far (every text this anonymiser handled), the register's state."""
+        from themekit.anonymise.names import name_lists_available
+
+        warnings = []
+        if self.register.is_empty:
+            warnings.append(EMPTY_REGISTER_WARNING)
+        if self.ner is not None and not name_lists_available():
+            warnings.append(NAME_LISTS_MISSING_WARNING)
+        return AnonymisationSummary(
+            texts=self._texts,
+            by_class=dict(sorted(self._by_class.items())),
+            by_source=dict(sorted(self._by_source.items())),
+            candidates=self._candidates,
+            reviewed=self.register.reviewed,
+            register_empty=self.register.is_empty,
+            warnings=tuple(warnings),
+        )
 
     def placeholder(self, pseudonym: Pseudonym) -> str:
         return self.register.render_placeholder(pseudonym.cls, pseudonym.number)
@@ -116,14 +192,66 @@ class Anonymiser:
         if self.ner is not None and texts:
             entities = entities_cached(self.ner, texts, self.ner_cache)
             entities = learned_name_entities(texts, entities)
+        lower_words = lowercase_words(texts)
+        found_all = [
+            detect_with_candidates(
+                text,
+                self.register,
+                found,
+                lower_words=lower_words,
+                known_people=self.known_people,
+            )
+            for text, found in zip(texts, entities, strict=True)
+        ]
+        keys = self._person_keys([d for detections, _ in found_all for d in detections])
         results = []
-        for text, where, found in zip(texts, wheres, entities, strict=True):
-            result = self._replace(text, detect(text, self.register, found))
+        for text, where, (detections, candidates) in zip(texts, wheres, found_all, strict=True):
+            detections = [
+                replace(d, key=keys[d.key]) if d.key in keys and d.entry is None else d
+                for d in detections
+            ]
+            result = self._replace(text, detections, candidates)
             check_leaks(result.text, self.register, where)
             results.append(result)
         return results
 
-    def _replace(self, text: str, detections: Sequence[Detection]) -> AnonymisedText:
+    def _person_keys(self, detections: Sequence[Detection]) -> dict[str, str]:
+        """One placeholder per unregistered person: "Ann" -> "ann little" when unambiguous.
+
+        A one-word name found by NER or the name rules is linked to the one longer name
+        (in this batch or in the pseudonym map) that it is the first name, the surname or
+        a nickname of, so "Ann Little ... Ann" gives one placeholder. Where two longer
+        names share the word, it keeps its own.
+        """
+        from themekit.anonymise.names import nicknames_of
+
+        full_names = {
+            d.key for d in detections if d.entry is None and d.cls == "Person" and " " in d.key
+        }
+        full_names |= {
+            p.key
+            for p in self.pseudonyms
+            if p.cls == "Person" and p.source != "register" and " " in p.key
+        }
+        owners: dict[str, set[str]] = {}
+        for name in full_names:
+            parts = name.split()
+            for part in {*parts, *(n.casefold() for n in nicknames_of(parts[0]))}:
+                owners.setdefault(part, set()).add(name)
+        links = {}
+        for detection in detections:
+            if detection.entry is None and detection.cls == "Person" and " " not in detection.key:
+                names = owners.get(detection.key, set())
+                if len(names) == 1:
+                    links[detection.key] = next(iter(names))
+        return links
+
+    def _replace(
+        self,
+        text: str,
+        detections: Sequence[Detection],
+        candidates: Sequence[Candidate] = (),
+    ) -> AnonymisedText:
         pieces: list[str] = []
         replacements: list[Replacement] = []
         position = 0
@@ -149,11 +277,21 @@ class Anonymiser:
                     detail=detection.detail,
                     out_start=out_start,
                     out_end=out_length,
+                    reason=detection.reason,
                 )
             )
+            self._by_class[pseudonym.cls] += 1
+            self._by_source[detection.source] += 1
             position = detection.end
         pieces.append(text[position:])
-        return AnonymisedText(original=text, text="".join(pieces), replacements=tuple(replacements))
+        self._texts += 1
+        self._candidates += len(candidates)
+        return AnonymisedText(
+            original=text,
+            text="".join(pieces),
+            replacements=tuple(replacements),
+            candidates=tuple(candidates),
+        )
 
     @staticmethod
     def _display_original(detection: Detection) -> str:

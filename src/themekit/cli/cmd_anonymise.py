@@ -1,10 +1,13 @@
-"""``themekit anonymise init|preview|key``: the register, a look at every replacement, the key.
+"""``themekit anonymise init|review|preview|key``: the register, its review, a preview, the key.
 
 ``init`` writes ``redact.yaml`` pre-filled from the project (speaker labels that look
-like names, sites, roles to keep). ``preview`` shows, on this machine only, what the
-exports would replace in the codable text of a transcript (or all of them), with the
-original and some context: it prints identifying text by design. ``key`` writes the
-re-identification key (placeholder -> original) to a file, never to the terminal.
+like names, sites, roles to keep); ``--accept`` marks the draft reviewed as it stands.
+``review`` records that the researcher has read the register (``reviewed: <date>``).
+``preview`` shows, on this machine only, what the exports would replace in the codable
+text of a transcript (or all of them), with the original, the reason and some context,
+then the words left in the text for review and the counts exports report: it prints
+identifying text by design. ``key`` writes the re-identification key (placeholder ->
+original) to a file, never to the terminal.
 """
 
 from __future__ import annotations
@@ -28,7 +31,16 @@ anonymise_app = typer.Typer(
 )
 app.add_typer(anonymise_app, name="anonymise")
 
-PREVIEW_COLUMNS = ("transcript", "line", "source", "detail", "original", "placeholder", "context")
+PREVIEW_COLUMNS = (
+    "transcript",
+    "line",
+    "source",
+    "detail",
+    "reason",
+    "original",
+    "placeholder",
+    "context",
+)
 KEY_COLUMNS = ("placeholder", "original", "class", "source")
 
 
@@ -46,19 +58,44 @@ def init(
         "--scan/--no-scan",
         help="Also list every name the NER model finds in the transcripts, for review.",
     ),
+    accept: bool = typer.Option(
+        False,
+        "--accept",
+        help="Accept the draft as it stands: write today's date as 'reviewed:'.",
+    ),
 ) -> None:
     """Write redact.yaml, pre-filled with speaker names, sites, roles and names found by NER."""
     from themekit.export.anonymised import init_register
 
     project = open_project()
     with env().progress("Looking for names in the transcripts", None):
-        path, draft = init_register(project, force=force, scan=scan)
+        path, draft = init_register(project, force=force, scan=scan, accept=accept)
     found = f", and {draft.found} names found by NER in the transcripts" if draft.found else ""
+    left = (
+        f" {len(draft.review)} found names were left out for review (listed in the file)."
+        if draft.review
+        else ""
+    )
+    next_step = (
+        " Marked reviewed as drafted."
+        if accept
+        else " Review it, add every name you know of, then run 'themekit anonymise review'."
+    )
     env().message(
         f"Wrote {path}: {len(draft.people)} people (from speaker labels),"
-        f" {len(draft.sites)} sites, {len(draft.allow)} allowed terms{found}."
-        " Review it and add every name you know of before exporting."
+        f" {len(draft.sites)} sites, {len(draft.allow)} allowed terms{found}.{left}{next_step}"
     )
+
+
+@anonymise_app.command("review")
+def review() -> None:
+    """Record that you have read redact.yaml: writes today's date as 'reviewed:'."""
+    from themekit.export.anonymised import mark_register_reviewed
+
+    project = open_project()
+    path = mark_register_reviewed(project)
+    project.store.log("anonymise.review", how="cli", details={"register": str(path)})
+    env().message(f"Marked {path} as reviewed today; exports will say so.")
 
 
 @anonymise_app.command("preview")
@@ -81,6 +118,10 @@ def preview(
     anonymiser = ExportAnonymiser(project)
     if anonymiser.created_register:
         e.warn(f"wrote {project.root / 'redact.yaml'}; review it (docs/anonymisation.md).")
+    summary = anonymiser.summary
+    assert summary is not None
+    for warning in summary.warnings:
+        e.warn(warning + ".")
     texts: list[str] = []
     wheres: list[str] = []
     ids: list[str] = []
@@ -112,6 +153,7 @@ def preview(
                     "line": line,
                     "source": rep.source,
                     "detail": rep.detail,
+                    "reason": rep.reason,
                     "original": rep.original,
                     "placeholder": rep.placeholder,
                     "context": f"...{before}[{rep.original}]{after}...".replace("\n", " "),
@@ -126,6 +168,32 @@ def preview(
         f"{len(rows)} replacements in {len(texts)} speaker turns"
         + (": " + ", ".join(f"{k} {v}" for k, v in sorted(by_source.items())) if rows else ".")
     )
+    summary = anonymiser.summary
+    assert summary is not None
+    if summary.by_class:
+        e.message(
+            "By class: " + ", ".join(f"{cls} {n}" for cls, n in summary.by_class.items()) + "."
+        )
+    left = [
+        (tid, offsets, candidate)
+        for tid, offsets, result in zip(ids, starts, results, strict=True)
+        for candidate in result.candidates
+    ]
+    if left:
+        # Identifying like the rows above: the researcher decides whether each is a name.
+        e.message(f"{len(left)} possible names left in the text, for review:")
+        for tid, offsets, candidate in left:
+            line = max((ln for at, ln in offsets if at <= candidate.start), default=offsets[0][1])
+            e.message(f"  transcript {tid} line {line}: {candidate.text!r} ({candidate.reason})")
+    else:
+        e.message("No possible names left in the text for review.")
+    if summary.reviewed:
+        e.message(f"Register reviewed: {summary.reviewed}.")
+    else:
+        e.message(
+            "Register never marked reviewed (run 'themekit anonymise review' once you have"
+            " read it)."
+        )
 
 
 @anonymise_app.command("key")

@@ -8,7 +8,15 @@ binds it to one project so that every export behaves the same way:
   already knows: speaker labels that look like names (``Dr Fielding``, ``Sunita Rahman``)
   with their parts as aliases, the participants' sites, and the participant roles plus
   common programme acronyms on the allow-list (so NER does not turn "Probation Service"
-  into ``[Organisation 1]``). The researcher is told to review it.
+  into ``[Organisation 1]``). Names that are also words are drafted with
+  ``case: exact`` or left out with a note; ``init --accept`` and ``anonymise review``
+  write ``reviewed: <date>``. The researcher is told to review it.
+* **The project's own names** (speaker labels and participant columns that look like
+  names, ``project_people``) are handed to the anonymiser as well, so a register
+  written by hand that forgets a participant does not leak them.
+* **What was done** is ``ExportAnonymiser.summary``: replacements per class and source,
+  the possible names left for review, whether the register was reviewed, and
+  warnings such as an empty register, for the export to print beside "(anonymised)".
 * **The pseudonym map** is kept in the project database (``project_meta``, key
   ``pseudonyms``), saved after each export that produced output, so ``[Person 1]`` is the
   same person in every quote of every export and every run, and backups, bundles and
@@ -45,6 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 from themekit.anonymise import (
     REGISTER_FILENAME,
+    AnonymisationSummary,
     AnonymisedText,
     Anonymiser,
     NerBackend,
@@ -53,6 +62,7 @@ from themekit.anonymise import (
     SpacyNer,
     check_leaks,
     load_register,
+    parse_register,
 )
 from themekit.anonymise.terms import normalise_key
 from themekit.errors import AnonymisationError, ExportError
@@ -141,6 +151,13 @@ class RegisterDraft:
     found_people: list[tuple[str, int]] = field(default_factory=list)
     found_places: list[tuple[str, int]] = field(default_factory=list)
     found_organisations: list[tuple[str, int]] = field(default_factory=list)
+    # Found names that are also ordinary words, written with ``case: exact`` because the
+    # transcripts use them as names (capitalised mid-sentence, in a name's context).
+    exact: set[str] = field(default_factory=set)
+    # Found names left out, each with the reason: ordinary words never used as a name.
+    review: list[tuple[str, str]] = field(default_factory=list)
+    # The date written as ``reviewed:`` (``anonymise init --accept``); None leaves it out.
+    reviewed: str | None = None
 
     @property
     def found(self) -> int:
@@ -149,6 +166,14 @@ class RegisterDraft:
     def render(self) -> str:
         def q(text: str) -> str:
             return json.dumps(text, ensure_ascii=False)
+
+        def found_line(name: str, mentions: int) -> str:
+            if name in self.exact:
+                return (
+                    f"  - {{name: {q(name)}, case: exact}}  # {mentions} mentions; also an"
+                    " ordinary word, so only this spelling is replaced"
+                )
+            return f"  - {q(name)}  # {mentions} mentions"
 
         lines = [
             "# themekit anonymisation register. Everything listed here is replaced in every",
@@ -166,32 +191,47 @@ class RegisterDraft:
             lines.append(f"  - name: {q(name)}")
             if aliases:
                 lines.append(f"    aliases: [{', '.join(q(a) for a in aliases)}]")
+            if name in self.exact:
+                lines.append("    case: exact   # also an ordinary word: only this spelling")
         if self.found_people:
             lines.append(FOUND_NOTE)
-            lines += [f"  - {q(name)}  # {n} mentions" for name, n in self.found_people]
+            lines += [found_line(name, n) for name, n in self.found_people]
         if not self.people and not self.found_people:
             lines.append("  # - name: Priya Castellano")
             lines.append("  #   aliases: [Dr Castellano, Priya]")
         lines.append("places:                 # -> [Place n]")
         if self.found_places:
             lines.append(FOUND_NOTE)
-            lines += [f"  - {q(name)}  # {n} mentions" for name, n in self.found_places]
+            lines += [found_line(name, n) for name, n in self.found_places]
         else:
             lines.append("  # - Milton Keynes")
         lines.append("sites:                  # -> [Site n]")
-        lines += [f"  - {q(site)}" for site in self.sites] or ["  # - Northfield House"]
+        lines += [
+            f"  - {{name: {q(site)}, case: exact}}  # also an ordinary word: only this spelling"
+            if site in self.exact
+            else f"  - {q(site)}"
+            for site in self.sites
+        ] or ["  # - Northfield House"]
         lines += [
             "organisations:          # -> [Organisation n]",
         ]
         if self.found_organisations:
             lines.append(FOUND_NOTE)
-            lines += [f"  - {q(name)}  # {n} mentions" for name, n in self.found_organisations]
+            lines += [found_line(name, n) for name, n in self.found_organisations]
         else:
             lines += ["  # - name: Greenway Housing Trust", "  #   aliases: [Greenway]"]
         lines += [
             "terms:                  # anything else, with its own class",
             "  # - text: Operation Bluebell",
             "  #   class: Project",
+        ]
+        if self.review:
+            lines.append(
+                "  # Left out for review: NER tagged these, but the transcripts use them only"
+                " as ordinary words. Add one (with 'case: exact') if it is a name after all."
+            )
+            lines += [f"  #   {q(name)}: {why}" for name, why in self.review]
+        lines += [
             "allow:                  # kept even when NER or a pattern flags them",
         ]
         lines += [f"  - {q(term)}" for term in self.allow]
@@ -201,8 +241,15 @@ class RegisterDraft:
             "  labels: [PERSON, GPE, LOC, FAC, ORG]",
             "  dates: false",
             "patterns: {email: true, url: true, nhs_number: true, phone: true, postcode: true}",
-            "",
         ]
+        if self.reviewed:
+            lines.append(f"reviewed: {self.reviewed}   # accepted as drafted; see docs")
+        else:
+            lines.append(
+                "# reviewed: YYYY-MM-DD   # written by 'themekit anonymise review' once you"
+                " have read this file"
+            )
+        lines.append("")
         return "\n".join(lines)
 
 
@@ -219,6 +266,21 @@ _SCAN_CLASSES = {
 }
 
 
+# What a mention's context says that makes a found name a person's, whatever NER's label.
+_PERSON_CONTEXTS = frozenset(
+    {"after a title", "before 'who'", "before a verb of speech", "after a verb of speech"}
+)
+
+
+@dataclass
+class _Scan:
+    """What ``scan_transcripts`` found, with what the draft needs to judge each name."""
+
+    found: dict[str, Counter[str]]
+    exact: set[str] = field(default_factory=set)
+    review: dict[str, str] = field(default_factory=dict)
+
+
 def scan_transcripts(project: Project) -> dict[str, Counter[str]]:
     """Names the NER model finds in every transcript, by register section, with counts.
 
@@ -227,8 +289,27 @@ def scan_transcripts(project: Project) -> dict[str, Counter[str]]:
     quote, and the leak gate then guards them. What the model tags that is plainly an
     ordinary word (it also occurs in lower case in the transcripts: "Motivation",
     "Voices"), a service acronym or a participant id is left out, since a registered
-    word is replaced everywhere and checked by the leak gate, code labels included.
+    word is replaced everywhere and checked by the leak gate, code labels included;
+    but an ordinary word the transcripts also use as a name (capitalised in mid-sentence
+    where a name's context says so: "I referred him to Anchor", "Grace from the team")
+    is kept, for the register to match with ``case: exact``. A name is filed by what
+    its mentions say rather than by the model's label alone: "Bex, who runs the drop-in"
+    is a person even when tagged as an organisation.
     """
+    return _scan_transcripts(project).found
+
+
+def _scan_transcripts(project: Project) -> _Scan:
+    from themekit.anonymise.names import (
+        INSTITUTION_WORDS,
+        TITLES,
+        WORD_NAMES,
+        is_first_name,
+        is_surname,
+        name_context,
+        ordinary_context,
+        sentence_initial,
+    )
     from themekit.anonymise.ner import SpacyNer, entities_cached
 
     store = project.store
@@ -242,18 +323,72 @@ def scan_transcripts(project: Project) -> dict[str, Counter[str]]:
         "organisations": Counter(),
         "places": Counter(),
     }
+    votes: dict[str, Counter[str]] = {}
+    named: set[str] = set()  # ordinary words used as names at least once
+    ordinary: set[str] = set()
+    mid_sentence: set[str] = set()
     for text, entities in zip(texts, entities_cached(SpacyNer(), texts, cache), strict=True):
         for start, end, label in entities:
             section = _SCAN_CLASSES.get(label)
             if section is None:
                 continue
             # "Dionne — Dionne Feltham", "P01 (Probation Service": one name per piece.
-            for piece in re.split(r"\s[\u2014\u2013-]\s|[,;()]", text[start:end]):
+            offset = start
+            for piece in re.split(r"(\s[\u2014\u2013-]\s|[,;()])", text[start:end]):
+                piece_start, offset = offset, offset + len(piece)
                 name = _clean_entity(piece)
-                if name and not (" " not in name and name.casefold() in lower_words):
-                    found[section][name] += 1
+                if not name:
+                    continue
+                at = text.find(name, piece_start, offset)
+                at = at if at >= 0 else piece_start
+                word = " " not in name and (
+                    name.casefold() in lower_words or name.casefold() in WORD_NAMES
+                )
+                context = name_context(text, at, at + len(name))
+                if word:
+                    if context is not None or (
+                        section != "people" and not ordinary_context(text, at)
+                    ):
+                        named.add(name)
+                    else:
+                        ordinary.add(name)
+                        continue
+                vote = section
+                words = name.split()
+                institution = any(w.casefold() in INSTITUTION_WORDS for w in words)
+                if not institution and (
+                    context in _PERSON_CONTEXTS
+                    or words[0].casefold() in TITLES
+                    or (len(words) == 2 and is_first_name(words[0]) and section == "people")
+                ):
+                    vote = "people"
+                elif section == "people" and (
+                    institution
+                    or (
+                        len(words) > 1
+                        and context is None
+                        and any(w.casefold() in lower_words for w in words)
+                        and not any(is_first_name(w) or is_surname(w) for w in words)
+                    )
+                ):
+                    # "St Aldric's Housing Trust", "Larkspur Recovery" (an ordinary word
+                    # and no name from the lists): not a person.
+                    vote = "organisations"
+                votes.setdefault(name, Counter())[vote] += 1
+                if not sentence_initial(text, at):
+                    mid_sentence.add(name)
     cache.flush()
-    return found
+    review = {
+        name: "used only as an ordinary word (sentence start, or after 'the', 'be'...)"
+        for name in sorted(ordinary - named)
+    }
+    for name, by_section in votes.items():
+        if " " not in name and name not in mid_sentence and name not in named:
+            review[name] = "one word, only ever at the start of a sentence"
+            continue
+        section, _n = by_section.most_common(1)[0]
+        found[section][name] += sum(by_section.values())
+    return _Scan(found, exact=named, review=review)
 
 
 def _clean_entity(text: str) -> str | None:
@@ -275,9 +410,40 @@ def _clean_entity(text: str) -> str | None:
     return name
 
 
-def draft_register(project: Project, *, scan: bool = False) -> RegisterDraft:
+def _name_labels(project: Project) -> list[str]:
+    """Speaker labels and name-like participant columns, in order, each once."""
+    store = project.store
+    labels: list[str] = []
+    for transcript_id in store.transcript_ids():
+        labels += [speaker for speaker, _c, _n in store.speakers(transcript_id) if speaker]
+    labels += [speaker for (_t, speaker) in store.participant_links() if speaker != "*"]
+    # Participant columns that hold names ("name", "full_name", ...) are people too.
+    labels += [
+        str(value)
+        for p in store.participants()
+        for column, value in p.attributes.items()
+        if "name" in column.casefold() and isinstance(value, str) and value.strip()
+    ]
+    return list(dict.fromkeys(labels))
+
+
+def project_people(project: Project) -> list[str]:
+    """The people the project itself names: speaker labels and participant columns that
+    look like names ("Dr Fielding", "Sunita Rahman"), for the anonymiser to find even
+    when the register leaves them out."""
+    ignore = project.settings.import_settings.interviewer_labels
+    return [label for label in _name_labels(project) if looks_like_name(label, ignore)]
+
+
+def draft_register(
+    project: Project, *, scan: bool = False, reviewed: str | None = None
+) -> RegisterDraft:
     """People from name-like speaker labels, sites from participants, roles to allow;
-    with ``scan``, also the names NER finds anywhere in the transcripts."""
+    with ``scan``, also the names NER finds anywhere in the transcripts. ``reviewed``
+    (a date) marks the draft as accepted as it stands."""
+    from themekit.anonymise.detect import lowercase_words
+    from themekit.anonymise.names import is_word_name
+
     store = project.store
     ignore = project.settings.import_settings.interviewer_labels
     seen: set[str] = set()
@@ -289,30 +455,33 @@ def draft_register(project: Project, *, scan: bool = False) -> RegisterDraft:
         seen.add(key)
         return True
 
-    labels: list[str] = []
-    for transcript_id in store.transcript_ids():
-        labels += [speaker for speaker, _c, _n in store.speakers(transcript_id) if speaker]
-    labels += [speaker for (_t, speaker) in store.participant_links() if speaker != "*"]
+    labels = _name_labels(project)
     participants = store.participants()
-    # Participant columns that hold names ("name", "full_name", ...) are people too.
-    labels += [
-        str(value)
-        for p in participants
-        for column, value in p.attributes.items()
-        if "name" in column.casefold() and isinstance(value, str) and value.strip()
-    ]
     people: list[tuple[str, list[str]]] = []
     for label in dict.fromkeys(labels):
         if not looks_like_name(label, ignore) or not fresh(label):
             continue
         # Each part of the name on its own ("Fielding" of "Dr Fielding"), since
         # colleagues are mentioned by first name or surname far more than in full.
+        # A part that is also an ordinary word ("Grace", "Little") is left out: the
+        # register derives it with the rule that it counts only in a name's context.
         parts = [w for w in label.replace(".", " ").split() if w not in _TITLES]
-        people.append((label, [p for p in parts if p != label and fresh(p)]))
+        people.append(
+            (label, [p for p in parts if p != label and not is_word_name(p) and fresh(p)])
+        )
     sites = [s for s in dict.fromkeys(p.site for p in participants if p.site) if fresh(s)]
     roles = [r for r in dict.fromkeys(p.role for p in participants if p.role)]
     allow = [t for t in dict.fromkeys([*roles, *DEFAULT_ALLOW]) if fresh(t)]
-    draft = RegisterDraft(people, sites, allow)
+    draft = RegisterDraft(people, sites, allow, reviewed=reviewed)
+    # A one-word name or site that is also an ordinary word ("Grace", "Anchor", or any
+    # word the transcripts use in lower case) is drafted with 'case: exact', so that
+    # "grace" and "drop anchor" stay.
+    lower = lowercase_words([s.text for tid in store.transcript_ids() for s in store.segments(tid)])
+    draft.exact.update(
+        name
+        for name in [*(n for n, _aliases in people), *sites]
+        if " " not in name.strip() and is_word_name(name, lower)
+    )
     if scan:
         lists = {
             "people": draft.found_people,
@@ -325,20 +494,56 @@ def draft_register(project: Project, *, scan: bool = False) -> RegisterDraft:
         current = project.store.current_codebook()
         labels = [e.code.label for e in current[1].walk()] if current else []
         protected = " | ".join(normalise_key(t) for t in [*allow, *roles, *sites, *labels])
-        for section, counts in scan_transcripts(project).items():
+        scanned = _scan_transcripts(project)
+        for section, counts in scanned.found.items():
             for name, n in counts.most_common():
                 key = normalise_key(name)
                 if re.search(rf"(?<!\w){re.escape(key)}(?!\w)", protected):
                     continue
                 if fresh(name):  # not already listed
                     lists[section].append((name, n))
+                    if name in scanned.exact:
+                        draft.exact.add(name)
+        draft.review.extend(
+            (name, why) for name, why in scanned.review.items() if normalise_key(name) not in seen
+        )
+        _drop_parts_of_people(draft)
     return draft
 
 
+def _drop_parts_of_people(draft: RegisterDraft) -> None:
+    """Leave out found one-word names that are part or nickname of a listed person.
+
+    The register matches "Bill" and "Bex" through "Bill Thornton" and "Rebecca Hale"
+    (the parts and nicknames of a person's name are forms of that entry), so listing
+    them again as people of their own would give one person two placeholders.
+    """
+    from themekit.anonymise.names import nicknames_of
+
+    parts: set[str] = set()
+    for name in [n for n, _aliases in draft.people] + [n for n, _c in draft.found_people]:
+        words = [w for w in name.replace(".", " ").split() if w not in _TITLES]
+        if len(words) > 1 or len(words) < len(name.split()):
+            parts |= {w.casefold() for w in words}
+        if words:
+            parts |= {n.casefold() for n in nicknames_of(words[0])}
+    for found in (draft.found_people, draft.found_places, draft.found_organisations):
+        for item in list(found):
+            if " " not in item[0] and item[0].casefold() in parts:
+                found.remove(item)
+                draft.review.append(
+                    (item[0], "part or nickname of a person listed above; matched as that person")
+                )
+
+
 def init_register(
-    project: Project, *, force: bool = False, scan: bool = False
+    project: Project, *, force: bool = False, scan: bool = False, accept: bool = False
 ) -> tuple[Path, RegisterDraft]:
-    """Write a pre-filled ``redact.yaml``; refuse to overwrite one unless ``force``."""
+    """Write a pre-filled ``redact.yaml``; refuse to overwrite one unless ``force``.
+
+    ``accept`` writes today's date as ``reviewed:``: the researcher takes the draft as
+    it stands, and exports say so rather than "never reviewed".
+    """
     path = register_path(project)
     if path.exists() and not force:
         raise AnonymisationError(
@@ -346,9 +551,37 @@ def init_register(
             hint="Edit it, or run 'themekit anonymise init --force' to start again"
             " (the old one is replaced).",
         )
-    draft = draft_register(project, scan=scan)
+    draft = draft_register(project, scan=scan, reviewed=_today() if accept else None)
     atomic_write_text(path, draft.render())
     return path, draft
+
+
+_REVIEWED_LINE = re.compile(r"^#?\s*reviewed:.*$", re.MULTILINE)
+
+
+def mark_register_reviewed(project: Project, when: str | None = None) -> Path:
+    """Write ``reviewed: <date>`` into the project's register, after checking it loads.
+
+    An existing ``reviewed:`` line (or the draft's commented one) is replaced; the rest
+    of the file, comments included, is kept as the researcher wrote it.
+    """
+    path = register_path(project)
+    load_register(path)  # a register that does not load cannot be called reviewed
+    text = path.read_text(encoding="utf-8-sig")
+    line = f"reviewed: {when or _today()}"
+    if _REVIEWED_LINE.search(text):
+        text = _REVIEWED_LINE.sub(line, text, count=1)
+    else:
+        text = text.rstrip("\n") + ("\n" if text.strip() else "") + line + "\n"
+    parse_register(text, source=str(path))  # the edit itself must not break the file
+    atomic_write_text(path, text)
+    return path
+
+
+def _today() -> str:
+    from datetime import date
+
+    return date.today().isoformat()
 
 
 def load_project_register(project: Project) -> tuple[Register, bool]:
@@ -484,10 +717,31 @@ class ExportAnonymiser:
         if ner is None and register.ner.enabled:
             ner = SpacyNer(register.ner.model)
         self._full = Anonymiser(
-            register, pseudonyms=self.pseudonyms, ner=ner, ner_cache=self.ner_cache
+            register,
+            pseudonyms=self.pseudonyms,
+            ner=ner,
+            ner_cache=self.ner_cache,
+            known_people=project_people(project),
         )
         plain = replace(register, ner=replace(register.ner, enabled=False))
         self._plain = Anonymiser(plain, pseudonyms=self.pseudonyms)
+
+    @property
+    def summary(self) -> AnonymisationSummary | None:
+        """What was replaced so far, per class and source, the candidates left for review,
+        whether the register was ever marked reviewed, and warnings (an empty register);
+        None with anonymisation off. Exports print it next to "(anonymised)"."""
+        if not self.enabled:
+            return None
+        full, plain = self._full.summary, self._plain.summary
+        by_class = Counter(full.by_class) + Counter(plain.by_class)
+        by_source = Counter(full.by_source) + Counter(plain.by_source)
+        return replace(
+            full,
+            texts=full.texts + plain.texts,
+            by_class=dict(sorted(by_class.items())),
+            by_source=dict(sorted(by_source.items())),
+        )
 
     def texts(self, texts: Sequence[str], wheres: Sequence[str]) -> list[str]:
         """Interview text: register, patterns and NER (one batch), each result gated."""
