@@ -55,8 +55,8 @@ def decisions(n_units: int, n_codes: int, seed: int = 2024) -> np.ndarray:
 
 def build_project(root: Path, n_transcripts: int, per_transcript: int, n_codes: int) -> None:
     from themekit.model.codebook import Codebook
-    from themekit.project import Project
     from themekit.model.transcripts import ParsedTranscript, Segment
+    from themekit.project import Project
 
     project = Project.init(root, name="bench")
     book = {"codes": [{"id": f"code{i:02d}", "label": f"Code {i:02d}"} for i in range(n_codes)]}

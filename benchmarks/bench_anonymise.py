@@ -26,6 +26,8 @@ from pathlib import Path
 
 import yaml
 
+import themekit
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "anonymisation"
 
@@ -40,8 +42,8 @@ def measure(root: Path, *, scan: bool, ner: bool) -> tuple[list[str], list[str],
     from themekit.project import Project
 
     project = Project.init(root, name="bench")
-    project.import_transcripts([FIXTURE / "P01.txt"])
-    project.import_participants(FIXTURE / "participants.csv")
+    themekit.import_transcripts(project, [FIXTURE / "P01.txt"])
+    themekit.import_participants(project, FIXTURE / "participants.csv")
     argv = ["--project", str(root), "anonymise", "init", "--accept"]
     result = CliRunner().invoke(app, [*argv, "--scan" if scan else "--no-scan"])
     if result.exit_code != 0:

@@ -61,9 +61,9 @@ def sentence(rng: random.Random) -> str:
 
 def generate(root: Path, n_transcripts: int, ner: bool, seed: int = 7) -> None:
     from themekit.codebook.versions import read_codebook_file
-    from themekit.project import Project
     from themekit.model.rows import Participant
     from themekit.model.transcripts import ParsedTranscript, Segment, Turn
+    from themekit.project import Project
 
     rng = random.Random(seed)
     project = Project.init(root, name="Export benchmark")

@@ -252,8 +252,8 @@ print("RESULT", len(run.segments), run.embedded, f"{{took:.1f}}", f"{{before / 1
 
 
 def build_big_project(root: str, n: int) -> tuple[Any, list[str]]:
-    from themekit.project import Project
     from themekit.model.transcripts import ParsedTranscript, Segment, Turn
+    from themekit.project import Project
 
     project = Project.init(Path(root) / "big", name="big")
     project.store.add_codebook_version(

@@ -25,11 +25,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from themekit.model.codebook import Codebook
 from themekit.coding.tui import create_coding_app
-from themekit.project import Project
+from themekit.model.codebook import Codebook
 from themekit.model.rows import Participant
 from themekit.model.transcripts import ParsedTranscript, Segment, Turn
+from themekit.project import Project
 
 SENTENCE = (
     "the pilot gave magistrates another option before a short sentence and the clinic"

@@ -16,6 +16,7 @@ from textwrap import dedent
 import pytest
 import yaml
 
+import themekit
 from themekit.anonymise import Anonymiser, check_leaks, parse_register
 from themekit.anonymise.ner import Entity
 from themekit.errors import AnonymisationError, LeakError
@@ -249,8 +250,8 @@ def test_reviewed_reads_a_date_or_a_flag() -> None:
 
 
 def import_fixture(project: Project) -> None:
-    project.import_transcripts([FIXTURE / "P01.txt"])
-    project.import_participants(FIXTURE / "participants.csv")
+    themekit.import_transcripts(project, [FIXTURE / "P01.txt"])
+    themekit.import_participants(project, FIXTURE / "participants.csv")
 
 
 def test_review_marks_the_register_and_preview_says_so(project: Project, cli) -> None:
@@ -375,8 +376,8 @@ def test_init_drafts_one_word_names_that_are_words_with_case_exact(
         "id,role,site,transcript,speaker\nP01,Volunteer,Anchor,P01.txt,Grace\n",
         encoding="utf-8",
     )
-    project.import_transcripts([tmp_path / "P01.txt"])
-    project.import_participants(tmp_path / "participants.csv")
+    themekit.import_transcripts(project, [tmp_path / "P01.txt"])
+    themekit.import_participants(project, tmp_path / "participants.csv")
     assert cli("anonymise", "init", "--no-scan").exit_code == 0
     text = (project.root / "redact.yaml").read_text(encoding="utf-8")
     assert '  - name: "Grace"\n    case: exact' in text
