@@ -393,7 +393,9 @@ def test_ten_thousand_rows_apply_in_a_few_seconds(project: Project, tmp_path: Pa
 
 # -- property: whatever the file, it is applied whole or not at all -------------------------
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     st.lists(
