@@ -150,7 +150,11 @@ def read_decisions_file(
     """Check a decisions CSV (transcript, line, decision[, code][, memo]); raise on any bad row."""
     path = Path(path)
     if not path.is_file():
-        raise AgreementError(f"{path}: no such file.", hint="Check the path to --decisions.")
+        raise AgreementError(
+            f"{path}: no such file.",
+            hint="Check the path to the decisions file.",
+            next_step="agree.decisions_path",
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -161,7 +165,8 @@ def read_decisions_file(
     if not rows or not {"transcript", "line", "decision"} <= set(rows[0]):
         raise AgreementError(
             f"{path}: needs the columns transcript, line, decision (optional: code, memo).",
-            hint="Start from 'themekit agree --disagreements --format csv'.",
+            hint="Start from the disagreements listed as CSV.",
+            next_step="agree.disagreements_csv",
         )
     units = {(u.segment.transcript_id, u.segment.line): u for u in plan.disputed}
     errors, actions = [], []

@@ -81,10 +81,18 @@ def compute_agreement(
     follows NVivo: kappa = 1 where neither coder coded a code (in a source).
     """
     if not 0 < ci < 1:
-        raise AgreementError(f"--ci {ci}: must lie between 0 and 1.", hint="For example --ci 0.95.")
+        raise AgreementError(
+            f"ci {ci}: must lie between 0 and 1.",
+            hint="For example 0.95.",
+            next_step="agree.ci",
+            arguments=("ci",),
+        )
     if bootstrap < 0:
         raise AgreementError(
-            "--bootstrap must be 0 (no intervals) or more.", hint="For example --bootstrap 1000."
+            "bootstrap must be 0 (no intervals) or more.",
+            hint="For example 1000.",
+            next_step="agree.bootstrap",
+            arguments=("bootstrap",),
         )
     if pool not in POOL_CHOICES:
         raise AgreementError(
@@ -104,7 +112,12 @@ def compute_agreement(
             hint="Compare with the character unit.",
         )
     if domain is not None and unit != "segment":
-        raise AgreementError("--domain works with --unit segment.", hint="Drop --unit.")
+        raise AgreementError(
+            "domain works with unit segment.",
+            hint="Leave the unit at segment.",
+            next_step="agree.drop_unit",
+            arguments=("domain", "unit"),
+        )
     data = build_units(
         project,
         coders,
@@ -123,7 +136,8 @@ def compute_agreement(
         if not data.unit_keys:
             raise AgreementError(
                 "The chosen transcripts have no codable segments.",
-                hint="Check 'themekit transcripts list'.",
+                hint="Check the project's transcripts.",
+                next_step="transcripts.check_list",
             )
         stats: dict[Hashable, UnitStatistics] = {
             code: binary_units(matrix) for code, matrix in data.segment_matrices.items()

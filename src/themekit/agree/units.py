@@ -88,7 +88,8 @@ def choose_transcripts(
         if unknown:
             raise AgreementError(
                 f"Unknown transcript{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.",
-                hint="See 'themekit transcripts list'.",
+                hint="Check the ids against the project's transcripts.",
+                next_step="transcripts.list",
             )
         return [TranscriptChoice(t, True, "named with --transcripts") for t in transcripts]
     done = {c: store.done_transcripts(c) for c in coders}
@@ -128,7 +129,9 @@ def code_mapping(codebook: Codebook, level: str) -> dict[str, str]:
         return {e.code.id: e.code.id for e in codebook.walk()}
     if level not in LEVEL_DEPTH:
         raise AgreementError(
-            f"Unknown level '{level}'.", hint="Use --level code, theme or category."
+            f"Unknown level '{level}'.",
+            hint="Use the level code, theme or category.",
+            next_step="agree.levels",
         )
     depth = LEVEL_DEPTH[level]
     by_id = codebook.by_id()
@@ -136,7 +139,8 @@ def code_mapping(codebook: Codebook, level: str) -> dict[str, str]:
         raise AgreementError(
             f"The codebook has no {level} level"
             f" (it is only {max(e.depth for e in by_id.values()) + 1} level deep).",
-            hint="Use --level code.",
+            hint="Compare at the code level.",
+            next_step="agree.level_code",
         )
     mapping = {}
     for entry in by_id.values():
@@ -159,7 +163,8 @@ def compared_codes(
         if root is None:
             raise AgreementError(
                 f"No code '{under}' in the current codebook.",
-                hint="See 'themekit codebook show' for the code ids.",
+                hint="Check the id against the current codebook's codes.",
+                next_step="codebook.show_code_ids",
             )
         allowed = {e.code.id for e in by_id.values() if _is_within(by_id, e.code.id, root.code.id)}
     compared: list[str] = []
@@ -173,7 +178,8 @@ def compared_codes(
         where = f"under '{under}'" if under is not None else "in the codebook"
         raise AgreementError(
             f"No code that can be applied {where}: nothing to compare.",
-            hint="Choose a branch with codable codes ('themekit codebook show').",
+            hint="Choose a branch with codable codes.",
+            next_step="agree.codable_branch",
         )
     return compared, allowed
 
@@ -210,16 +216,21 @@ def build_units(
     current = store.current_codebook()
     if current is None:
         raise AgreementError(
-            "No codebook is loaded.", hint="Load one with 'themekit codebook load FILE'."
+            "No codebook is loaded.", hint="Load a codebook first.", next_step="codebook.load"
         )
     codebook = current[1]
     mapping = code_mapping(codebook, level)
     if unit not in ("segment", "character"):
-        raise AgreementError(f"Unknown unit '{unit}'.", hint="Use --unit segment or character.")
+        raise AgreementError(
+            f"Unknown unit '{unit}'.",
+            hint="Use the unit segment or character.",
+            next_step="agree.units",
+        )
     if unit == "character" and len(coders) != 2:
         raise AgreementError(
             "The character unit compares exactly two coders, as NVivo does.",
-            hint="Name two coders, or use --unit segment for more.",
+            hint="Name two coders, or use the segment unit for more.",
+            next_step="agree.two_coders",
         )
     compared, allowed = compared_codes(codebook, mapping, under)
     choices = choose_transcripts(
@@ -230,8 +241,9 @@ def build_units(
         raise AgreementError(
             "No transcript is shared by all these coders: "
             + "; ".join(f"{c.transcript}: {c.reason}" for c in choices[:8]),
-            hint="Mark finished transcripts with 'themekit transcripts done T --coder NAME',"
-            " or add --include-partial, or name them with --transcripts.",
+            hint="Mark finished transcripts as done by each coder, or include partly"
+            " coded transcripts, or name the transcripts.",
+            next_step="agree.shared_transcripts",
         )
     segments = store.segment_arrays(included)
     codings = store.coding_arrays(included, coders)
@@ -388,17 +400,22 @@ def _character_units(data: UnitData, project: Project) -> None:
 def check_coders(project: Project, coders: Sequence[str]) -> None:
     if len(coders) < 2:
         raise AgreementError(
-            "Agreement needs at least two coders.", hint="Name them with --coders A,B."
+            "Agreement needs at least two coders.",
+            hint="Name two or more coders.",
+            next_step="agree.name_coders",
         )
     if len(set(coders)) != len(coders):
-        raise AgreementError("A coder is named twice.", hint="Name each coder once in --coders.")
+        raise AgreementError(
+            "A coder is named twice.", hint="Name each coder once.", next_step="agree.coders_once"
+        )
     known = set(project.store.coders())
     unknown = [c for c in coders if c not in known]
     if unknown:
         raise AgreementError(
             f"Unknown coder{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}"
             f" (known: {', '.join(sorted(known)) or 'none'}).",
-            hint="Check the names in --coders; see 'themekit status'.",
+            hint="Check the coders' names against the known ones.",
+            next_step="agree.check_coders",
         )
 
 
@@ -429,14 +446,17 @@ def domain_values(
     by_id = codebook.by_id()
     if parent_id not in by_id:
         raise AgreementError(
-            f"--domain {parent_id}: no such code.", hint="See 'themekit codebook show'."
+            f"domain {parent_id}: no such code.",
+            hint="Check the id against the current codebook's codes.",
+            next_step="codebook.show",
+            arguments=("domain",),
         )
     children = [c.id for c in by_id[parent_id].code.children]
     if len(children) < 2:
         raise AgreementError(
-            f"--domain {parent_id}: it has {len(children)} child codes;"
-            " a domain needs two or more.",
+            f"domain {parent_id}: it has {len(children)} child codes; a domain needs two or more.",
             hint="Choose a parent whose children are mutually exclusive categories.",
+            arguments=("domain",),
         )
     category_of: dict[str, int] = {child: i for i, child in enumerate(children)}
     below: dict[str, int] = {}
@@ -509,10 +529,11 @@ def domain_values(
             for c in clash_cells
         ]
         raise AgreementError(
-            f"--domain {parent_id}: a coder applied two of its categories to one unit: "
+            f"domain {parent_id}: a coder applied two of its categories to one unit: "
             + ", ".join(clashes[:20])
             + (" ..." if len(clashes) > 20 else ""),
             hint="Categories of a domain must be mutually exclusive; fix those codings first.",
+            arguments=("domain",),
         )
     values.reshape(-1)[cell] = unit_categories
     return DomainValues(children, values, notes)

@@ -352,11 +352,12 @@ def reconcile(
             try:
                 chosen = decide(session, unit, word, other_code=rest.strip() or None, memo=memo)
             except Exception as exc:  # a typo should not end the session
+                from themekit.cli.hints import render_error
                 from themekit.errors import ThemekitError
 
                 if not isinstance(exc, ThemekitError):
                     raise
-                e.err.print(f"  {exc.render()}", markup=False)
+                e.err.print(f"  {render_error(exc)}", markup=False)
                 continue
             decided += 1
             e.err.print(f"  -> {', '.join(chosen) or '(no code)'}", markup=False)

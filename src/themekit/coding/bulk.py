@@ -141,13 +141,15 @@ def _read_json(path: Path) -> tuple[list[str], list[Row]]:
         raise InputFileError(
             path,
             f"is not readable JSON ({type(exc).__name__})",
-            hint="Export it again with 'themekit codings export --format json'.",
+            hint="Export the codings again as JSON.",
+            next_step="codings.export_json",
         ) from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise InputFileError(
             path,
             "is not a list of codings",
-            hint="Export it again with 'themekit codings export --format json'.",
+            hint="Export the codings again as JSON.",
+            next_step="codings.export_json",
         )
     header: list[str] = []
     rows: list[Row] = []
@@ -172,7 +174,8 @@ def read_bulk_file(path: str | Path) -> list[Row]:
         raise InputFileError(
             path,
             f"unsupported file type '{path.suffix}'",
-            hint="Use a .csv, .xlsx or .json file (as 'themekit codings export' writes).",
+            hint="Use a .csv, .xlsx or .json file (as a codings export writes).",
+            next_step="codings.file_types",
         )
     if not header or not any(header):
         raise InputFileError(
@@ -280,10 +283,10 @@ class _Planner:
     def _row_coder(self, cells: dict[str, str]) -> str:
         in_file = cells.get("coder", "").strip()
         if self.coder and in_file and in_file != self.coder:
-            raise _RowProblem(f"coder '{in_file}' does not match --coder '{self.coder}'")
+            raise _RowProblem(f"coder '{in_file}' does not match the coder named, '{self.coder}'")
         coder = self.coder or in_file
         if not coder:
-            raise _RowProblem("no coder (pass --coder NAME or fill the 'coder' column)")
+            raise _RowProblem("no coder (name the coder or fill the 'coder' column)")
         return coder
 
     # one row
@@ -432,14 +435,16 @@ def plan_rows(
     if current is None:
         raise CodingError(
             "No codebook is loaded in this project.",
-            hint="Load one with 'themekit codebook load FILE' first.",
+            hint="Load a codebook first.",
+            next_step="codebook.load",
         )
     version, codebook = current
     if coder is None and rows and not any((cells.get("coder") or "").strip() for _, cells in rows):
         # One line instead of the same complaint for every row.
         raise CodingError(
             f"{source}: no coder named: the file has no 'coder' column values.",
-            hint="Pass --coder NAME.",
+            hint="Name the coder.",
+            next_step="coder.name",
         )
     other_coders = 0
     if coder is not None:
@@ -450,8 +455,8 @@ def plan_rows(
             raise CodingError(
                 f"{source}: no rows by '{coder}'"
                 f" (coders in the file: {', '.join(sorted(in_file))}).",
-                hint="Pass one of those names with --coder, or drop --coder to apply every row"
-                " as recorded.",
+                hint="Name one of those coders, or name none to apply every row as recorded.",
+                next_step="codings.coder_in_file",
             )
         kept = [r for r in rows if (r[1].get("coder") or "").strip() in ("", coder)]
         other_coders = len(rows) - len(kept)

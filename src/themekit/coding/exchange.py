@@ -91,7 +91,11 @@ def codings_table(
     """Every current (not orphaned) coding, filtered by coder and/or transcript."""
     store = project.store
     if transcript is not None and not store.has_transcript(transcript):
-        raise CodingError(f"No transcript '{transcript}'.", hint="See 'themekit transcripts list'.")
+        raise CodingError(
+            f"No transcript '{transcript}'.",
+            hint="Check the id against the project's transcripts.",
+            next_step="transcripts.list",
+        )
     if coder is not None and coder not in store.coders():
         known = ", ".join(store.coders()) or "none yet"
         raise CodingError(f"No coder '{coder}' in this project.", hint=f"Coders: {known}.")
@@ -212,7 +216,8 @@ def write_table(
         if output is None:
             raise ExportError(
                 "The xlsx format needs an output file.",
-                hint="Pass -o FILE.xlsx, or use --format csv or json for stdout.",
+                hint="Give an output file, or use the csv or json format for text.",
+                next_step="codings.xlsx_output",
             )
         with atomic_writer(output) as temp:
             _write_xlsx(temp, rows, columns)

@@ -114,7 +114,9 @@ class Unit:
 def level_units(codebook: Codebook, level: str) -> list[Unit]:
     """The codes at ``level`` in codebook order; codings of descendants roll up into them."""
     if level not in LEVELS:
-        raise ExportError(f"--level {level}: unknown.", hint="Use subtheme or theme.")
+        raise ExportError(
+            f"level {level}: unknown.", hint="Use subtheme or theme.", arguments=("level",)
+        )
     depth = LEVELS[level]
     entries = list(codebook.walk())
     units = []
@@ -131,7 +133,8 @@ def level_units(codebook: Codebook, level: str) -> list[Unit]:
     if not units:
         raise ExportError(
             "The codebook has no sub-themes (no code has children).",
-            hint="Group codes under themes in the codebook, or use --level theme.",
+            hint="Group codes under themes in the codebook, or use the theme level.",
+            next_step="quotes.theme_level",
         )
     return units
 
@@ -321,15 +324,17 @@ def check_attribution(template: str, fields: Sequence[str], *, anonymised: bool 
         names = [name for _lit, name, _spec, _conv in string.Formatter().parse(template) if name]
     except ValueError as exc:
         raise ExportError(
-            f"--attribution {template!r}: not a valid template ({exc}).",
+            f"attribution {template!r}: not a valid template ({exc}).",
             hint="Write fields in braces, e.g. '({role})' or '({id}, {role}, {site})'.",
+            arguments=("attribution",),
         ) from None
     unknown = [n for n in names if n not in fields]
     if unknown or any(n == "" for n in names):
         raise ExportError(
-            f"--attribution {template!r}: unknown field {{{unknown[0] if unknown else ''}}}"
+            f"attribution {template!r}: unknown field {{{unknown[0] if unknown else ''}}}"
             f" (fields: {', '.join(fields)}).",
             hint="Use only those fields, in braces.",
+            arguments=("attribution",),
         )
     identifying = [
         n for n in names if any(part in n.casefold() for part in IDENTIFYING_FIELD_PARTS)
@@ -338,8 +343,9 @@ def check_attribution(template: str, fields: Sequence[str], *, anonymised: bool 
         # Attribution values are participant data, which NER never sees: a name column
         # here would print real names beside every quote.
         raise ExportError(
-            f"--attribution {template!r}: {{{identifying[0]}}} would identify participants.",
+            f"attribution {template!r}: {{{identifying[0]}}} would identify participants.",
             hint="Attribute quotes by group, e.g. '({role})' or '({role}, {site})'.",
+            arguments=("attribution",),
         )
 
 
@@ -415,12 +421,17 @@ def build_quote_bank(
 ) -> QuoteBank:
     if per_theme < 1:
         raise ExportError(
-            f"--per-theme {per_theme}: must be at least 1.", hint="For example --per-theme 3."
+            f"per_theme {per_theme}: must be at least 1.",
+            hint="For example 3.",
+            next_step="quotes.per_theme",
+            arguments=("per_theme",),
         )
     if not 1 <= min_words <= max_words:
         raise ExportError(
-            f"--min-words {min_words} / --max-words {max_words}: need 1 <= min <= max.",
-            hint="For example --min-words 8 --max-words 80.",
+            f"min_words {min_words} / max_words {max_words}: need 1 <= min <= max.",
+            hint="For example 8 and 80.",
+            next_step="quotes.words",
+            arguments=("min_words", "max_words"),
         )
     template = attribution if attribution is not None else project.settings.attribution
     check_attribution(template, attribution_fields(project), anonymised=anonymiser.enabled)
