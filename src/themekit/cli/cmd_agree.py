@@ -5,11 +5,15 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from themekit.cli.app import app, env, open_project
 from themekit.errors import AgreementError, ThresholdNotMet
+
+if TYPE_CHECKING:
+    from themekit.agree.report import AgreementReport
 
 
 class AgreeFormat(str, Enum):
@@ -219,7 +223,7 @@ def agree(
         raise ThresholdNotMet("; ".join(f.message for f in failures) + ".")
 
 
-def _render(report, fmt: AgreeFormat, output: Path | None) -> None:
+def _render(report: AgreementReport, fmt: AgreeFormat, output: Path | None) -> None:
     from themekit.files.writer import atomic_write_text, atomic_writer
 
     if fmt == AgreeFormat.docx:

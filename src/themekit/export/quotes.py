@@ -637,7 +637,7 @@ def quotes_html(bank: QuoteBank, *, cite_lines: bool = False, base_level: int = 
 
 
 def add_quotes_to_docx(
-    document, bank: QuoteBank, *, cite_lines: bool = False, base_level: int = 1
+    document: Any, bank: QuoteBank, *, cite_lines: bool = False, base_level: int = 1
 ) -> None:
     document.add_heading(bank.title, level=base_level)
     for theme, sections in bank.themes:

@@ -54,7 +54,9 @@ from themekit.export.tables import (
 
 if TYPE_CHECKING:
     from themekit.export.anonymised import ExportAnonymiser
+    from themekit.export.prevalence import Prevalence
     from themekit.project import Project
+    from themekit.store.rows import CodebookVersion
 
 AGREEMENT_FIGURES = ("percent_agreement", "cohen_kappa", "krippendorff_alpha", "gwet_ac1")
 
@@ -242,7 +244,13 @@ def _label_first_column(table: Table, anonymiser: ExportAnonymiser) -> Table:
     return table
 
 
-def _agreement_sentence(project, coders, coded_by, shown, bootstrap: int) -> str:
+def _agreement_sentence(
+    project: Project,
+    coders: Sequence[str],
+    coded_by: dict[str, set[str]],
+    shown: dict[str, str],
+    bootstrap: int,
+) -> str:
     # A consensus coder made by reconciliation agrees with its sources by construction:
     # reliability is reported between independent coders only.
     reconciled = project.store.coders_with_source("reconcile")
@@ -292,7 +300,7 @@ def _agreement_sentence(project, coders, coded_by, shown, bootstrap: int) -> str
     )
 
 
-def _version_line(version) -> str:
+def _version_line(version: CodebookVersion) -> str:
     from themekit.codebook.diff import CodebookDiff
 
     changes = version.changes or {}
@@ -313,7 +321,9 @@ def _version_line(version) -> str:
     return f"version {version.version} ({date}): {summary or 'no code changes recorded'}"
 
 
-def _prevalence_lines(prevalence, matrix: PrevalenceMatrix | None, total: int) -> list[str]:
+def _prevalence_lines(
+    prevalence: Prevalence, matrix: PrevalenceMatrix | None, total: int
+) -> list[str]:
     lines = []
     rows = {row.code_id: row for row in matrix.rows} if matrix else {}
     for entry in prevalence.codebook.walk():

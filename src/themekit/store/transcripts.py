@@ -8,6 +8,7 @@ on.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +17,7 @@ from themekit.store.rows import SegmentArrays, SegmentRow, TranscriptInfo
 from themekit.transcripts.model import ParsedTranscript, Segment
 
 
-def _segment(row) -> SegmentRow:
+def _segment(row: sqlite3.Row) -> SegmentRow:
     return SegmentRow(
         id=row["id"],
         transcript_id=row["transcript_id"],
