@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from themekit.agree.bootstrap import bootstrap_intervals
+from themekit.agree.bootstrap import BootstrapResult, bootstrap_intervals
 from themekit.agree.coefficients import (
     TWO_CODER_COEFFICIENTS,
     WEIGHT_SCHEMES,
@@ -80,6 +80,99 @@ def compute_agreement(
     NVivo-style rows per code and transcript (character unit). ``neither_coded="one"``
     follows NVivo: kappa = 1 where neither coder coded a code (in a source).
     """
+    _check_choices(
+        unit=unit,
+        domain=domain,
+        ci=ci,
+        bootstrap=bootstrap,
+        pool=pool,
+        weights=weights,
+        by_source=by_source,
+        neither_coded=neither_coded,
+    )
+    data = build_units(
+        project,
+        coders,
+        transcripts=transcripts,
+        include_partial=include_partial,
+        unit=unit,
+        level=level,
+        under=under,
+        with_segments=False,
+    )
+    _version, codebook = project.store.current_codebook()  # type: ignore[misc]
+    entries = codebook.by_id()
+    warnings: list[str] = []
+    notes: list[str] = []
+    stats, used = _unit_statistics(data, unit)
+    if data.crossing_spans:
+        notes.append(
+            f"{data.crossing_spans} coding{'s' if data.crossing_spans != 1 else ''} with a"
+            " character span cross segment boundaries; each counts on every segment it covers"
+        )
+    pooled_codes = used if pool == "used-codes" else list(stats)
+    if pool == "used-codes" and len(used) < len(stats):
+        unused = len(stats) - len(used)
+        notes.append(
+            f"pooled figures and the mean cover the {len(used)} codes at least one coder"
+            f" used; {unused} code{'s' if unused != 1 else ''} nobody used left out"
+            " (pooling: used-codes)"
+        )
+    result = per_code_and_pooled(stats, pooled_codes)
+    n_resample_units = len(data.unit_keys) if unit == "segment" else len(data.included)
+    intervals = _intervals(
+        stats, pooled_codes, n_resample_units, unit, ci, bootstrap, seed, warnings
+    )
+    if unit == "character" and neither_coded == "one":
+        result = _nvivo_empty_kappa(result, data)
+    codes: dict[Hashable, CodeInfo] = {
+        code: CodeInfo(code, entries[code].path_text, entries[code].code.label)
+        for code in data.codes
+    }
+    domains: tuple[DomainAgreement, ...] = ()
+    if domain is not None:
+        domains = (_domain(data, codebook, domain, ci, bootstrap, seed, fold, weights),)
+    sources: tuple[SourceRow, ...] = ()
+    if by_source:
+        sources = _by_source(data, codes, neither_coded)
+    segment_level = ""
+    if unit == "segment":
+        units_used = {t.unit for t in project.store.transcripts() if t.id in data.included}
+        segment_level = ", ".join(sorted(units_used))
+    report = AgreementReport(
+        coders=tuple(coders),
+        unit=unit,
+        level=level,
+        segmentation=segment_level,
+        codes=codes,
+        result=result,
+        transcripts=tuple(
+            TranscriptNote(t.transcript, t.included, t.reason) for t in data.transcripts
+        ),
+        intervals=intervals,
+        domains=domains,
+        sources=sources,
+        pool=pool,
+        pooled_codes=tuple(pooled_codes),
+        under=under,
+        notes=tuple(notes),
+        extra={"units": n_resample_units, "seed": seed, "warnings": warnings},
+    )
+    return report
+
+
+def _check_choices(
+    *,
+    unit: str,
+    domain: str | None,
+    ci: float,
+    bootstrap: int,
+    pool: str,
+    weights: str,
+    by_source: bool,
+    neither_coded: str,
+) -> None:
+    """Refuse an option value or combination ``compute_agreement`` cannot honour."""
     if not 0 < ci < 1:
         raise AgreementError(
             f"ci {ci}: must lie between 0 and 1.",
@@ -118,20 +211,12 @@ def compute_agreement(
             next_step="agree.drop_unit",
             arguments=("domain", "unit"),
         )
-    data = build_units(
-        project,
-        coders,
-        transcripts=transcripts,
-        include_partial=include_partial,
-        unit=unit,
-        level=level,
-        under=under,
-        with_segments=False,
-    )
-    _version, codebook = project.store.current_codebook()  # type: ignore[misc]
-    entries = codebook.by_id()
-    warnings: list[str] = []
-    notes: list[str] = []
+
+
+def _unit_statistics(
+    data: UnitData, unit: str
+) -> tuple[dict[Hashable, UnitStatistics], list[Hashable]]:
+    """Each compared code's unit statistics, and the codes at least one coder used."""
     if unit == "segment":
         if not data.unit_keys:
             raise AgreementError(
@@ -142,26 +227,27 @@ def compute_agreement(
         stats: dict[Hashable, UnitStatistics] = {
             code: binary_units(matrix) for code, matrix in data.segment_matrices.items()
         }
-        used = [code for code, matrix in data.segment_matrices.items() if matrix.any()]
+        used: list[Hashable] = [
+            code for code, matrix in data.segment_matrices.items() if matrix.any()
+        ]
     else:
         stats = {code: character_units(table) for code, table in data.character_tables.items()}
         used = [code for code, table in data.character_tables.items() if table[:, :3].sum() > 0]
-    if data.crossing_spans:
-        notes.append(
-            f"{data.crossing_spans} coding{'s' if data.crossing_spans != 1 else ''} with a"
-            " character span cross segment boundaries; each counts on every segment it covers"
-        )
-    pooled_codes = used if pool == "used-codes" else list(stats)
-    if pool == "used-codes" and len(used) < len(stats):
-        unused = len(stats) - len(used)
-        notes.append(
-            f"pooled figures and the mean cover the {len(used)} codes at least one coder"
-            f" used; {unused} code{'s' if unused != 1 else ''} nobody used left out"
-            " (pooling: used-codes)"
-        )
-    result = per_code_and_pooled(stats, pooled_codes)
-    intervals = None
-    n_resample_units = len(data.unit_keys) if unit == "segment" else len(data.included)
+    return stats, used
+
+
+def _intervals(
+    stats: dict[Hashable, UnitStatistics],
+    pooled_codes: list[Hashable],
+    n_resample_units: int,
+    unit: str,
+    ci: float,
+    bootstrap: int,
+    seed: int,
+    warnings: list[str],
+) -> BootstrapResult | None:
+    """Bootstrap intervals (None when there is nothing to resample); a warning when the
+    units resampled are too few for the intervals to mean much."""
     if bootstrap and n_resample_units < 10:
         what = "transcripts" if unit == "character" else "units"
         warnings.append(
@@ -169,45 +255,10 @@ def compute_agreement(
             " unreliable with so few"
         )
     if bootstrap and n_resample_units > 1:
-        intervals = bootstrap_intervals(
+        return bootstrap_intervals(
             stats, resamples=bootstrap, level=ci, seed=seed, pooled_codes=pooled_codes
         )
-    if unit == "character" and neither_coded == "one":
-        result = _nvivo_empty_kappa(result, data)
-    codes: dict[Hashable, CodeInfo] = {
-        code: CodeInfo(code, entries[code].path_text, entries[code].code.label)
-        for code in data.codes
-    }
-    domains: tuple[DomainAgreement, ...] = ()
-    if domain is not None:
-        domains = (_domain(data, codebook, domain, ci, bootstrap, seed, fold, weights),)
-    sources: tuple[SourceRow, ...] = ()
-    if by_source:
-        sources = _by_source(data, codes, neither_coded)
-    segment_level = ""
-    if unit == "segment":
-        units_used = {t.unit for t in project.store.transcripts() if t.id in data.included}
-        segment_level = ", ".join(sorted(units_used))
-    report = AgreementReport(
-        coders=tuple(coders),
-        unit=unit,
-        level=level,
-        segmentation=segment_level,
-        codes=codes,
-        result=result,
-        transcripts=tuple(
-            TranscriptNote(t.transcript, t.included, t.reason) for t in data.transcripts
-        ),
-        intervals=intervals,
-        domains=domains,
-        sources=sources,
-        pool=pool,
-        pooled_codes=tuple(pooled_codes),
-        under=under,
-        notes=tuple(notes),
-        extra={"units": n_resample_units, "seed": seed, "warnings": warnings},
-    )
-    return report
+    return None
 
 
 def _nvivo_empty_kappa(result: AgreementResult, data: UnitData) -> AgreementResult:
