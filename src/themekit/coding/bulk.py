@@ -225,6 +225,48 @@ def _parse_offset(text: str, column: str) -> int:
     return int(match.group(1))
 
 
+def _target_segments(
+    segments: dict[int, SegmentRow],
+    transcript_id: str,
+    lines: tuple[int, int],
+    is_range: bool,
+    span: tuple[int, int] | None,
+    uid: str | None,
+) -> list[SegmentRow]:
+    """The codable segments a row's line (or line range) names, its span checked."""
+    first, last = lines
+    for line in (first, last):
+        if line not in segments:
+            raise _RowProblem(f"transcript '{transcript_id}' has no line {line}")
+    if is_range and span is not None:
+        raise _RowProblem(f"a span needs a single line, not the range {first}-{last}")
+    if is_range and uid is not None:
+        raise _RowProblem(f"a uid needs a single line, not the range {first}-{last}")
+    if is_range:
+        targets = [segments[n] for n in range(first, last + 1) if n in segments]
+        targets = [s for s in targets if s.codable]
+        if not targets:
+            raise _RowProblem(
+                f"lines {first}-{last} of '{transcript_id}' are all interviewer lines (not codable)"
+            )
+    else:
+        targets = [segments[first]]
+        if not targets[0].codable:
+            # Interviewer lines and headers are never coded: the app refuses them
+            # and agreement ignores them, so a table must not slip them in.
+            who = targets[0].speaker or "a header"
+            raise _RowProblem(f"line {first} of '{transcript_id}' is not codable ({who})")
+    if span is not None:
+        seg = targets[0]
+        start, end = span
+        if not (seg.start <= start < end <= seg.end):
+            raise _RowProblem(
+                f"span {start}-{end} is not inside line {seg.line} of '{transcript_id}'"
+                f" (characters {seg.start}-{seg.end})"
+            )
+    return targets
+
+
 class _Planner:
     """Validates rows against one project, caching look-ups so 10,000 rows stay fast."""
 
@@ -320,38 +362,8 @@ class _Planner:
         memo = raw_memo if raw_memo.strip() else None  # kept as written, for round trips
         if segments is None or lines is None or entry is None or coder is None or problems:
             raise _RowProblem(", ".join(problems))
-        first, last = lines
-        for line in (first, last):
-            if line not in segments:
-                raise _RowProblem(f"transcript '{transcript_id}' has no line {line}")
-        is_range = first != last or _RANGE.match(cells.get("line", "").strip()) is not None
-        if is_range and span is not None:
-            raise _RowProblem(f"a span needs a single line, not the range {first}-{last}")
-        if is_range and uid is not None:
-            raise _RowProblem(f"a uid needs a single line, not the range {first}-{last}")
-        if is_range:
-            targets = [segments[n] for n in range(first, last + 1) if n in segments]
-            targets = [s for s in targets if s.codable]
-            if not targets:
-                raise _RowProblem(
-                    f"lines {first}-{last} of '{transcript_id}' are all interviewer lines"
-                    " (not codable)"
-                )
-        else:
-            targets = [segments[first]]
-            if not targets[0].codable:
-                # Interviewer lines and headers are never coded: the app refuses them
-                # and agreement ignores them, so a table must not slip them in.
-                who = targets[0].speaker or "a header"
-                raise _RowProblem(f"line {first} of '{transcript_id}' is not codable ({who})")
-        if span is not None:
-            seg = targets[0]
-            start, end = span
-            if not (seg.start <= start < end <= seg.end):
-                raise _RowProblem(
-                    f"span {start}-{end} is not inside line {seg.line} of '{transcript_id}'"
-                    f" (characters {seg.start}-{seg.end})"
-                )
+        is_range = lines[0] != lines[1] or _RANGE.match(cells.get("line", "").strip()) is not None
+        targets = _target_segments(segments, transcript_id, lines, is_range, span, uid)
         self._load_existing(transcript_id)
         planned: list[PlannedCoding] = []
         present = 0
@@ -502,51 +514,11 @@ def apply_plan(project: Project, plan: BulkPlan, *, done: bool = False) -> BulkR
         for coder in sorted({p.coder for p in plan.new} | {c for _t, c in plan.done_pairs}):
             store.ensure_coder(coder)
         for p in plan.new:
-            uid = p.uid or uuid.uuid4().hex
-            coding_id = store.add_coding(
-                transcript_id=p.transcript_id,
-                segment_id=p.segment_id,
-                code_id=p.code_id,
-                coder=p.coder,
-                codebook_version=plan.codebook_version,
-                source="bulk",
-                span=p.span,
-                memo=p.memo,
-                uid=uid,
-                created_at=created_at,
-            )
-            if coding_id is None:  # another process added it since validation
+            if _write_planned(store, p, plan.codebook_version, created_at):
+                applied += 1
+            else:  # another process added it since validation
                 late_duplicates += 1
-                continue
-            applied += 1
-            details: dict[str, object] = {
-                "transcript": p.transcript_id,
-                "line": p.line,
-                "code": p.code_id,
-                "coding": uid,
-                "row": p.row,
-            }
-            if p.span is not None:
-                details["span"] = list(p.span)
-            store.log(
-                "coding.apply",
-                actor=p.coder,
-                how="bulk",
-                codebook_version=plan.codebook_version,
-                details=details,
-            )
-        marked: list[tuple[str, str]] = []
-        if done:
-            for transcript_id, coder in plan.done_pairs:
-                store.set_done(transcript_id, coder, True)
-                store.log(
-                    "transcript.done",
-                    actor=coder,
-                    how="bulk",
-                    codebook_version=plan.codebook_version,
-                    details={"transcript": transcript_id},
-                )
-                marked.append((transcript_id, coder))
+        marked = _mark_done(store, plan) if done else []
         store.log(
             "coding.bulk_apply",
             actor=coders[0] if len(coders) == 1 else None,
@@ -570,6 +542,58 @@ def apply_plan(project: Project, plan: BulkPlan, *, done: bool = False) -> BulkR
         marked_done=marked,
         other_coders_rows=plan.other_coders_rows,
     )
+
+
+def _write_planned(store: Store, p: PlannedCoding, codebook_version: int, created_at: str) -> bool:
+    """Add one planned coding with its audit entry; False if it exists by now."""
+    uid = p.uid or uuid.uuid4().hex
+    coding_id = store.add_coding(
+        transcript_id=p.transcript_id,
+        segment_id=p.segment_id,
+        code_id=p.code_id,
+        coder=p.coder,
+        codebook_version=codebook_version,
+        source="bulk",
+        span=p.span,
+        memo=p.memo,
+        uid=uid,
+        created_at=created_at,
+    )
+    if coding_id is None:
+        return False
+    details: dict[str, object] = {
+        "transcript": p.transcript_id,
+        "line": p.line,
+        "code": p.code_id,
+        "coding": uid,
+        "row": p.row,
+    }
+    if p.span is not None:
+        details["span"] = list(p.span)
+    store.log(
+        "coding.apply",
+        actor=p.coder,
+        how="bulk",
+        codebook_version=codebook_version,
+        details=details,
+    )
+    return True
+
+
+def _mark_done(store: Store, plan: BulkPlan) -> list[tuple[str, str]]:
+    """Mark every (transcript, coder) pair of the plan done, with audit entries."""
+    marked: list[tuple[str, str]] = []
+    for transcript_id, coder in plan.done_pairs:
+        store.set_done(transcript_id, coder, True)
+        store.log(
+            "transcript.done",
+            actor=coder,
+            how="bulk",
+            codebook_version=plan.codebook_version,
+            details={"transcript": transcript_id},
+        )
+        marked.append((transcript_id, coder))
+    return marked
 
 
 def apply_bulk(
