@@ -443,29 +443,7 @@ def domain_values(
     """
     if fold not in FOLD_RULES:
         raise AgreementError(f"Unknown folding rule '{fold}'.", hint="Use to-child or report.")
-    by_id = codebook.by_id()
-    if parent_id not in by_id:
-        raise AgreementError(
-            f"domain {parent_id}: no such code.",
-            hint="Check the id against the current codebook's codes.",
-            next_step="codebook.show",
-            arguments=("domain",),
-        )
-    children = [c.id for c in by_id[parent_id].code.children]
-    if len(children) < 2:
-        raise AgreementError(
-            f"domain {parent_id}: it has {len(children)} child codes; a domain needs two or more.",
-            hint="Choose a parent whose children are mutually exclusive categories.",
-            arguments=("domain",),
-        )
-    category_of: dict[str, int] = {child: i for i, child in enumerate(children)}
-    below: dict[str, int] = {}
-    for entry in by_id.values():
-        if entry.code.id in category_of or entry.code.id == parent_id:
-            continue
-        for i, child in enumerate(children):
-            if _is_within(by_id, entry.code.id, child):
-                below[entry.code.id] = i
+    children, category_of, below = _domain_categories(codebook, parent_id)
     assert data.coding_rows is not None
     index, rows = data.coding_rows
     code_ids = data.codings.code_ids
@@ -482,29 +460,7 @@ def domain_values(
     )
     coding_code = data.codings.code[index]
     coding_kind = kind[coding_code]
-    counted = coding_kind == 0
-    notes: list[str] = []
-    if fold == "to-child":
-        counted |= coding_kind == 1
-        folded = int(np.count_nonzero(coding_kind == 1))
-        if folded:
-            notes.append(
-                f"{folded} coding{'s' if folded != 1 else ''} on codes below a category"
-                " counted as that category (folding rule: to-child)"
-            )
-    else:
-        left = np.flatnonzero(coding_kind == 1)
-        if left.size:
-            by_code: dict[str, int] = {}
-            for position in left:
-                name = code_ids[coding_code[position]]
-                by_code[name] = by_code.get(name, 0) + 1
-            listed = ", ".join(f"{name} ({n})" for name, n in sorted(by_code.items()))
-            notes.append(
-                f"{left.size} coding{'s' if left.size != 1 else ''} on codes below a category"
-                f" not counted (folding rule: report): {listed}; those units are missing for"
-                " that coder unless they also applied a category"
-            )
+    counted, notes = _apply_folding(fold, coding_kind, coding_code, code_ids)
     on_parent = int(np.count_nonzero(coding_kind == 2))
     if on_parent:
         notes.append(
@@ -537,3 +493,65 @@ def domain_values(
         )
     values.reshape(-1)[cell] = unit_categories
     return DomainValues(children, values, notes)
+
+
+def _domain_categories(
+    codebook: Codebook, parent_id: str
+) -> tuple[list[str], dict[str, int], dict[str, int]]:
+    """A domain's categories (the parent's children), each category's index, and the
+    index of the category each code below a category falls under."""
+    by_id = codebook.by_id()
+    if parent_id not in by_id:
+        raise AgreementError(
+            f"domain {parent_id}: no such code.",
+            hint="Check the id against the current codebook's codes.",
+            next_step="codebook.show",
+            arguments=("domain",),
+        )
+    children = [c.id for c in by_id[parent_id].code.children]
+    if len(children) < 2:
+        raise AgreementError(
+            f"domain {parent_id}: it has {len(children)} child codes; a domain needs two or more.",
+            hint="Choose a parent whose children are mutually exclusive categories.",
+            arguments=("domain",),
+        )
+    category_of: dict[str, int] = {child: i for i, child in enumerate(children)}
+    below: dict[str, int] = {}
+    for entry in by_id.values():
+        if entry.code.id in category_of or entry.code.id == parent_id:
+            continue
+        for i, child in enumerate(children):
+            if _is_within(by_id, entry.code.id, child):
+                below[entry.code.id] = i
+    return children, category_of, below
+
+
+def _apply_folding(
+    fold: str, coding_kind: np.ndarray, coding_code: np.ndarray, code_ids: Sequence[str]
+) -> tuple[np.ndarray, list[str]]:
+    """Which codings count (kind 0: on a category; kind 1: below one, counted only with
+    ``fold="to-child"``), and the note saying what was folded or left out."""
+    counted = coding_kind == 0
+    notes: list[str] = []
+    if fold == "to-child":
+        counted |= coding_kind == 1
+        folded = int(np.count_nonzero(coding_kind == 1))
+        if folded:
+            notes.append(
+                f"{folded} coding{'s' if folded != 1 else ''} on codes below a category"
+                " counted as that category (folding rule: to-child)"
+            )
+    else:
+        left = np.flatnonzero(coding_kind == 1)
+        if left.size:
+            by_code: dict[str, int] = {}
+            for position in left:
+                name = code_ids[coding_code[position]]
+                by_code[name] = by_code.get(name, 0) + 1
+            listed = ", ".join(f"{name} ({n})" for name, n in sorted(by_code.items()))
+            notes.append(
+                f"{left.size} coding{'s' if left.size != 1 else ''} on codes below a category"
+                f" not counted (folding rule: report): {listed}; those units are missing for"
+                " that coder unless they also applied a category"
+            )
+    return counted, notes
