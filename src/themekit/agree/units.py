@@ -220,18 +220,7 @@ def build_units(
         )
     codebook = current[1]
     mapping = code_mapping(codebook, level)
-    if unit not in ("segment", "character"):
-        raise AgreementError(
-            f"Unknown unit '{unit}'.",
-            hint="Use the unit segment or character.",
-            next_step="agree.units",
-        )
-    if unit == "character" and len(coders) != 2:
-        raise AgreementError(
-            "The character unit compares exactly two coders, as NVivo does.",
-            hint="Name two coders, or use the segment unit for more.",
-            next_step="agree.two_coders",
-        )
+    _check_unit(unit, coders)
     compared, allowed = compared_codes(codebook, mapping, under)
     choices = choose_transcripts(
         project, coders, transcripts=transcripts, include_partial=include_partial
@@ -250,15 +239,7 @@ def build_units(
     data = UnitData(list(coders), choices, [], compared, segments=segments, codings=codings)
     data.under = under
 
-    compared_index = {code: i for i, code in enumerate(compared)}
-    target_of_code = np.array(
-        [
-            compared_index.get(mapping.get(cid, ""), -1) if cid in allowed else -1
-            for cid in codings.code_ids
-        ]
-        + [-1],  # code index -1 (a code missing from the codes table) maps here
-        dtype=np.int64,
-    )
+    target_of_code = _compared_index_of_codes(codings.code_ids, compared, mapping, allowed)
     position = _positions(segments.id, codings.segment_id)
     data.coding_position = position
     target = target_of_code[codings.code]
@@ -270,6 +251,34 @@ def build_units(
     else:
         _character_units(data, project)
     return data
+
+
+def _check_unit(unit: str, coders: Sequence[str]) -> None:
+    if unit not in ("segment", "character"):
+        raise AgreementError(
+            f"Unknown unit '{unit}'.",
+            hint="Use the unit segment or character.",
+            next_step="agree.units",
+        )
+    if unit == "character" and len(coders) != 2:
+        raise AgreementError(
+            "The character unit compares exactly two coders, as NVivo does.",
+            hint="Name two coders, or use the segment unit for more.",
+            next_step="agree.two_coders",
+        )
+
+
+def _compared_index_of_codes(
+    code_ids: Sequence[str], compared: list[str], mapping: dict[str, str], allowed: set[str]
+) -> np.ndarray:
+    """For each code index in the store's codings (and, last, for index -1), the index
+    of the compared code it counts as, or -1 where its codings do not count."""
+    compared_index = {code: i for i, code in enumerate(compared)}
+    return np.array(
+        [compared_index.get(mapping.get(cid, ""), -1) if cid in allowed else -1 for cid in code_ids]
+        + [-1],  # code index -1 (a code missing from the codes table) maps here
+        dtype=np.int64,
+    )
 
 
 def _positions(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
