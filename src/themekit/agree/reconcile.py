@@ -276,3 +276,15 @@ def apply_decisions_file(
 ) -> int:
     """Apply a decisions CSV all or nothing (the library form of ``--decisions``)."""
     return apply_decisions(session, read_decisions_file(plan, session, path))
+
+
+def reconcile_with_decisions(
+    plan: ReconcilePlan, session: CodingSession, path: str | Path
+) -> tuple[int, int]:
+    """Check a decisions CSV whole, then copy the agreed codings and apply every decision
+    in one transaction (all or nothing); the agreed codings copied and decisions applied."""
+    actions = read_decisions_file(plan, session, path)
+    with session.store.db.transaction():
+        added = apply_agreed(plan, session)
+        applied = apply_decisions(session, actions)
+    return added, applied

@@ -271,9 +271,8 @@ def reconcile(
     """
     from themekit.agree.reconcile import (
         apply_agreed,
-        apply_decisions,
         plan_reconciliation,
-        read_decisions_file,
+        reconcile_with_decisions,
         undecided,
     )
     from themekit.coding.service import CodingSession
@@ -291,11 +290,8 @@ def reconcile(
     session = CodingSession(project, into)
     e = env()
     if decisions is not None:
-        # Check the whole file before the consensus coder gets anything.
-        actions = read_decisions_file(plan, session, decisions)
-        with project.store.db.transaction():
-            added = apply_agreed(plan, session)
-            n = apply_decisions(session, actions)
+        # The whole file is checked before the consensus coder gets anything.
+        added, n = reconcile_with_decisions(plan, session, decisions)
         e.message(f"{into}: {added} agreed codings copied; {len(plan.disputed)} lines to decide.")
         e.message(f"{into}: {n} decisions applied from {decisions}.")
         return
