@@ -20,7 +20,7 @@ def test_markdown_with_counts_by_site_is_exact(study: Project, cli) -> None:
     result = cli("export", "table1", "--counts", "participants", "--by", "site")
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "**Table 1. Outline of key themes**\n"
+        "**Table 1. Outline of key themes.**\n"
         "\n"
         "| Theme | Sub-theme | Participants (N = 3) | [Site 1] (n = 1) | [Site 2] (n = 2) |\n"
         "|---|---|---|---|---|\n"
@@ -32,8 +32,9 @@ def test_markdown_with_counts_by_site_is_exact(study: Project, cli) -> None:
         "|  | Appropriate sentencing and breach | 1/3 (33%) | 0/1 (0%) | 1/2 (50%) |\n"
         "| Other |  | 0/3 (0%) | 0/1 (0%) | 0/2 (0%) |\n"
         "\n"
-        "Counts are participants with at least one coded segment for the sub-theme;"
-        " N = 3 participants interviewed; codings by ana, ben.\n"
+        "Counts are participants with at least one coded segment for the sub-theme"
+        " (n/N, % rounded half up); N = 3 participants interviewed. Counts pool the codings"
+        " of ana and ben: a participant counts when any of them applied the code.\n"
     )
     assert "Ashbury" not in result.stdout and "Fenwick" not in result.stdout
 
@@ -64,15 +65,15 @@ def test_docx_cells(study: Project, cli, tmp_path: Path) -> None:
         "Theme",
         "Sub-theme",
         "Participants (N = 3)",
+        "Probation Service (n = 2)",  # the participants table's order: P01 comes first
         "Judiciary (n = 1)",
-        "Probation Service (n = 2)",
     ]
     assert rows[4] == [
         "Challenges",
         "Sustainability of funding",
         "2/3 (67%)",
-        "0/1 (0%)",
         "2/2 (100%)",
+        "0/1 (0%)",
     ]
 
 
@@ -83,7 +84,7 @@ def test_xlsx_cells_and_format_from_the_extension(study: Project, cli, tmp_path:
     assert cli("export", "table1", "-o", str(target)).exit_code == 0
     sheet = load_workbook(target).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[0][0] == "Table 1. Outline of key themes"
+    assert values[0][0] == "Table 1. Outline of key themes."
     assert values[1] == ["Theme", "Sub-themes"]
     assert values[2] == [
         "Benefits",
@@ -94,7 +95,7 @@ def test_xlsx_cells_and_format_from_the_extension(study: Project, cli, tmp_path:
 
 def test_tex_and_html(study: Project, cli) -> None:
     tex = cli("export", "table1", "-f", "tex")
-    assert "\\caption{Table 1. Outline of key themes}" in tex.stdout
+    assert "\\caption{Outline of key themes.}\n\\label{tab:table1}" in tex.stdout
     html = cli("export", "table1", "-f", "html", "--by", "site")
     assert "<th>[Site 1] (n = 1)</th>" in html.stdout
 
