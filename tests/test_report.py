@@ -51,7 +51,7 @@ def test_markdown_methods_and_results(study: Project, cli) -> None:
         "- Challenges > Sustainability of funding: most interviewees (2 of 3), in 1 of 2 role"
         " groups"
     ) in lines
-    assert "## Quote bank" in lines and "**Table 1. Outline of key themes**" in lines
+    assert "## Quote bank" in lines and "**Table 1. Outline of key themes.**" in lines
     assert "**Participants per sub-theme, by role**" in lines  # the heatmap, as a table
     assert not any(name in result.stdout.lower() for name in NAMES)
 
