@@ -823,33 +823,52 @@ def _codebook_table(prevalence: Prevalence, anonymiser: ExportAnonymiser) -> Tab
     return table
 
 
+def _line_ranges(lines: Sequence[int]) -> str:
+    """[3, 4, 5, 9] -> "lines 3-5, 9"."""
+    runs: list[list[int]] = []
+    for line in sorted(set(lines)):
+        if runs and line == runs[-1][-1] + 1:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    parts = [f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]
+    return ("lines " if len(lines) > 1 else "line ") + ", ".join(parts)
+
+
 def _memo_blocks(
     project: Project, prevalence: Prevalence, anonymiser: ExportAnonymiser, shown: dict[str, str]
 ) -> list[Block]:
-    memos = [
-        (entry, coding)
-        for entry in prevalence.codebook.walk()
-        for coding in prevalence.by_code[entry.code.id].codings
-        if coding.memo
-    ]
-    if not memos:
+    """Every coder's coding memos (counted or not: they document the analysis), by code in
+    codebook order; one memo written on consecutive lines is listed once with its range."""
+    order = {e.code.id: e for e in prevalence.codebook.walk()}
+    grouped: dict[str, dict[tuple[str, str, str], list[int]]] = {}
+    for coding in project.store.codings():
+        if coding.memo and coding.code_id in order:
+            key = (coding.coder, coding.transcript_id, coding.memo)
+            grouped.setdefault(coding.code_id, {}).setdefault(key, []).append(coding.line)
+    if not grouped:
         return [Paragraph("No coding carries a memo.")]
+    memos = [
+        (code_id, key, lines)
+        for code_id in order
+        for key, lines in grouped.get(code_id, {}).items()
+    ]
     texts = anonymiser.texts(
-        [c.memo or "" for _e, c in memos],
-        [f"the memo on {c.transcript_id} line {c.line} ({c.code_id})" for _e, c in memos],
+        [memo for _c, (_coder, _t, memo), _l in memos],
+        [f"the memo on {t} line {min(lines)} ({c})" for c, (_x, t, _m), lines in memos],
     )
     blocks: list[Block] = []
     current = None
     items: list[str] = []
-    for (entry, coding), text in zip(memos, texts, strict=True):
-        if entry.code.id != current:
+    for (code_id, (coder, transcript_id, _memo), lines), text in zip(memos, texts, strict=True):
+        if code_id != current:
             if items:
                 blocks.append(Bullets(items))
-            blocks.append(Heading(2, " > ".join(entry.path)))
-            items, current = [], entry.code.id
-        transcript = anonymiser.label(coding.transcript_id, "a transcript id")
-        coder = shown.get(coding.coder) or anonymiser.label(coding.coder, "a coder name")
-        items.append(f"{text} ({coder}, {transcript} line {coding.line})")
+            blocks.append(Heading(2, " > ".join(order[code_id].path)))
+            items, current = [], code_id
+        transcript = anonymiser.label(transcript_id, "a transcript id")
+        who = shown.get(coder) or anonymiser.label(coder, "a coder name")
+        items.append(f"{text} ({who}, {transcript} {_line_ranges(lines)})")
     if items:
         blocks.append(Bullets(items))
     return blocks
