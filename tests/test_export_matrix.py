@@ -172,3 +172,18 @@ def test_no_participants_table(project: Project, cli) -> None:
         "Error: --by role: no participants are imported. Import them with"
         " 'themekit participants import FILE'.\n"
     )
+
+
+def test_heatmap_rows_name_their_theme_and_the_figure_fits_a_page(study: Project) -> None:
+    import struct
+
+    from themekit.export.matrix import render_heatmap
+
+    matrix = build_matrix(study, ExportAnonymiser(study), by="role")
+    assert heatmap_labels(matrix)[3:5] == [
+        "Benefits: Increasing options in community sentencing",
+        "Benefits: Filling a previous gap in services",
+    ]
+    png = render_heatmap(matrix, "png")
+    width_px, _height_px = struct.unpack(">II", png[16:24])
+    assert width_px <= 6.0 * 150  # drawn at 150 dpi no wider than a portrait text width

@@ -80,7 +80,7 @@ SRQR_ITEMS: tuple[tuple[str, str, str, str], ...] = (
     ("S5", "Methods", "Qualitative approach and research paradigm", "approach"),
     ("S6", "Methods", "Researchers' characteristics and reflexivity", ""),
     ("S7", "Methods", "Setting and context", ""),
-    ("S8", "Methods", "Sampling strategy", "sample_size"),
+    ("S8", "Methods", "Sampling strategy", "sampling"),
     ("S9", "Methods", "Ethics approval and consent", ""),
     ("S10", "Methods", "Data collection methods", "duration"),
     ("S11", "Methods", "Data collection instruments and technologies", "recording"),

@@ -69,6 +69,7 @@ from themekit.export.quotes import (
 from themekit.export.table1 import table1_from
 from themekit.export.tables import (
     Table,
+    add_caption_to_docx,
     add_table_to_docx,
     save_target,
     to_html,
@@ -521,8 +522,10 @@ def write_report_docx(report: Report, path: Path | BinaryIO, *, cite_lines: bool
         elif isinstance(block, QuotesBlock):
             add_quotes_to_docx(document, block.bank, cite_lines=cite_lines, base_level=1)
         elif isinstance(block, Heatmap):
-            document.add_picture(io.BytesIO(block.png), width=Inches(6.3))
-            document.add_paragraph(block.caption)
+            section = document.sections[-1]
+            text_width = section.page_width - section.left_margin - section.right_margin
+            document.add_picture(io.BytesIO(block.png), width=min(Inches(6.0), text_width))
+            add_caption_to_docx(document, block.caption)
     document.save(save_target(path))
 
 
@@ -560,11 +563,17 @@ def _blind_sentence(project: Project, active: list[str], shown: dict[str, str]) 
     blind = [shown[c] for c in independent if c not in looked]
     saw = [shown[c] for c in independent if c in looked]
     text = (
-        "Coding was blind: no coder displayed another coder's codings."
+        "Blind coding: no coder displayed another coder's codings in themekit (audit log)."
         if not saw
         else f"Blind coding: {', '.join(blind) or 'none'} never displayed another coder's"
-        f" codings; {', '.join(saw)} did at some point (audit log, Appendix C)."
+        f" codings in themekit; {', '.join(saw)} did at some point (audit log, Appendix C)."
     )
+    sheets = {c.coder for c in project.store.codings() if c.source == "bulk"} & set(independent)
+    if sheets:
+        text += (
+            f" Codings by {', '.join(shown[c] for c in sorted(sheets))} were imported from"
+            " coding sheets made outside themekit, where blinding cannot be checked: state it."
+        )
     if reconciled:
         names = ", ".join(shown.get(c, c) for c in sorted(reconciled))
         text += f" Disagreements were then reconciled into a consensus coding ({names})."
@@ -725,7 +734,11 @@ def _checklist_facts(
         known = len(minutes)
         facts["duration"] = Fact(
             f"{known} of {_plural(len(transcripts), 'interview')} have a known duration:"
-            f" {minutes[0]:.0f} to {minutes[-1]:.0f} minutes"
+            + (
+                f" {minutes[0]:.0f} minutes"
+                if round(minutes[0]) == round(minutes[-1])
+                else f" {minutes[0]:.0f} to {minutes[-1]:.0f} minutes"
+            )
             + ("." if known == len(transcripts) else "; add the others."),
             complete=known == len(transcripts),
         )
@@ -759,11 +772,13 @@ def _checklist_facts(
         if share_word(len(prevalence.by_code[e.code.id].participants), total)
         in ("a few", "one", "no")
     ]
-    facts["minor_themes"] = Fact(
-        ("Sub-themes raised by few participants: " + "; ".join(rare) + ". " if rare else "")
-        + "Add how diverse cases and minor themes are discussed.",
-        complete=False,
-    )
+    if rare:
+        facts["minor_themes"] = Fact(
+            "Sub-themes raised by few participants (the scale's 'a few', 'one' or 'no'): "
+            + "; ".join(rare)
+            + ". Add how diverse cases and minor themes are discussed.",
+            complete=False,
+        )
     facts["processing"] = Fact(f"{anonymisation} {software}")
     facts["analysis"] = Fact(
         facts["approach"].text + " " + facts["coders"].text + " " + prevalence.basis, False
