@@ -87,7 +87,11 @@ def test_xlsx_has_the_matrix_and_the_anonymised_framework(
         0,
     ]
     frame = [[c.value for c in row] for row in book["Framework"].iter_rows()]
-    assert frame[0][:3] == ["participant", "role", "Increasing options in community sentencing"]
+    assert frame[0][:3] == [
+        "participant",
+        "role",
+        "Benefits: Increasing options in community sentencing",
+    ]
     assert [row[:2] for row in frame[1:]] == [
         ["P02", "Judiciary"],
         ["P01", "Probation Service"],

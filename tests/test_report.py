@@ -178,6 +178,8 @@ def test_report_on_the_bundled_sample_lists_every_coreq_and_srqr_item(sample: Pr
         f" in themekit {__version__}, which runs offline on the researcher's computer.",
     )
     assert status["12"] == ("filled", "8 participants interviewed (8 transcripts).")
+    # 3 of 8 is 37.5%: rounded half up; the consensus coder does not count as a coder.
+    assert "3 of 8 transcripts (38%) were coded independently by two or more coders." in text
     assert (
         status["24"][0] == "filled"
         and "ana (5 transcripts); ben (6 transcripts)" in (status["24"][1])

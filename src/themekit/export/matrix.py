@@ -248,7 +248,7 @@ def write_matrix_xlsx(matrix: PrevalenceMatrix, path: Path | BinaryIO) -> None:
         sheet.append([note])
     if matrix.framework is not None:
         frame = book.create_sheet("Framework")
-        frame.append(["participant", matrix.by, *[r.label or r.theme for r in matrix.rows]])
+        frame.append(["participant", matrix.by, *[row_label(r) for r in matrix.rows]])
         for cell in frame[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")

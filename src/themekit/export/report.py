@@ -58,7 +58,13 @@ from themekit.export.checklists import (
     srqr,
 )
 from themekit.export.matrix import PrevalenceMatrix, build_matrix, matrix_table, render_heatmap
-from themekit.export.prevalence import Prevalence, compute_prevalence, describe_share, share_word
+from themekit.export.prevalence import (
+    Prevalence,
+    compute_prevalence,
+    describe_share,
+    percent_half_up,
+    share_word,
+)
 from themekit.export.quotes import (
     QuoteBank,
     Typicality,
@@ -142,7 +148,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def _pct(n: int, total: int) -> str:
-    return f"{100 * n / total:.0f}%" if total else "0%"
+    return f"{percent_half_up(n, total)}%"
 
 
 def build_report(
@@ -204,7 +210,10 @@ def build_report(
             + "."
         )
     )
-    counts = Counter(t for c in active for t in coded_by[c])
+    # A consensus coder is not an independent coder: it does not make a transcript
+    # double-coded.
+    consensus = store.coders_with_source("reconcile")
+    counts = Counter(t for c in active if c not in consensus for t in coded_by[c])
     double = sorted(t for t, n in counts.items() if n >= 2)
     blocks.append(
         Paragraph(
@@ -783,7 +792,9 @@ def _checklist_facts(
     facts["analysis"] = Fact(
         facts["approach"].text + " " + facts["coders"].text + " " + prevalence.basis, False
     )
-    double = sum(1 for n in Counter(t for c in active for t in coded_by[c]).values() if n >= 2)
+    consensus = store.coders_with_source("reconcile")
+    independent = Counter(t for c in active if c not in consensus for t in coded_by[c])
+    double = sum(1 for n in independent.values() if n >= 2)
     facts["trustworthiness"] = Fact(
         f"{double} of {_plural(len(transcripts), 'transcript')} coded by two or more coders."
         f" {agreement} An audit trail of codebook changes and reconciliation decisions is in"

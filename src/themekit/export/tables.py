@@ -13,8 +13,9 @@ Journal layout (what an editorial office accepts without a formatting query):
   cross-referenced); LaTeX gets ``\\caption{title}`` and ``\\label{tab:ref}`` (LaTeX
   numbers it; no "Table 1: Table 1.").
 * Word widths come from the content (``docx_layout``): each column is at least as wide
-  as its longest word (so no word breaks mid-word), the rest of the text width goes to
-  the columns with most text. The first layout that fits is used, in this order:
+  as its longest word (so no word breaks mid-word); a table whose text fits unwrapped
+  is as wide as its content, otherwise the rest of the text width goes to the columns
+  with most text. The first layout that fits is used, in this order:
   portrait; portrait with each theme as a row spanning the table; landscape (a section
   of its own); landscape with spanning theme rows; then smaller type (9, 8 pt). Header
   rows repeat on every page (``tblHeader``), rows do not split across pages.
@@ -248,19 +249,13 @@ def _widths(
     ]
     if sum(least) > available:
         return least, False
-    if sum(natural) <= available:
+    if sum(natural) <= available:  # no wrapping needed: as wide as the content, no wider
         widths = list(natural)
     else:  # give each column its words, then share the rest by how much text it has
         spare = available - sum(least)
         wants = [n - m for n, m in zip(natural, least, strict=True)]
         total = sum(wants) or 1.0
         widths = [m + spare * w / total for m, w in zip(least, wants, strict=True)]
-    # Fill the text width: the extra goes to the text columns (the label columns first).
-    extra = available - sum(widths)
-    if extra > 0.5:
-        text_cols = [c for c in range(len(widths)) if natural[c] > least[c] + 1] or [0]
-        for c in text_cols:
-            widths[c] += extra / len(text_cols)
     return widths, True
 
 
