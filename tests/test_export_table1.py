@@ -444,6 +444,12 @@ def test_docx_layout_prefers_portrait_then_spanning_then_landscape() -> None:
     wide = docx_layout(wide_table(), *page)
     assert (wide.landscape, wide.spanning_themes, wide.fits) == (True, True, True)
     assert wide.columns == 10 and sum(wide.widths_pt) <= wide.text_width_pt + 0.01
+    huge = wide_table()
+    huge.header += [f"Extraordinarily-long-group-name-{n} (n = 1)" for n in range(12)]
+    huge.rows = [row + ["1/1 (100%)"] * 12 for row in huge.rows]
+    crowded = docx_layout(huge, *page)
+    assert crowded.fits is False and crowded.font_pt == 8.0
+    assert abs(sum(crowded.widths_pt) - crowded.text_width_pt) < 0.01  # inside the page
     small = Table("Table 1. Outline.", ["Theme", "Sub-themes"], [["Benefits", ["A", "B"]]])
     assert docx_layout(small, *page).landscape is False
 

@@ -288,7 +288,17 @@ def docx_layout(
             return layout
         fallback = layout
     assert fallback is not None
-    return fallback
+    # Nothing fits (too many groups even at 8 pt on a landscape page): better a table
+    # inside the page whose longest words wrap than one running off it; ``fits`` says so.
+    scale = fallback.text_width_pt / sum(fallback.widths_pt)
+    return DocxLayout(
+        fallback.landscape,
+        fallback.font_pt,
+        fallback.spanning_themes,
+        tuple(w * scale for w in fallback.widths_pt),
+        fallback.text_width_pt,
+        False,
+    )
 
 
 def _set_cell_width(cell: Any, width_pt: float) -> None:
