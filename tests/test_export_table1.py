@@ -409,6 +409,15 @@ def test_docx_wide_table_goes_landscape_with_repeated_header_and_a_caption_field
     assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None  # repeats on every page
     assert all(r.find(f"{W}trPr/{W}cantSplit") is not None for r in rows)
     assert body.find(f".//{W}tblPr/{W}tblLayout").get(f"{W}type") == "fixed"
+    borders = {b.tag[len(W) :]: b.get(f"{W}val") for b in body.find(f".//{W}tblBorders")}
+    assert borders == {
+        "top": "single",
+        "left": "nil",
+        "bottom": "single",
+        "right": "nil",
+        "insideH": "nil",
+        "insideV": "nil",
+    }
     caption = body.find(f"{W}body/{W}p")
     assert caption.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Caption"
     field = caption.find(f"{W}fldSimple")

@@ -18,7 +18,8 @@ Journal layout (what an editorial office accepts without a formatting query):
   with most text. The first layout that fits is used, in this order:
   portrait; portrait with each theme as a row spanning the table; landscape (a section
   of its own); landscape with spanning theme rows; then smaller type (9, 8 pt). Header
-  rows repeat on every page (``tblHeader``), rows do not split across pages.
+  rows repeat on every page (``tblHeader``), rows do not split across pages, and the
+  rules are horizontal only (above, under the header, below), like booktabs.
 * LaTeX uses booktabs rules and a ``tabularx`` as wide as the text; when the columns'
   longest words cannot fit a portrait text width the table goes on a landscape page
   (``pdflscape``). The packages needed are named in a comment above the table.
@@ -338,6 +339,42 @@ def _set_table_width(grid: Any, widths_pt: tuple[float, ...]) -> None:
         gridCol.set(qn("w:w"), str(int(width * 20)))
 
 
+def _rules_only(grid: Any) -> None:
+    """Horizontal rules only, as journals ask (and as booktabs draws): a rule above the
+    table, one under the header row, one below the table; no vertical lines."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def border(parent: Any, side: str, val: str, size: int = 0) -> None:
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:val"), val)
+        if size:
+            element.set(qn("w:sz"), str(size))
+            element.set(qn("w:space"), "0")
+            element.set(qn("w:color"), "000000")
+        parent.append(element)
+
+    tblPr = grid._tbl.tblPr
+    for old in tblPr.findall(qn("w:tblBorders")):
+        tblPr.remove(old)
+    borders = OxmlElement("w:tblBorders")
+    for side, val, size in (
+        ("top", "single", 8),
+        ("left", "nil", 0),
+        ("bottom", "single", 8),
+        ("right", "nil", 0),
+        ("insideH", "nil", 0),
+        ("insideV", "nil", 0),
+    ):
+        border(borders, side, val, size)
+    tblPr.append(borders)
+    for cell in grid.rows[0].cells:
+        tcPr = cell._tc.get_or_add_tcPr()
+        cell_borders = OxmlElement("w:tcBorders")
+        border(cell_borders, "bottom", "single", 4)
+        tcPr.append(cell_borders)
+
+
 def add_caption_to_docx(document: Any, caption: str, ref: str = "") -> Any:
     """A Word caption: Caption style, "Table " + SEQ Table field (+ bookmark) + title."""
     from docx.oxml import OxmlElement
@@ -459,6 +496,7 @@ def add_table_to_docx(document: Any, table: Table) -> DocxLayout:
             indent = layout.spanning_themes and i == 0 and not bold
             fill(added.cells[i], value, bold=bold, indent=indent)
     _set_table_width(grid, layout.widths_pt)
+    _rules_only(grid)
     for row in grid.rows:
         for cell, width in zip(row.cells, layout.widths_pt, strict=False):
             _set_cell_width(cell, width)
