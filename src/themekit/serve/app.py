@@ -299,9 +299,7 @@ async def _answer(
     message: str,
 ) -> Response:
     show_others = ctx.request.query_params.get("others") == "1"
-    rows, coded, codable = views.changed_rows(
-        session, transcript_id, segment_ids, show_others=show_others
-    )
+    rows = views.changed_rows(session, transcript_id, segment_ids, show_others=show_others)
     entries, shortcuts = views.codebook_entries(session.codebook)
     labels = {e.code.id: e.code.label for e in entries}
     macro = ctx.server.templates.get_template("_row.html").module.row  # type: ignore[attr-defined]
@@ -311,8 +309,6 @@ async def _answer(
             "ok": True,
             "message": message,
             "rows": {str(r.segment.id): str(macro(r, labels)) for r in rows},
-            "coded": coded,
-            "codable": codable,
             "undo": len(undo),
             "redo": len(redo),
         }

@@ -113,31 +113,28 @@ def transcript_page(
 
 def changed_rows(
     session: CodingSession, transcript_id: str, segment_ids: Iterable[int], *, show_others: bool
-) -> tuple[list[RowView], int, int]:
-    """The rows of some segments after a write, and the coder's (coded, codable) count.
+) -> list[RowView]:
+    """The rows of some segments after a write, as the coding view draws them.
 
     Reads only what those rows need, so a write's round trip does not re-read the whole
-    transcript's memos, roles and suggestions.
+    transcript (the page recounts its progress from the rows it shows).
     """
     store = session.store
     wanted = set(segment_ids)
     segments = [s for s in (store.segment(i) for i in sorted(wanted)) if s is not None]
-    codings = store.codings(transcript_id=transcript_id, coder=None if show_others else session.coder)
-    coded = {
-        c.segment_id for c in codings if c.coder == session.coder
-    }
+    codings = store.codings(
+        transcript_id=transcript_id, coder=None if show_others else session.coder
+    )
     resolver = session.project.resolver()
     roles: dict[tuple[str | None, bool], str] = {}
     for s in segments:
         person = resolver.resolve(transcript_id, s.speaker, s.codable)
         roles[(s.speaker, s.codable)] = (person.role or person.id) if person else ""
     memos = {
-        sid: text
-        for (_c, sid), text in store.segment_memos(session.coder).items()
-        if sid in wanted
+        sid: text for (_c, sid), text in store.segment_memos(session.coder).items() if sid in wanted
     }
     exemplars = {sid for _c, sid in store.exemplars(session.coder) if sid in wanted}
-    rows = _rows(
+    return _rows(
         session,
         segments,
         [c for c in codings if c.segment_id in wanted],
@@ -146,9 +143,6 @@ def changed_rows(
         exemplars=exemplars,
         roles=roles,
     )
-    all_segments = store.segments(transcript_id)
-    codable_ids = {s.id for s in all_segments if s.codable}
-    return rows, len(coded & codable_ids), len(codable_ids)
 
 
 @dataclass(frozen=True)

@@ -66,9 +66,11 @@
       }
       paintSelection();
     }
-    if (data.coded !== undefined) {
-      const p = document.getElementById("progress");
-      p.textContent = `${data.coded}/${data.codable} coded`;
+    if (data.rows) {
+      // Progress is counted from the rows on the page (the server sends only changed rows).
+      const codableRows = pane.querySelectorAll('.seg[data-codable="1"]').length;
+      const codedRows = pane.querySelectorAll('.seg.coded[data-codable="1"]').length;
+      document.getElementById("progress").textContent = `${codedRows}/${codableRows} coded`;
     }
     showLine();
   }
