@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 
 from bench_tui import build_project  # noqa: E402
+
 from helpers_serve import browser_missing, chrome, start_server  # noqa: E402
 
 TOGGLE = """

@@ -226,14 +226,16 @@ def test_agreement_and_reconcile_a_disagreement(
     unit = by_css(browser, "article.unit")
     transcript, line = unit.get_attribute("id").removeprefix("u-").rsplit("-", 1)
     unit.find_element("css selector", "button[value='both']").click()
-    wait_for(browser, lambda d: "decided" in by_css(d, f"#u-{transcript}-{line}").get_attribute("class"))
+    wait_for(
+        browser, lambda d: "decided" in by_css(d, f"#u-{transcript}-{line}").get_attribute("class")
+    )
     assert by_css(browser, "#reconcile-progress").text.startswith("1/")
     with Project.open(root) as project:
         decisions = project.store.audit_entries(actor="consensus", action="reconcile.decide")
         consensus = project.store.codings(coder="consensus")
-    assert [(e.details["transcript"], e.details["line"], e.details["decision"]) for e in decisions] == [
-        (transcript, int(line), "both")
-    ]
+    assert [
+        (e.details["transcript"], e.details["line"], e.details["decision"]) for e in decisions
+    ] == [(transcript, int(line), "both")]
     assert {c.source for c in consensus} == {"reconcile"}
     assert any(c.transcript_id == transcript and c.line == int(line) for c in consensus)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -120,7 +121,7 @@ class Server:
     def __init__(self, project_root: Path, gate: Gate) -> None:
         self.project_root = project_root
         self.gate = gate
-        self._project: Any = None
+        self._projects: dict[int, Any] = {}
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(["html"]),
@@ -130,20 +131,24 @@ class Server:
 
     @property
     def project(self) -> Any:
-        if self._project is None:
-            # Opened on the event-loop thread, which then does all the store work.
+        # A SQLite connection belongs to the thread that opened it: one per event-loop
+        # thread (uvicorn has one; a test client starts one per session).
+        thread = threading.get_ident()
+        if thread not in self._projects:
             from themekit.project import Project
 
-            self._project = Project.open(self.project_root)
-        return self._project
+            self._projects[thread] = Project.open(self.project_root)
+        return self._projects[thread]
 
     def close(self) -> None:
-        if self._project is not None:
-            self._project.close()
-            self._project = None
+        project = self._projects.pop(threading.get_ident(), None)
+        if project is not None:
+            project.close()
 
     # -- the gate around every handler ----------------------------------------------------
-    def route(self, handler: Handler, *, api: bool = False) -> Callable[[Request], Awaitable[Response]]:
+    def route(
+        self, handler: Handler, *, api: bool = False
+    ) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             gate = self.gate
             if not gate.host_allowed(request.headers.get("host")):
@@ -455,10 +460,10 @@ async def api_suggestions(ctx: Context) -> Response:
     transcript_id = _transcript_id(ctx)
     session = ctx.coding_session()
     segment = _segment(session, transcript_id, ctx.request.query_params.get("segment"))
-    applied = {
-        c.code_id for c in session.store.codings(segment_id=segment.id, coder=session.coder)
-    }
-    rows = session.suggestions(segment, SUGGESTIONS_SHOWN + len(applied), show_others=_show_others(ctx))
+    applied = {c.code_id for c in session.store.codings(segment_id=segment.id, coder=session.coder)}
+    rows = session.suggestions(
+        segment, SUGGESTIONS_SHOWN + len(applied), show_others=_show_others(ctx)
+    )
     shown = [r for r in rows if r[0] not in applied][:SUGGESTIONS_SHOWN]
     return JSONResponse(
         {
@@ -483,10 +488,7 @@ async def api_suggestion(ctx: Context) -> Response:
     session = ctx.coding_session()
     segment = _segment(session, transcript_id, body.get("segment"))
     code_id = _text(body.get("code"), "code")
-    offered = {
-        r[0]: r
-        for r in session.suggestions(segment, 100, show_others=_show_others(ctx))
-    }
+    offered = {r[0]: r for r in session.suggestions(segment, 100, show_others=_show_others(ctx))}
     if code_id not in offered:
         raise BadRequest(
             f"'{code_id}' is not suggested for line {segment.line}.", hint="Reload the page."
@@ -599,7 +601,9 @@ async def reconcile_page(ctx: Context) -> Response:
     if len(coders) < 2:
         raise BadRequest("Reconciling needs two coders or more.", hint="Name them.")
     if into in coders:
-        raise BadRequest(f"'{into}' is one of the coders being reconciled.", hint="Choose a new name.")
+        raise BadRequest(
+            f"'{into}' is one of the coders being reconciled.", hint="Choose a new name."
+        )
     plan = plan_reconciliation(ctx.project, coders)
     session = CodingSession(ctx.project, into)
     decided = decided_units(session)
@@ -656,9 +660,7 @@ async def reconcile_decide(ctx: Context) -> Response:
         apply_agreed(plan, session)
         decide(session, unit, decision, other_code=other, memo=memo)
     query = urlencode({"coders": ",".join(coders), "into": into})
-    return RedirectResponse(
-        f"/reconcile?{query}#u-{transcript_id}-{line}", status_code=303
-    )
+    return RedirectResponse(f"/reconcile?{query}#u-{transcript_id}-{line}", status_code=303)
 
 
 # -- exports -----------------------------------------------------------------------------

@@ -63,9 +63,7 @@ class BrowserSession:
     csrf: str
     coder: str | None
     # Per transcript: (undo groups, redo groups), as in the terminal app: session-long.
-    history: dict[str, tuple[list[list[Change]], list[list[Change]]]] = field(
-        default_factory=dict
-    )
+    history: dict[str, tuple[list[list[Change]], list[list[Change]]]] = field(default_factory=dict)
 
     def stacks(self, transcript_id: str) -> tuple[list[list[Change]], list[list[Change]]]:
         return self.history.setdefault(transcript_id, ([], []))

@@ -193,7 +193,9 @@ def passages(
     return found
 
 
-def group_passages(found: list[Passage], by: str) -> list[tuple[str, list[tuple[str, list[Passage]]]]]:
+def group_passages(
+    found: list[Passage], by: str
+) -> list[tuple[str, list[tuple[str, list[Passage]]]]]:
     """Sections for the review page: by code (one level), or by coder/group, then code."""
     if by == "code":
         by_code: dict[str, list[Passage]] = defaultdict(list)
@@ -204,6 +206,4 @@ def group_passages(found: list[Passage], by: str) -> list[tuple[str, list[tuple[
     for p in found:
         key = p.coder if by == "coder" else p.group
         outer[key][p.code_path].append(p)
-    return [
-        (key, sorted(inner.items())) for key, inner in sorted(outer.items())
-    ]
+    return [(key, sorted(inner.items())) for key, inner in sorted(outer.items())]
