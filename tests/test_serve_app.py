@@ -238,3 +238,26 @@ def test_a_public_address_needs_allow_remote_and_a_password(root: Path) -> None:
     result = Cli(root)("serve", "--host", "0.0.0.0")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: Refusing to listen on 0.0.0.0")
+
+
+def test_changes_made_with_the_cli_show_on_reload(
+    client: TestClient, root: Path, tmp_path: Path
+) -> None:
+    logged_in(client)
+    with Project.open(root) as project:
+        segment = next(s for s in project.store.segments("P03") if s.codable)
+
+    def row_html() -> str:
+        page = client.get("/code/P03").text
+        match = re.search(rf'id="s{segment.id}".*?</div>', page, re.DOTALL)
+        assert match is not None
+        return match.group(0)
+
+    assert "Increasing access to other services" not in row_html()
+    sheet = tmp_path / "dana.csv"
+    sheet.write_text(f"transcript,line,code\nP03,{segment.line},benefits.access\n")
+    result = Cli(root)("code", "--coder", "dana", "--apply", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert "Increasing access to other services" in row_html()
+    with Project.open(root) as project:
+        CodingSession(project, "dana").remove(segment, "benefits.access")

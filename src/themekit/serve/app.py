@@ -349,7 +349,10 @@ async def api_toggle(ctx: Context) -> Response:
             raise BadRequest("A span lies within one line.", hint="Select words in one line.")
         segment = segments[0]
         if not segment.codable:
-            raise CodingError("Interviewer lines cannot be coded.")
+            raise CodingError(
+                "Interviewer lines cannot be coded.",
+                hint="Choose a participant's line (interviewer lines are dimmed).",
+            )
         if words is not None:
             start, end = locate_words(segment, _text(words, "words"))
         else:
@@ -496,7 +499,10 @@ async def api_suggestion(ctx: Context) -> Response:
     _code, score, model, _reason = offered[code_id]
     if body.get("accept"):
         if not segment.codable:
-            raise CodingError("Interviewer lines cannot be coded.")
+            raise CodingError(
+                "Interviewer lines cannot be coded.",
+                hint="Choose a participant's line (interviewer lines are dimmed).",
+            )
         change = session.accept_suggestion(segment, code_id, score, model)
         _record(ctx, transcript_id, [change] if change else [])
         message = f"Accepted {_label(session, code_id)} ({score:.2f})."

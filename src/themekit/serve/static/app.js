@@ -52,6 +52,11 @@
     return data;
   }
 
+  // Progress is counted from the rows on the page (the server sends only changed rows).
+  let codedRows = pane.querySelectorAll('.seg.coded[data-codable="1"]').length;
+  const codableRows = pane.querySelectorAll('.seg[data-codable="1"]').length;
+  const isCoded = (row) => row.dataset.codable === "1" && row.classList.contains("coded");
+
   function redraw(data) {
     if (data.rows) {
       for (const [id, html] of Object.entries(data.rows)) {
@@ -60,16 +65,15 @@
         const holder = document.createElement("template");
         holder.innerHTML = html.trim();
         const fresh = holder.content.firstElementChild;
-        old.replaceWith(fresh);
+        codedRows += Number(isCoded(fresh)) - Number(isCoded(old));
         const index = rows.indexOf(old);
-        if (index >= 0) rows[index] = fresh;
+        if (index >= 0) {
+          rows[index] = fresh;
+          fresh.classList.toggle("current", index === cursor);
+          fresh.classList.toggle("selected", selectedNow.has(index));
+        }
+        old.replaceWith(fresh);
       }
-      paintSelection();
-    }
-    if (data.rows) {
-      // Progress is counted from the rows on the page (the server sends only changed rows).
-      const codableRows = pane.querySelectorAll('.seg[data-codable="1"]').length;
-      const codedRows = pane.querySelectorAll('.seg.coded[data-codable="1"]').length;
       document.getElementById("progress").textContent = `${codedRows}/${codableRows} coded`;
     }
     showLine();
@@ -93,13 +97,21 @@
     return (chosen.length ? chosen : [cursor]).filter((i) => i >= 0).map((i) => rows[i].dataset.id);
   }
 
+  // Only rows whose marking changes are touched: a long transcript stays quick.
+  let painted = new Set(); // indexes marked selected
+  let paintedCursor = -1;
+  let selectedNow = new Set();
   function paintSelection() {
-    const chosen = new Set(selection());
-    rows.forEach((row, i) => {
-      row.classList.toggle("selected", chosen.has(i));
-      row.classList.toggle("current", i === cursor);
-    });
-    const n = chosen.size;
+    selectedNow = new Set(selection());
+    for (const i of painted) if (!selectedNow.has(i)) rows[i].classList.remove("selected");
+    for (const i of selectedNow) if (!painted.has(i)) rows[i].classList.add("selected");
+    painted = selectedNow;
+    if (paintedCursor !== cursor) {
+      if (paintedCursor >= 0 && rows[paintedCursor]) rows[paintedCursor].classList.remove("current");
+      if (cursor >= 0) rows[cursor].classList.add("current");
+      paintedCursor = cursor;
+    }
+    const n = selectedNow.size;
     document.getElementById("selection").textContent = n ? `${n} lines selected` : "";
   }
 
