@@ -261,3 +261,54 @@ def test_changes_made_with_the_cli_show_on_reload(
     assert "Increasing access to other services" in row_html()
     with Project.open(root) as project:
         CodingSession(project, "dana").remove(segment, "benefits.access")
+
+
+def test_suggestions_show_reasons_and_scores_and_an_accept_is_recorded(
+    client: TestClient, root: Path
+) -> None:
+    csrf = logged_in(client)
+    with Project.open(root) as project:
+        segment = next(s for s in project.store.segments("P03") if s.codable)
+        project.store.replace_suggestions(
+            [segment.id],
+            [
+                (segment.id, "benefits.gap", 0.81, "like 3 lines you coded Filling a gap"),
+                (segment.id, "challenges.funding", 0.42, "close to the code's definition"),
+            ],
+            model="test-model",
+            learned_from="codebook",
+        )
+    assert 'data-suggestions="1"' in client.get("/code/P03").text
+    shown = client.get(f"/api/code/P03/suggestions?segment={segment.id}").json()["suggestions"]
+    assert [(s["code"], s["score"], s["reason"]) for s in shown] == [
+        ("benefits.gap", 0.81, "like 3 lines you coded Filling a gap"),
+        ("challenges.funding", 0.42, "close to the code's definition"),
+    ]
+    headers = {"x-csrf-token": csrf}
+    rejected = client.post(
+        "/api/code/P03/suggestion",
+        json={"segment": segment.id, "code": "challenges.funding", "accept": False},
+        headers=headers,
+    )
+    assert rejected.json()["message"] == "Rejected Sustainability of funding (0.42)."
+    accepted = client.post(
+        "/api/code/P03/suggestion",
+        json={"segment": segment.id, "code": "benefits.gap", "accept": True},
+        headers=headers,
+    )
+    assert accepted.json()["message"] == "Accepted Filling a previous gap in services (0.81)."
+    (coding,) = dana_codings(root)
+    assert (coding.code_id, coding.source, coding.score, coding.model) == (
+        "benefits.gap",
+        "suggestion",
+        0.81,
+        "test-model",
+    )
+    with Project.open(root) as project:
+        decisions = project.store.suggestion_decisions()
+        CodingSession(project, "dana").remove_coding(coding)
+    assert sorted((d.code_id, d.decision) for d in decisions) == [
+        ("benefits.gap", "accepted"),
+        ("challenges.funding", "rejected"),
+    ]
+    assert client.get(f"/api/code/P03/suggestions?segment={segment.id}").json()["suggestions"] == []

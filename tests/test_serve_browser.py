@@ -165,6 +165,34 @@ def test_code_a_range_with_the_keyboard_and_write_a_memo(
     assert codings(root, CODER) == []
 
 
+def test_code_words_selected_with_the_mouse(
+    browser: Any, server: RunningServer, root: Path
+) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    open_coding(browser, server, "P04")
+    row = next(
+        r
+        for r in browser.find_elements("css selector", ".seg[data-codable='1']")
+        if len(r.find_element("css selector", ".txt").text.split()) > 5
+    )
+    # A double-click selects one word, as a drag over a few words would.
+    ActionChains(browser).double_click(row.find_element("css selector", ".txt")).perform()
+    selected = browser.execute_script("return window.getSelection().toString()").strip()
+    assert selected
+    wait_for(browser, message_is("Words selected: pick a code to code just them (Esc cancels)."))
+    by_css(browser, "body").send_keys("3")
+    wait_for(browser, message_is("Coded the span with Filling a previous gap in services."))
+    (coding,) = [c for c in codings(root, CODER) if c.transcript_id == "P04"]
+    with Project.open(root) as project:
+        text = project.store.transcript_text("P04")
+    assert text[coding.span_start : coding.span_end] == selected
+    line = by_css(browser, ".seg.current")
+    assert "(part)" in line.find_element("css selector", ".chips").text
+    by_css(browser, "body").send_keys("u")
+    wait_for(browser, message_is("Undone: 1 coding change."))
+
+
 def test_coding_view_screenshot(browser: Any, server: RunningServer) -> None:
     open_coding(browser, server, "P07")
     body = by_css(browser, "body")
