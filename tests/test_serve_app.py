@@ -312,3 +312,30 @@ def test_suggestions_show_reasons_and_scores_and_an_accept_is_recorded(
         ("challenges.funding", "rejected"),
     ]
     assert client.get(f"/api/code/P03/suggestions?segment={segment.id}").json()["suggestions"] == []
+
+
+def test_a_memo_on_a_coding_and_an_exemplar_mark(client: TestClient, root: Path) -> None:
+    csrf = logged_in(client)
+    headers = {"x-csrf-token": csrf}
+    segment = codable_segment(root)
+    client.post(
+        "/api/code/P03/toggle",
+        json={"code": "benefits.gap", "segments": [segment]},
+        headers=headers,
+    )
+    (coding,) = dana_codings(root)
+    memo = client.post(
+        "/api/code/P03/memo", json={"coding": coding.id, "text": " why this code "}, headers=headers
+    )
+    assert memo.json()["message"] == "Memo saved on the coding."
+    assert 'data-memo="why this code"' in memo.json()["rows"][str(segment)]
+    assert dana_codings(root)[0].memo == "why this code"
+    marked = client.post("/api/code/P03/exemplar", json={"segment": segment}, headers=headers)
+    assert marked.json()["message"] == "Marked as an exemplar quote."
+    assert "★" in marked.json()["rows"][str(segment)]
+    with Project.open(root) as project:
+        assert project.store.exemplars("dana") == {("dana", segment)}
+    unmarked = client.post("/api/code/P03/exemplar", json={"segment": segment}, headers=headers)
+    assert unmarked.json()["message"] == "No longer an exemplar."
+    with Project.open(root) as project:
+        CodingSession(project, "dana").remove_coding(dana_codings(root)[0])

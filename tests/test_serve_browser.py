@@ -270,11 +270,17 @@ def test_agreement_and_reconcile_a_disagreement(
 
 def test_table1_preview_and_download(browser: Any, server: RunningServer, downloads: Path) -> None:
     browser.get(f"{server.base}/exports")
-    preview = by_css(browser, "#table1-preview").text
-    assert "Filling a previous gap in services" in preview
+    assert "Filling a previous gap in services" in by_css(browser, "#table1-rendered").text
+    preview = browser.execute_script("return document.getElementById('table1-preview').textContent")
     by_css(browser, "#download-table1-md").click()
-    target = downloads / "table1.md"
+    assert downloaded(downloads / "table1.md").decode("utf-8").strip() == preview.strip()
+    by_css(browser, "#download-table1-docx").click()
+    assert downloaded(downloads / "table1.docx")[:2] == b"PK"  # a Word file is a zip
+
+
+def downloaded(target: Path) -> bytes:
+    """The file once the browser has finished writing it (Chromium renames it at the end)."""
     deadline = time.monotonic() + WAIT_S
     while not target.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert target.read_text(encoding="utf-8").strip() == preview.strip()
+    return target.read_bytes()

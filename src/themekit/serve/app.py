@@ -680,9 +680,15 @@ async def exports_page(ctx: Context) -> Response:
 
     previews: dict[str, str] = {}
     warnings: list[str] = []
-    for name, call in (("table1", api.table1), ("quotes", api.quotes)):
+    # Table 1 twice: as HTML to look at (the export's own renderer escapes every cell) and
+    # as Markdown to copy; the quote bank as Markdown (it has no HTML form).
+    for name, call, fmt in (
+        ("table1_html", api.table1, "html"),
+        ("table1", api.table1, "md"),
+        ("quotes", api.quotes, "md"),
+    ):
         try:
-            result = call(ctx.project, None, format="md", how=HOW)
+            result = call(ctx.project, None, format=fmt, how=HOW)
         except ThemekitError as exc:
             previews[name] = ""
             warnings.append(f"{name}: {exc.render()}")
