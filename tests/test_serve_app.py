@@ -187,6 +187,12 @@ def test_bad_input_is_answered_clearly_and_changes_nothing(client: TestClient, r
     assert download.status_code == 400
     assert "There is no table1 export as exe." in download.text
     assert client.get("/review?by=colour").status_code == 400
+    no_name = client.post("/coder", data={"csrf_token": csrf, "coder": "  "})
+    assert no_name.status_code == 400
+    assert "A coder name is needed." in no_name.text
+    malformed = client.post("/reconcile/decide", data={"csrf_token": csrf, "line": "x"})
+    assert malformed.status_code == 400
+    assert "The reconciliation form is incomplete." in malformed.text
     assert client.get("/agreement?coders=ana,nobody").status_code == 400
     assert client.get("/no/such/page").status_code == 404
     assert dana_codings(root) == []
