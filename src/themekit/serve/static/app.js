@@ -256,7 +256,7 @@
     for (const c of codes) c.hidden = !keep.has(c.dataset.code);
     const first = visibleCodes().find((c) => !c.classList.contains("grouping") &&
       (!text || c.dataset.label.includes(text)));
-    if (first) highlight(first.dataset.code);
+    highlight(first ? first.dataset.code : null); // no match: Enter must not apply anything
   }
 
   function moveHighlight(delta) {
@@ -433,6 +433,8 @@
   document.addEventListener("keydown", (event) => {
     const typing = event.target.closest && event.target.closest("input, textarea, select, dialog");
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    // Enter and space on a focused button or link are the browser's (pressing it).
+    if ((event.key === "Enter" || event.key === " ") && event.target.closest("button, a")) return;
     const key = event.key;
     let handled = true;
     if (key === "ArrowDown" && event.shiftKey || key === "J") {
