@@ -67,9 +67,13 @@ def browser(server: RunningServer, downloads: Path) -> Iterator[Any]:
 
 
 def wait_for(driver: Any, condition: Any) -> Any:
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, WAIT_S).until(condition)
+    # A page being replaced (a form post, a link) makes elements vanish or go stale for a
+    # moment: keep polling through that.
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(driver, WAIT_S, ignored_exceptions=ignored).until(condition)
 
 
 def by_css(driver: Any, selector: str) -> Any:
@@ -251,13 +255,13 @@ def test_agreement_and_reconcile_a_disagreement(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(SCREENSHOTS / "serve-agreement.png"))
     by_css(browser, "#reconcile-link").click()
-    unit = by_css(browser, "article.unit")
+    unit = wait_for(browser, lambda d: by_css(d, "article.unit"))
     transcript, line = unit.get_attribute("id").removeprefix("u-").rsplit("-", 1)
     unit.find_element("css selector", "button[value='both']").click()
     wait_for(
         browser, lambda d: "decided" in by_css(d, f"#u-{transcript}-{line}").get_attribute("class")
     )
-    assert by_css(browser, "#reconcile-progress").text.startswith("1/")
+    wait_for(browser, lambda d: by_css(d, "#reconcile-progress").text.startswith("1/"))
     with Project.open(root) as project:
         decisions = project.store.audit_entries(actor="consensus", action="reconcile.decide")
         consensus = project.store.codings(coder="consensus")
