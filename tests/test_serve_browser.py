@@ -27,6 +27,7 @@ from helpers_serve import (
     chrome,
     start_server,
 )
+from themekit.coding.service import CodingSession
 from themekit.project import Project
 
 _missing = browser_missing()
@@ -130,6 +131,7 @@ def test_code_a_range_with_the_keyboard_and_write_a_memo(
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
 
+    before = codings(root, CODER)
     open_coding(browser, server, "P03")
     rows = [r for r in browser.find_elements("css selector", ".seg[data-codable='1']")]
     first, last = rows[1], rows[3]
@@ -147,8 +149,8 @@ def test_code_a_range_with_the_keyboard_and_write_a_memo(
         browser,
         message_is(f"Applied Filling a previous gap in services ({len(wanted)} lines)."),
     )
-    stored = codings(root, CODER)
-    assert {(c.transcript_id, c.line, c.code_id) for c in stored} == {
+    added = set(codings(root, CODER)) - set(before)
+    assert {(c.transcript_id, c.line, c.code_id) for c in added} == {
         ("P03", line, "benefits.gap") for line in wanted
     }
     # A memo on the current line: m, type, Save.
@@ -162,11 +164,11 @@ def test_code_a_range_with_the_keyboard_and_write_a_memo(
         memos = project.store.segment_memos(CODER)
         segment = project.store.segment_at("P03", current)
     assert segment is not None
-    assert memos == {(CODER, segment.id): "staffing came up again"}
+    assert memos[(CODER, segment.id)] == "staffing came up again"
     # Undo takes the range back in one step.
     body.send_keys("u")
     wait_for(browser, message_is(f"Undone: {len(wanted)} coding changes."))
-    assert codings(root, CODER) == []
+    assert codings(root, CODER) == before
 
 
 def test_code_words_selected_with_the_mouse(
@@ -221,7 +223,9 @@ def test_writes_without_the_csrf_token_are_refused(
     assert codings(root, CODER) == before
     csrf = by_css(browser, "meta[name='csrf-token']").get_attribute("content")
     assert fetch(browser, "/api/code/P03/toggle", body, csrf=csrf)["status"] == 200
-    assert len(codings(root, CODER)) == len(before) + 1
+    (added,) = set(codings(root, CODER)) - set(before)
+    with Project.open(root) as project:
+        CodingSession(project, CODER).remove_coding(added)
 
 
 def test_bad_input_gets_a_clear_message_and_changes_nothing(

@@ -582,6 +582,15 @@ async def agreement_page(ctx: Context) -> Response:
     if len(coders) >= 2:
         report = compute_agreement(ctx.project, coders, bootstrap=0)
         disputed = plan_reconciliation(ctx.project, coders).disputed
+    show_all = ctx.request.query_params.get("all") == "1"
+    columns: list[str] = []
+    if report is not None:
+        columns = report.coefficient_names()
+        if not show_all:
+            # The terminal table's compact choice: percent agreement and one
+            # chance-corrected figure (Cohen's kappa for two coders, else Krippendorff's alpha).
+            main = "cohen_kappa" if len(coders) == 2 else "krippendorff_alpha"
+            columns = [n for n in ("percent_agreement", main) if n in columns]
     labels = {}
     current = ctx.project.store.current_codebook()
     if current is not None:
@@ -592,7 +601,8 @@ async def agreement_page(ctx: Context) -> Response:
         all_coders=ctx.project.store.coders(),
         report=report,
         rows=report.rows() if report else [],
-        columns=report.coefficient_names() if report else [],
+        columns=columns,
+        show_all=show_all,
         short=SHORT_LABELS,
         disputed=disputed,
         labels=labels,
