@@ -345,3 +345,22 @@ def test_a_memo_on_a_coding_and_an_exemplar_mark(client: TestClient, root: Path)
     assert unmarked.json()["message"] == "No longer an exemplar."
     with Project.open(root) as project:
         CodingSession(project, "dana").remove_coding(dana_codings(root)[0])
+
+
+def test_a_bug_is_reported_without_the_data_it_touched(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from themekit.serve import views
+
+    logged_in(client)
+    monkeypatch.delenv("THEMEKIT_RAISE_INTERNAL")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("We had nothing to put in front of the bench.")
+
+    monkeypatch.setattr(views, "transcript_page", broken)
+    response = client.get("/code/P03")
+    assert response.status_code == 500
+    assert "Internal error (RuntimeError): this is a bug in themekit" in response.text
+    assert "in front of the bench" not in response.text
+    assert "in front of the bench" not in capsys.readouterr().err

@@ -19,6 +19,8 @@ CLI or the terminal app wrote shows on the next page load.
 from __future__ import annotations
 
 import json
+import os
+import sys
 import tempfile
 import threading
 from collections.abc import Awaitable, Callable
@@ -197,6 +199,20 @@ class Server:
                 if api:
                     return JSONResponse({"ok": False, "error": exc.render()}, status_code=status)
                 return context.page("error.html", status, message=exc.render())
+            except Exception as exc:  # a bug: say so without echoing data (as the CLI does)
+                if os.environ.get("THEMEKIT_DEBUG") or os.environ.get("THEMEKIT_RAISE_INTERNAL"):
+                    raise
+                print(
+                    f"themekit serve: internal error ({type(exc).__name__}) on"
+                    f" {request.method} {request.url.path}; set THEMEKIT_DEBUG=1 to see the"
+                    " traceback, and please report it.",
+                    file=sys.stderr,
+                )
+                message = (
+                    f"Internal error ({type(exc).__name__}): this is a bug in themekit; please"
+                    " report it. Reload the page to see what was saved."
+                )
+                return self.refusal(message, 500, api, title="Something went wrong")
 
         return endpoint
 
@@ -204,10 +220,12 @@ class Server:
         host = request.headers.get("host", "")
         return {f"http://{host}", f"https://{host}"}
 
-    def refusal(self, message: str, status: int, api: bool) -> Response:
+    def refusal(
+        self, message: str, status: int, api: bool, *, title: str = "Not allowed"
+    ) -> Response:
         if api:
             return JSONResponse({"ok": False, "error": message}, status_code=status)
-        html = self.templates.get_template("refused.html").render(message=message)
+        html = self.templates.get_template("refused.html").render(message=message, title=title)
         return HTMLResponse(html, status_code=status)
 
 
@@ -816,7 +834,8 @@ def create_app(
     ]
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        return server.refusal("There is no such page.", 404, request.url.path.startswith("/api/"))
+        api = request.url.path.startswith("/api/")
+        return server.refusal("There is no such page.", 404, api, title="Not found")
 
     app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
     app.state.server = server
