@@ -48,6 +48,8 @@ def serve(
     root = project.root
     project.close()  # the server opens its own connection on its own thread
     e = env()
+    if e.debug:
+        os.environ["THEMEKIT_DEBUG"] = "1"  # the server then lets a bug's traceback through
 
     def announce(url: str) -> None:
         e.write(url)
