@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import themekit
-
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "transcripts_sample"
 CODEBOOKS = REPO / "codebooks"
@@ -57,11 +55,13 @@ def themekit(root: Path, *args: str) -> None:
 
 def build_sample_project(root: Path) -> Path:
     """The sample study: transcripts, participants, the MHTR codebook, ana's and ben's codings."""
+    from themekit.participants import import_participants
     from themekit.project import Project
+    from themekit.transcripts.importer import import_transcripts
 
     with Project.init(root, name="MHTR sample") as project:
-        themekit.import_transcripts(project, [SAMPLE])
-        themekit.import_participants(project, SAMPLE / "participants.csv")
+        import_transcripts(project, [SAMPLE])
+        import_participants(project, SAMPLE / "participants.csv")
     themekit(root, "codebook", "load", str(CODEBOOKS / "mhtr.yaml"))
     for coder in ("ana", "ben"):
         sheet = SAMPLE / "codings" / f"coder_{coder}.csv"

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-import themekit
 from conftest import Cli
 from helpers_serve import CODEBOOKS, SAMPLE, themekit
 from themekit.coding.service import CodingSession
@@ -23,6 +22,7 @@ from themekit.project import Project
 from themekit.serve import ServeError, check_host
 from themekit.serve.app import create_app
 from themekit.serve.security import CONTENT_SECURITY_POLICY
+from themekit.transcripts.importer import import_transcripts
 
 BASE = "http://127.0.0.1:8765"
 
@@ -31,7 +31,7 @@ BASE = "http://127.0.0.1:8765"
 def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("serve-app") / "study"
     with Project.init(root, name="study") as project:
-        themekit.import_transcripts(project, [SAMPLE / "P03.txt"])
+        import_transcripts(project, [SAMPLE / "P03.txt"])
     themekit(root, "codebook", "load", str(CODEBOOKS / "mhtr.yaml"))
     return root
 
