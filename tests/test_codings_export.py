@@ -41,6 +41,7 @@ def test_table_columns_and_values(coded: Project) -> None:
         "code",
         "code_path",
         "memo",
+        "line_memo",
         "coder",
         "text",
         "speaker",
@@ -57,7 +58,7 @@ def test_table_columns_and_values(coded: Project) -> None:
         "uid",
     ]
     first = table.rows[0]
-    assert {k: first[k] for k in table.columns[:13]} == {
+    assert {k: first[k] for k in table.columns[:14]} == {
         "transcript": "P01",
         "line": 3,
         "code": "benefits.gap",
@@ -87,7 +88,7 @@ def test_table_columns_and_values(coded: Project) -> None:
 def test_filters(coded: Project) -> None:
     assert len(codings_table(coded, coder="ben").rows) == 2
     assert len(codings_table(coded, transcript="P02").rows) == 1
-    with pytest.raises(CodingError, match="No coder 'zoe' in this project"):
+    with pytest.raises(CodingError, match="Unknown coder 'zoe'. Known coders: ana, ben."):
         codings_table(coded, coder="zoe")
     with pytest.raises(CodingError, match="No transcript 'P77'"):
         codings_table(coded, transcript="P77")
@@ -199,7 +200,10 @@ def test_cli_round_trip_through_commands(coded: Project, cli, tmp_path: Path) ->
     with _fresh_copy(tmp_path) as fresh:
         result = Cli(fresh.root)("code", "--apply", str(target))
         assert result.exit_code == 0, result.output
-        assert result.stderr == "Applied 5 codings to 2 transcripts (0 already present)\n"
+        assert result.stderr == (
+            "New coder 'ana' created.\nNew coder 'ben' created.\n"
+            "Applied 5 codings to 2 transcripts (0 already present)\n"
+        )
         assert coding_keys(fresh) == coding_keys(coded)
 
 
@@ -226,6 +230,7 @@ def test_cli_list(coded: Project, cli) -> None:
         "coder": "ana",
         "span": rows[3]["span"],
         "memo": None,
+        "line_memo": None,
         "source": "hand",
     }
     seg = coded.store.segment_at("P01", 6)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from themekit.cli.app import app, env, open_project
 from themekit.errors import AgreementError, ThresholdNotMet
+
+if TYPE_CHECKING:
+    from themekit.project import Project
 
 
 class AgreeFormat(str, Enum):
@@ -55,13 +59,15 @@ class NeitherCoded(str, Enum):
     one = "one"
 
 
-def _coders(text: str) -> list[str]:
+def _coders(text: str, project: Project) -> list[str]:
     names = [c.strip() for c in text.split(",") if c.strip()]
     if len(names) < 2:
         raise AgreementError(
             "Agreement needs at least two coders.", hint="Name them with --coders A,B."
         )
-    return names
+    from themekit.coding.coders import require_known
+
+    return [require_known(project, name) for name in names]
 
 
 CODERS = typer.Option(..., "--coders", help="Comma-separated coder names, e.g. ana,ben.")
@@ -167,7 +173,7 @@ def agree(
     the weighted coefficients. See docs/agreement.md for every formula.
     """
     project = open_project()
-    names = _coders(coders)
+    names = _coders(coders, project)
     if fmt == AgreeFormat.docx and output is None:
         raise AgreementError("docx output needs a file.", hint="Add -o FILE.docx.")
     if disagreements:
@@ -276,7 +282,7 @@ def reconcile(
     from themekit.coding.service import CodingSession
 
     project = open_project()
-    names = _coders(coders)
+    names = _coders(coders, project)
     if into in names:
         raise AgreementError(
             f"--into {into} is one of the coders being reconciled.",
