@@ -64,6 +64,7 @@ def test_table_columns_and_values(coded: Project) -> None:
         "code": "benefits.gap",
         "code_path": "Benefits > Filling a previous gap in services",
         "memo": 'he said "nothing",\nthen paused',
+        "line_memo": None,
         "coder": "ana",
         "text": "Before the pilot we had nothing to offer someone who was unwell.",
         "speaker": "Officer",
