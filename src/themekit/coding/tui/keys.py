@@ -151,8 +151,30 @@ KEYS: tuple[KeySpec, ...] = (
         "Suggest",
         where="suggestions",
     ),
+    # -- codebook guidance and coded text ------------------------------------------------
+    KeySpec(
+        ("c",),
+        "toggle_guidance",
+        "Show or hide the guidance pane: the highlighted code's definition, include,"
+        " exclude and examples",
+        "Codebook",
+        footer="guidance",
+    ),
+    KeySpec(
+        ("p",),
+        "coded_text",
+        "Read every passage coded with the highlighted code (else this line's first code),"
+        " by group, coder or transcript (b switches)",
+        "Codebook",
+        footer="passages",
+    ),
     # -- transcript and app --------------------------------------------------------------
-    KeySpec(("D",), "toggle_done", "Mark the transcript done (again: not done)", "Transcript"),
+    KeySpec(
+        ("D",),
+        "toggle_done",
+        "Mark the transcript done (again: not done); with uncoded lines it asks first",
+        "Transcript",
+    ),
     KeySpec(
         ("t",), "pick_transcript", "Switch transcript (the picker with progress)", "Transcript"
     ),
