@@ -393,7 +393,7 @@ def test_help_screen_lists_the_keys(project: Project) -> None:
         seen.append(len(app.screen_stack))
 
     drive(project, steps)
-    assert seen == [11, 1]
+    assert seen == [12, 1]
 
 
 def test_no_disputed_lines(project: Project) -> None:
