@@ -400,11 +400,11 @@ class CodingStore(StoreBase):
         rows = self.db.query(
             "SELECT m.coder, s.transcript_id, s.line, s.id, s.speaker, NULL AS code_id,"
             " m.text AS memo, s.text, m.updated_at FROM segment_memos m"
-            " JOIN segments s ON s.id = m.segment_id WHERE " + " AND ".join(where_line)
+            " JOIN segments s ON s.id = m.segment_id WHERE "
+            + " AND ".join(where_line)
             + " UNION ALL SELECT c.coder, c.transcript_id, s.line, s.id, s.speaker, c.code_id,"
             " c.memo, s.text, c.created_at FROM codings c JOIN segments s ON s.id = c.segment_id"
-            " WHERE " + " AND ".join(where_coding)
-            + " ORDER BY 2, 3, 1, 6",
+            " WHERE " + " AND ".join(where_coding) + " ORDER BY 2, 3, 1, 6",
             (*params_line, *params_coding),
         )
         return [

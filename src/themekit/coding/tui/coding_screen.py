@@ -15,10 +15,11 @@ Layout::
 The parts each have their own module: ``transcript_view`` (the transcript pane),
 ``codebook_pane`` (filter and tree), ``widgets.GuidancePane`` (the highlighted code's
 definition, include, exclude and examples), ``line_panes`` (current line, its codings,
-its suggestions, the status bar) and ``passages_screen`` (the text coded with a code). ``CodingState`` decides what a key means; this screen
-turns each key into a state call and, for a write, one ``CodingSession`` call (the
-session owns every store read and write and its transactions), then tells the panes to
-redraw. A ``ThemekitError`` from the session becomes the status message, never a crash.
+its suggestions, the status bar) and ``passages_screen`` (the text coded with a code).
+``CodingState`` decides what a key means; this screen turns each key into a state call
+and, for a write, one ``CodingSession`` call (the session owns every store read and
+write and its transactions), then tells the panes to redraw. A ``ThemekitError`` from
+the session becomes the status message, never a crash.
 """
 
 from __future__ import annotations
@@ -629,9 +630,7 @@ class CodingScreen(Screen[None]):
         if code_id is None:
             self.say("Highlight a code in the codebook first.")
             return
-        self.app.push_screen(
-            PassagesScreen(self.session, code_id, show_others=self.show_others)
-        )
+        self.app.push_screen(PassagesScreen(self.session, code_id, show_others=self.show_others))
 
     def action_pick_transcript(self) -> None:
         self.save_position()

@@ -45,8 +45,7 @@ RECONCILE_KEYS: tuple[ReconcileKey, ...] = (
     ReconcileKey(
         ("c",),
         "toggle_guidance",
-        "Show or hide the guidance (definition, include, exclude, examples) of the disputed"
-        " codes",
+        "Show or hide the guidance (definition, include, exclude, examples) of the disputed codes",
         "guidance",
     ),
     ReconcileKey(("j", "down"), "next_line", "Next disputed line"),

@@ -4,7 +4,7 @@
 10,000-segment transcript costs no more to draw than a 40-line one. Each segment (a
 transcript line) takes as many rows as its text needs at the pane's width, wrapped with
 a hanging indent under the line number and speaker, followed by a row naming the codes
-on it (wrapped the same way). ``layout`` measures every segment once per width
+on it (wrapped the same way). ``measure_all`` measures every segment once per width
 (``starts[i]`` is segment i's first row) and ``remeasure`` only the segments whose codes
 changed, so a keystroke redraws just the rows whose look changed (old and new cursor
 segment, the selection, a segment whose codes changed). The view reads the
@@ -163,7 +163,7 @@ class TranscriptView(ScrollView, can_focus=True):
         text_rows, code_rows = self.rows_of(index)
         return len(text_rows) + len(code_rows)
 
-    def layout(self, width: int) -> None:
+    def measure_all(self, width: int) -> None:
         """Measure every segment for ``width`` columns (once per width)."""
         if width <= 0 or width == self.layout_width:
             return
@@ -195,7 +195,7 @@ class TranscriptView(ScrollView, can_focus=True):
         return changed
 
     def on_resize(self, event: Resize) -> None:
-        self.layout(self.size.width)
+        self.measure_all(self.size.width)
         self.follow_cursor()
 
     def index_at_row(self, row: int) -> int:
@@ -208,7 +208,7 @@ class TranscriptView(ScrollView, can_focus=True):
         if width <= 0 or not self.state.segments:
             return Strip.blank(max(width, 0))
         if width != self.layout_width:
-            self.layout(width)
+            self.measure_all(width)
         row = int(self.scroll_offset.y) + y
         if row >= self.virtual_size.height:
             return Strip.blank(width)
@@ -284,7 +284,7 @@ class TranscriptView(ScrollView, can_focus=True):
         height = self.size.height or 1
         if not self.starts:
             return
-        self.layout(self.size.width)
+        self.measure_all(self.size.width)
         top = self.starts[self.state.cursor]
         self.scroll_to(y=max(top - height // 2, 0), animate=False, immediate=True)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Protocol, runtime_checkable
 
-from textual import on
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
