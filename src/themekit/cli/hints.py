@@ -59,7 +59,6 @@ CLI_STEPS: dict[str, str] = {
         "Check the spelling ('themekit coders list'), or add a new coder with"
         " 'themekit coders add NAME'."
     ),
-    "code.confirm_done": "Code the remaining lines, or confirm to mark it done anyway.",
     # project.py
     "project.backup_file": (
         "Give the path of a file made by 'themekit backup' (by default in"
