@@ -24,8 +24,10 @@ CODE_HELP = "\n\n".join(
         " be known: add a new coder with 'themekit coders add NAME' first. Every"
         " change is saved at once; quitting loses nothing. Main keys: up/down (j/k) move,"
         " 1-9 toggle the first nine codes, / filters the codebook (Enter toggles), v selects"
-        " a range of lines, s codes part of a line, x removes, m memo, u undo, D marks the"
-        " transcript done, ? shows every key, q quits. --show-others also shows the other"
+        " a range of lines, s codes part of a line, x removes, m memo, u undo, c shows or"
+        " hides the highlighted code's definition and examples, p reads every passage coded"
+        " with it, D marks the transcript done (asking first while lines are uncoded), ?"
+        " shows every key, q quits. --show-others also shows the other"
         " coders' codings (leave it off for blind double coding).",
         "With --apply FILE (.csv or .xlsx: columns transcript, line, code, optional memo,"
         " coder, span_start, span_end, uid) every row is checked first and the file is"
