@@ -230,3 +230,26 @@ def test_an_unknown_coder_cannot_open_the_app(study: Project) -> None:
     with pytest.raises(CodingError, match="Unknown coder 'alcie'. Did you mean 'alice'?"):
         create_coding_app(study, coder="alcie", transcript="P07")
     assert study.store.coders() == ["alice"]
+
+
+def test_j_reads_on_through_a_line_taller_than_the_pane(project: Project) -> None:
+    words = " ".join(f"word{n}" for n in range(400))  # far taller than 80x24 allows
+    build_transcript(project, "P07", [("P07", words), ("P07", "The next line.")])
+    project.store.add_codebook_version(Codebook.from_dict(BOOK), source="test", changes={})
+    add_coder(project, "alice")
+    seen: list[tuple[int, bool]] = []
+
+    async def steps(app: Any, pilot: Any) -> None:
+        view = app.coding_screen.view
+        for _ in range(40):
+            text = joined(view.visible_text())
+            seen.append((app.coding_screen.state.current.line, "word399" in text))
+            if app.coding_screen.state.current.line == 2:
+                break
+            await pilot.press("j")
+
+    drive(project, (80, 24), steps)
+    assert seen[0] == (1, False)  # the line's end is out of view at first
+    reached_end = next(i for i, (line, end) in enumerate(seen) if end)
+    assert all(line == 1 for line, _ in seen[: reached_end + 1])  # j scrolled, not moved
+    assert seen[-1][0] == 2  # then j moves on

@@ -269,9 +269,13 @@ class CodingScreen(Screen[None]):
             self.update_status()
 
     def action_cursor_down(self) -> None:
+        if self.view.read_on(1):  # the rest of a line taller than the pane first
+            return
         self._moved(self.state.move(1))
 
     def action_cursor_up(self) -> None:
+        if self.view.read_on(-1):
+            return
         self._moved(self.state.move(-1))
 
     def action_page_down(self) -> None:

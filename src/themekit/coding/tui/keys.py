@@ -58,8 +58,18 @@ SHORTCUT_KEYS = tuple(str(n) for n in range(1, 10))
 
 KEYS: tuple[KeySpec, ...] = (
     # -- moving --------------------------------------------------------------------------
-    KeySpec(("down", "j"), "cursor_down", "Next line (interviewer lines are skipped)", "Move"),
-    KeySpec(("up", "k"), "cursor_up", "Previous line (interviewer lines are skipped)", "Move"),
+    KeySpec(
+        ("down", "j"),
+        "cursor_down",
+        "Next line (interviewer lines are skipped); in a line taller than the pane, read on",
+        "Move",
+    ),
+    KeySpec(
+        ("up", "k"),
+        "cursor_up",
+        "Previous line (interviewer lines are skipped); in a line taller than the pane, back",
+        "Move",
+    ),
     KeySpec(("pagedown",), "page_down", "One screen down", "Move"),
     KeySpec(("pageup",), "page_up", "One screen up", "Move"),
     KeySpec(("home",), "first_line", "First codable line", "Move"),

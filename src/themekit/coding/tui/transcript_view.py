@@ -21,7 +21,8 @@ A segment::
        |+ exemplar quote
        + ● own code on the line, ○ only other coders' codes
 
-The speaker's role is shown in the detail pane under the transcript.
+The speaker's role is shown in the detail pane under the transcript. A line taller than
+the pane is read on with the same keys: ↓/j first scrolls through it, then moves on.
 """
 
 from __future__ import annotations
@@ -302,6 +303,23 @@ class TranscriptView(ScrollView, can_focus=True):
         elif last >= top + height - margin:
             y = min(last - height + margin + 1, first)
             self.scroll_to(y=max(y, 0), animate=False, immediate=True)
+
+    def read_on(self, step: int) -> bool:
+        """Scroll through a current line taller than the pane (one screen less a row of
+        context, ``step`` 1 down or -1 up); False once all of it has been in view."""
+        if not self.starts:
+            return False
+        height = self.size.height or 1
+        top = int(self.scroll_offset.y)
+        first = self.starts[self.state.cursor]
+        last = first + self.heights[self.state.cursor] - 1
+        if step > 0 and last >= top + height and top + height > first:
+            self.scroll_to(y=min(top + height - 1, last), animate=False, immediate=True)
+            return True
+        if step < 0 and first < top <= last:
+            self.scroll_to(y=max(top - height + 1, first), animate=False, immediate=True)
+            return True
+        return False
 
     def on_click(self, event: Click) -> None:
         # The event's own y counts the border too; the row is found in the content area.
