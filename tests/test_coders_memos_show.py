@@ -202,3 +202,22 @@ def test_init_inside_a_project_refuses_unless_nested(project: Project, bare_cli)
     nested = bare_cli("init", str(inner), "--nested")
     assert nested.exit_code == 0, nested.output
     assert (inner / "themekit.db").exists()
+
+
+def test_a_coder_with_no_work_can_be_removed_one_with_work_cannot(study: Project, cli) -> None:
+    # A typo that an older version turned into a coder, with a saved position.
+    study.store.ensure_coder("anna")
+    study.store.set_last_line("P01", "anna", 3)
+    result = cli("coders", "remove", "anna")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "Coder 'anna' removed.\n"
+    assert study.store.coders() == ["ana", "ben"]
+    assert study.store.last_line("P01", "anna") is None
+    assert study.store.audit_entries(action="coder.remove")[-1].details == {"coder": "anna"}
+    kept = cli("coders", "remove", "ana")
+    assert kept.exit_code == 1
+    assert kept.stderr == (
+        "Error: Coder 'ana' has codings, memos, exemplars or done marks; nothing was removed."
+        " Only a coder with no work can be removed.\n"
+    )
+    assert study.store.coders() == ["ana", "ben"]

@@ -8,7 +8,7 @@ from themekit.cli.app import app, env, open_project
 from themekit.cli.render import FORMAT_OPTION, TableFormat, render_rows
 
 coders_app = typer.Typer(
-    help="Coders: add a new coder (every other command needs a known coder), list them.",
+    help="Coders: add a new coder (every other command needs a known coder), list, remove.",
     no_args_is_help=True,
 )
 app.add_typer(coders_app, name="coders")
@@ -23,6 +23,15 @@ def add(names: list[str] = typer.Argument(..., help="Name(s) of the new coder(s)
     for name in names:
         added = add_coder(project, name)
         env().message(f"New coder '{added}' created.")
+
+
+@coders_app.command("remove")
+def remove(name: str = typer.Argument(..., help="The coder to remove.")) -> None:
+    """Remove a coder who has no codings, memos, exemplars or done marks (say, a typo)."""
+    from themekit.coding.coders import remove_coder
+
+    removed = remove_coder(open_project(), name)
+    env().message(f"Coder '{removed}' removed.")
 
 
 @coders_app.command("list")

@@ -5,7 +5,8 @@ takes a coder's name asks ``require_known`` first, which raises with the nearest
 name ("did you mean 'ana'?"). A coder comes into being in one of three deliberate ways:
 ``add_coder`` (``themekit coders add``), a bulk apply of a whole table (which says so in
 its summary) and the consensus coder a reconciliation is told to create. Imports and
-merges bring their coders along with their codings.
+merges bring their coders along with their codings. ``remove_coder`` takes back a coder
+who has done nothing (such as a typo made before this rule).
 
 The store's ``coders`` table has held every coder since the first schema (codings,
 memos, exemplars and progress all reference it), so projects made before this rule need
@@ -81,6 +82,24 @@ def add_coder(project: Project, name: str) -> str:
     with store.db.transaction():
         store.ensure_coder(name)
         store.log("coder.add", actor=name, how="hand", details={"coder": name})
+    return name
+
+
+def remove_coder(project: Project, name: str) -> str:
+    """Remove a coder who has done nothing yet (a typo made under an older version, say).
+
+    A coder with codings, memos, exemplars or done marks is kept: their work would lose
+    its author. Audit-logged.
+    """
+    name = require_known(project, name)
+    store = project.store
+    with store.db.transaction():
+        if not store.remove_unused_coder(name):
+            raise CodingError(
+                f"Coder '{name}' has codings, memos, exemplars or done marks; nothing was removed.",
+                hint="Only a coder with no work can be removed.",
+            )
+        store.log("coder.remove", actor=name, how="hand", details={"coder": name})
     return name
 
 

@@ -49,6 +49,24 @@ class CodingStore(StoreBase):
                 "INSERT OR IGNORE INTO coders (name, created_at) VALUES (?, ?)", (name, self.now())
             )
 
+    def remove_unused_coder(self, name: str) -> bool:
+        """Delete a coder with no codings, memos, exemplars or done marks (a saved position
+        goes with them); False, and nothing deleted, if they have any of those."""
+        with self.db.transaction() as conn:
+            used = conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM codings WHERE coder = ?)"
+                " OR EXISTS (SELECT 1 FROM segment_memos WHERE coder = ?)"
+                " OR EXISTS (SELECT 1 FROM exemplars WHERE coder = ?)"
+                " OR EXISTS (SELECT 1 FROM coder_progress WHERE coder = ?"
+                "   AND done_at IS NOT NULL)",
+                (name, name, name, name),
+            ).fetchone()[0]
+            if used:
+                return False
+            conn.execute("DELETE FROM coder_progress WHERE coder = ?", (name,))
+            conn.execute("DELETE FROM coders WHERE name = ?", (name,))
+            return True
+
     def coders(self) -> list[str]:
         return [r[0] for r in self.db.query("SELECT name FROM coders ORDER BY name")]
 
