@@ -36,6 +36,7 @@ LINES = [
     ("Interviewer", "Anything else?"),
     ("P07", "The steering group kept everyone pointed in the same direction."),
 ]
+FILLER = [("P07", f"A short line of talk, number {n}.") for n in range(1, 41)]
 BOOK = {
     "codes": [
         {
@@ -65,7 +66,8 @@ BOOK = {
 
 @pytest.fixture
 def study(project: Project) -> Project:
-    build_transcript(project, "P07", LINES)
+    # Enough lines after the long one that the pane scrolls (and shows its scrollbar).
+    build_transcript(project, "P07", LINES + FILLER)
     build_transcript(project, "P08", LINES[:3])
     project.store.add_codebook_version(Codebook.from_dict(BOOK), source="test", changes={})
     project.store.replace_participants(
@@ -109,7 +111,8 @@ def test_long_lines_are_wrapped_in_full_with_a_hanging_indent(study: Project, si
         seen["rows"] = rows
         seen["height"] = view.heights[1]
         seen["indent"] = view.indent
-        seen["width"] = view.size.width
+        seen["width"] = view.text_area_width()
+        seen["scrollbar"] = view.size.width - view.text_area_width()
 
     drive(study, size, steps)
     rows, indent = seen["rows"], seen["indent"]
@@ -121,6 +124,7 @@ def test_long_lines_are_wrapped_in_full_with_a_hanging_indent(study: Project, si
         assert row[:indent].strip() == ""
         assert row[indent:].strip()
     assert all(len(r) <= seen["width"] for r in rows)
+    assert seen["scrollbar"] > 0  # measured for the columns the scrollbar leaves
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "200x50"])
@@ -222,7 +226,7 @@ def test_a_new_coder_sees_every_transcript_in_the_picker(study: Project) -> None
         seen["rows"] = [table.get_row_at(i) for i in range(table.row_count)]
 
     drive(study, (80, 24), steps, transcript=None, coder="dan")
-    assert seen["rows"] == [["P07", "0", "3", "0%", ""], ["P08", "0", "2", "0%", ""]]
+    assert seen["rows"] == [["P07", "0", "43", "0%", ""], ["P08", "0", "2", "0%", ""]]
     assert study.store.coders() == ["alice", "dan"]
 
 

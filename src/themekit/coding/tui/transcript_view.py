@@ -52,7 +52,9 @@ _STAR = Style(color="#ffd75f")
 _CODES = Style(color="#5fd75f", italic=True)
 
 SPEAKER_WIDTH_MAX = 12
+SPEAKER_WIDTH_MIN = 6
 TEXT_WIDTH_MIN = 8
+TEXT_WIDTH_COMFORTABLE = 36  # below this the speaker column narrows
 
 
 def wrap_words(text: str, width: int) -> list[str]:
@@ -120,8 +122,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self.labels = labels or {}
         segments = state.segments
         self.number_width = len(str(segments[-1].line)) if segments else 1
-        self.speaker_width = min(max([len(s.speaker or "") for s in segments] + [1]), 14)
-        self.speaker_width = min(self.speaker_width, SPEAKER_WIDTH_MAX)
+        longest = max([len(s.speaker or "") for s in segments] + [1])
+        self.full_speaker_width = min(longest, SPEAKER_WIDTH_MAX)
+        self.speaker_width = self.full_speaker_width
         # number, space, three marks, space, speaker, space: where the text starts.
         self.indent = self.number_width + 1 + 3 + 1 + self.speaker_width + 1
         self.layout_width = 0
@@ -169,6 +172,12 @@ class TranscriptView(ScrollView, can_focus=True):
         if width <= 0 or width == self.layout_width:
             return
         self.layout_width = width
+        # In a narrow pane the speaker column gives way (down to a few letters) before the
+        # text does: the text is what a coder reads.
+        fixed = self.number_width + 1 + 3 + 1 + 1
+        room = width - fixed - 1 - TEXT_WIDTH_COMFORTABLE
+        self.speaker_width = min(self.full_speaker_width, max(room, SPEAKER_WIDTH_MIN))
+        self.indent = fixed + self.speaker_width
         self.text_width = max(width - self.indent - 1, TEXT_WIDTH_MIN)
         self._rows.clear()
         self.heights = [self._height(i) for i in range(len(self.state.segments))]
@@ -195,8 +204,13 @@ class TranscriptView(ScrollView, can_focus=True):
             self.refresh()
         return changed
 
+    def text_area_width(self) -> int:
+        """The columns rows are drawn in: the pane less its scrollbar (once it shows)."""
+        width = self.scrollable_content_region.width
+        return width if width > 0 else self.size.width
+
     def on_resize(self, event: Resize) -> None:
-        self.measure_all(self.size.width)
+        self.measure_all(self.text_area_width())
         self.follow_cursor()
 
     def index_at_row(self, row: int) -> int:
@@ -208,8 +222,9 @@ class TranscriptView(ScrollView, can_focus=True):
         width = self.size.width
         if width <= 0 or not self.state.segments:
             return Strip.blank(max(width, 0))
-        if width != self.layout_width:
-            self.measure_all(width)
+        if self.text_area_width() != self.layout_width:
+            # The scrollbar came or went since the last measure: wrap for the new width.
+            self.measure_all(self.text_area_width())
         row = int(self.scroll_offset.y) + y
         if row >= self.virtual_size.height:
             return Strip.blank(width)
@@ -285,7 +300,7 @@ class TranscriptView(ScrollView, can_focus=True):
         height = self.size.height or 1
         if not self.starts:
             return
-        self.measure_all(self.size.width)
+        self.measure_all(self.text_area_width())
         top = self.starts[self.state.cursor]
         self.scroll_to(y=max(top - height // 2, 0), animate=False, immediate=True)
 
@@ -331,5 +346,6 @@ class TranscriptView(ScrollView, can_focus=True):
             self.post_message(self.LineClicked(self.index_at_row(row)))
 
     def visible_text(self) -> list[str]:
-        """The rows on screen as plain text (for tests and screen readers' sake)."""
-        return [self.render_line(y).text for y in range(self.size.height)]
+        """The rows on screen as plain text, as wide as the scrollbar leaves them."""
+        width = self.text_area_width()
+        return [self.render_line(y).crop(0, width).text for y in range(self.size.height)]
