@@ -25,6 +25,7 @@ from themekit.coding.service import resolve_code
 from themekit.errors import CodingError
 from themekit.files.formats import infer_output_format
 from themekit.files.writer import atomic_write_text, atomic_writer, wants_stdout
+from themekit.store.rows import SegmentRow
 
 if TYPE_CHECKING:
     from themekit.project import Project
@@ -112,13 +113,11 @@ def coded_passages(
     result = CodedText(entry.code.id, entry.path_text, by)
     texts: dict[tuple[str, int], str] = {}
     passages: list[Passage] = []
-    rows = [
-        c
-        for c in store.codings(transcript_id=transcript, coder=coder)
-        if c.code_id == entry.code.id
-    ]
-    for c in rows:
-        seg = store.segment(c.segment_id)
+    by_transcript: dict[str, dict[int, SegmentRow]] = {}
+    for c in store.codings(transcript_id=transcript, coder=coder, code_id=entry.code.id):
+        if c.transcript_id not in by_transcript:
+            by_transcript[c.transcript_id] = {s.id: s for s in store.segments(c.transcript_id)}
+        seg = by_transcript[c.transcript_id].get(c.segment_id) or store.segment(c.segment_id)
         assert seg is not None  # a foreign key guarantees it
         if c.span_start is not None and c.span_end is not None:
             key = (seg.transcript_id, seg.version)
