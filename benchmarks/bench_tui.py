@@ -77,6 +77,7 @@ def build_project(root: Path, n_segments: int) -> Project:
         Codebook.from_dict({"codes": codes}), source="bench", changes={}
     )
     project.store.replace_participants([Participant("P01", "Probation Service", None, {})], [])
+    project.store.ensure_coder("bench")  # coders are added on purpose (themekit coders add)
     return project
 
 

@@ -122,8 +122,8 @@ def test_threshold_exit_code(project: Project, cli) -> None:
         ("ana", "Error: Agreement needs at least two coders. Name them with --coders A,B.\n"),
         (
             "ana,zed",
-            "Error: Unknown coder: zed (known: ana, ben). Check the names in --coders;"
-            " see 'themekit status'.\n",
+            "Error: Unknown coder 'zed'. Known coders: ana, ben. Check the spelling"
+            " ('themekit coders list'), or add a new coder with 'themekit coders add NAME'.\n",
         ),
     ],
 )

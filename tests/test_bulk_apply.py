@@ -436,9 +436,12 @@ def test_cli_apply_prints_summary(study: Project, cli, tmp_path: Path) -> None:
     path = _csv(tmp_path, [{"transcript": "P01", "line": "2-4", "code": "other"}])
     result = cli("code", "--coder", "ana", "--apply", str(path), "--done")
     assert result.exit_code == 0, result.output
+    # Applying a whole table is deliberate: it creates its coder, and says so once.
     assert result.stderr == (
+        "New coder 'ana' created.\n"
         "Applied 3 codings to 1 transcript (0 already present)\nMarked P01 as done by ana\n"
     )
+    assert study.store.coders() == ["ana"]
     assert result.stdout == ""
     assert study.store.done_transcripts("ana") == {"P01"}
     again = cli("code", "--coder", "ana", "--apply", str(path))
@@ -486,6 +489,7 @@ def test_cli_launches_the_coding_app(study: Project, cli, monkeypatch) -> None:
     monkeypatch.setattr(
         tui, "run_coding_app", lambda project, **kw: calls.append({"root": project.root, **kw})
     )
+    assert cli("coders", "add", "ana").exit_code == 0
     result = cli("code", "P02", "--coder", " ana ", "--show-others")
     assert result.exit_code == 0, result.output
     assert calls == [{"root": study.root, "coder": "ana", "transcript": "P02", "show_others": True}]
@@ -497,8 +501,8 @@ def test_cli_transcripts_done_and_undo(study: Project, cli) -> None:
     typo = cli("transcripts", "done", "P01", "--coder", "anna")
     assert typo.exit_code == 1
     assert typo.stderr == (
-        "Error: Unknown coder 'anna' (known: none). Check the name; a coder becomes known"
-        " with their first coding.\n"
+        "Error: Unknown coder 'anna'. Known coders: none yet. Check the spelling"
+        " ('themekit coders list'), or add a new coder with 'themekit coders add NAME'.\n"
     )
     assert study.store.coders() == []
     study.store.ensure_coder("ana")

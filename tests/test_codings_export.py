@@ -42,6 +42,7 @@ def test_table_columns_and_values(coded: Project) -> None:
         "code",
         "code_path",
         "memo",
+        "line_memo",
         "coder",
         "text",
         "speaker",
@@ -58,12 +59,13 @@ def test_table_columns_and_values(coded: Project) -> None:
         "uid",
     ]
     first = table.rows[0]
-    assert {k: first[k] for k in table.columns[:13]} == {
+    assert {k: first[k] for k in table.columns[:14]} == {
         "transcript": "P01",
         "line": 3,
         "code": "benefits.gap",
         "code_path": "Benefits > Filling a previous gap in services",
         "memo": 'he said "nothing",\nthen paused',
+        "line_memo": None,
         "coder": "ana",
         "text": "Before the pilot we had nothing to offer someone who was unwell.",
         "speaker": "Officer",
@@ -88,7 +90,7 @@ def test_table_columns_and_values(coded: Project) -> None:
 def test_filters(coded: Project) -> None:
     assert len(codings_table(coded, coder="ben").rows) == 2
     assert len(codings_table(coded, transcript="P02").rows) == 1
-    with pytest.raises(CodingError, match="No coder 'zoe' in this project"):
+    with pytest.raises(CodingError, match="Unknown coder 'zoe'. Known coders: ana, ben."):
         codings_table(coded, coder="zoe")
     with pytest.raises(CodingError, match="No transcript 'P77'"):
         codings_table(coded, transcript="P77")
@@ -204,7 +206,10 @@ def test_cli_round_trip_through_commands(coded: Project, cli, tmp_path: Path) ->
     with _fresh_copy(tmp_path) as fresh:
         result = Cli(fresh.root)("code", "--apply", str(target))
         assert result.exit_code == 0, result.output
-        assert result.stderr == "Applied 5 codings to 2 transcripts (0 already present)\n"
+        assert result.stderr == (
+            "New coder 'ana' created.\nNew coder 'ben' created.\n"
+            "Applied 5 codings to 2 transcripts (0 already present)\n"
+        )
         assert coding_keys(fresh) == coding_keys(coded)
 
 
@@ -231,6 +236,7 @@ def test_cli_list(coded: Project, cli) -> None:
         "coder": "ana",
         "span": rows[3]["span"],
         "memo": None,
+        "line_memo": None,
         "source": "hand",
     }
     seg = coded.store.segment_at("P01", 6)

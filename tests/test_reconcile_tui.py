@@ -397,7 +397,7 @@ def test_help_screen_lists_the_keys(project: Project) -> None:
         seen.append(len(app.screen_stack))
 
     drive(project, steps)
-    assert seen == [11, 1]
+    assert seen == [12, 1]
 
 
 def test_no_disputed_lines(project: Project) -> None:
@@ -487,3 +487,56 @@ def test_keys_typed_into_the_memo_and_picker_are_text_not_decisions(project: Pro
     assert decisions(project) == [("P03", 2, "code", ["agencies", "options"])]
     line2 = project.store.segment_at("P03", 2)
     assert project.store.segment_memos(INTO) == {(INTO, line2.id): "qa BNj"}
+
+
+def test_coders_memos_and_the_disputed_codes_guidance_are_shown(project: Project) -> None:
+    make_study(project)
+    book = {
+        "codes": [
+            dict(BOOK["codes"][0]),
+            {
+                **BOOK["codes"][1],
+                "children": [
+                    {
+                        "id": "funding",
+                        "label": "Funding worries",
+                        "definition": "Money promised for short spells only.",
+                    },
+                    {
+                        "id": "agencies",
+                        "label": "Working across agencies",
+                        "definition": "Services meeting, or failing to meet, together.",
+                        "exclude": "Referrals from the court (use options).",
+                    },
+                ],
+            },
+        ]
+    }
+    project.store.add_codebook_version(Codebook.from_dict(book), source="test", changes={})
+    ana = CodingSession(project, "ana")
+    line5 = project.store.segment_at("P03", 5)
+    ana.set_segment_memo(line5, "housing never showed up at all")
+    coding = project.store.find_coding(coder="ana", segment_id=line5.id, code_id="agencies")
+    ana.set_coding_memo(coding, "absent partner")
+    seen: dict[str, str] = {}
+
+    async def steps(app: Any, pilot: Any) -> None:
+        await pilot.press("j")  # P03 line 5: ana coded agencies, ben nothing
+        seen["coders"] = str(app.query_one("#coders").content)
+        seen["guidance"] = " ".join(str(app.query_one("#guidance").content).split())
+        await pilot.press("c")
+        seen["hidden"] = str(app.query_one("#guidance").display)
+
+    drive(project, steps)
+    assert seen["coders"].splitlines() == [
+        "[1/a] ana: Working across agencies",
+        "    ✎ ana: housing never showed up at all",
+        "    ✎ ana on Working across agencies: absent partner",
+        "[2/b] ben: (no code)",
+    ]
+    assert seen["guidance"] == (
+        "Challenges > Working across agencies (agencies)"
+        " Definition: Services meeting, or failing to meet, together."
+        " Exclude: Referrals from the court (use options)."
+    )
+    assert seen["hidden"] == "False"

@@ -139,7 +139,9 @@ def test_evaluate_table(project: Project, cli) -> None:  # type: ignore[no-untyp
         (
             "full",
             ["suggest", "--evaluate", "--coder", "nobody"],
-            "Error: Coder 'nobody' has no codings to evaluate on. Code some segments first.",
+            # Coders are explicit: an unknown one is refused before any model loads.
+            "Error: Unknown coder 'nobody'. Known coders: none yet. Check the spelling"
+            " ('themekit coders list'), or add a new coder with 'themekit coders add NAME'.",
         ),
         (
             "full",

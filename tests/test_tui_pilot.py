@@ -109,6 +109,8 @@ def build_study(project: Project, *, extra_transcripts: int = 0) -> None:
     project.store.replace_participants(
         [Participant("P07", "Probation Service", "Plymouth", {})], []
     )
+    for coder in ("alice", "bob"):  # as ``themekit coders add`` does
+        project.store.ensure_coder(coder)
 
 
 @pytest.fixture
@@ -126,6 +128,7 @@ def drive(
     show_others: bool = False,
 ) -> Any:
     """Run the app headless, let ``steps(app, pilot)`` drive it, return the app."""
+    project.store.ensure_coder(coder)  # as ``themekit coders add`` does
     app = create_coding_app(project, coder=coder, transcript=transcript, show_others=show_others)
 
     async def main() -> None:
@@ -382,6 +385,8 @@ def test_exemplar_toggles(study: Project) -> None:
 
 def test_done_toggles(study: Project) -> None:
     async def steps(app: Any, pilot: Any) -> None:
+        for _ in range(5):  # code every codable line: D marks done without asking
+            await pilot.press("1", "j")
         await pilot.press("D")
         assert study.store.done_transcripts("alice") == {"P07"}
         await pilot.press("D")
@@ -389,6 +394,30 @@ def test_done_toggles(study: Project) -> None:
     drive(study, steps)
     assert study.store.done_transcripts("alice") == set()
     assert actions(study)[-2:] == ["transcript.done", "transcript.undone"]
+
+
+def test_done_with_uncoded_lines_asks_first_and_says_how_many(study: Project) -> None:
+    seen: dict[str, str] = {}
+
+    async def steps(app: Any, pilot: Any) -> None:
+        from textual.widgets import Label
+
+        await pilot.press("1", "D")  # 1 of 5 codable lines coded
+        seen["question"] = str(app.screen.query_one("#confirm-question", Label).render())
+        await pilot.press("n")
+        seen["refused"] = app.coding_screen.message
+        assert study.store.done_transcripts("alice") == set()
+        await pilot.press("D", "y")
+        seen["done"] = app.coding_screen.message
+
+    drive(study, steps)
+    assert seen == {
+        "question": "4 of 5 codable lines are not coded yet (20% coded). Mark P07 done anyway?",
+        "refused": "Not marked done: 4 codable lines are not coded yet.",
+        "done": "Transcript marked done.",
+    }
+    assert study.store.done_transcripts("alice") == {"P07"}
+    assert actions(study)[-1] == "transcript.done"
 
 
 def test_resume_at_last_position(study: Project) -> None:

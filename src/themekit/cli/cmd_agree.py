@@ -14,6 +14,7 @@ from themekit.errors import AgreementError, ThresholdNotMet
 
 if TYPE_CHECKING:
     from themekit.agree.report import AgreementReport
+    from themekit.project import Project
 
 
 class AgreeFormat(str, Enum):
@@ -59,13 +60,15 @@ class NeitherCoded(str, Enum):
     one = "one"
 
 
-def _coders(text: str) -> list[str]:
+def _coders(text: str, project: Project) -> list[str]:
     names = [c.strip() for c in text.split(",") if c.strip()]
     if len(names) < 2:
         raise AgreementError(
             "Agreement needs at least two coders.", hint="Name them with --coders A,B."
         )
-    return names
+    from themekit.coding.coders import require_known
+
+    return [require_known(project, name) for name in names]
 
 
 CODERS = typer.Option(..., "--coders", help="Comma-separated coder names, e.g. ana,ben.")
@@ -171,7 +174,7 @@ def agree(
     the weighted coefficients. See docs/agreement.md for every formula.
     """
     project = open_project()
-    names = _coders(coders)
+    names = _coders(coders, project)
     if fmt == AgreeFormat.docx and output is None:
         raise AgreementError("docx output needs a file.", hint="Add -o FILE.docx.")
     if disagreements:
@@ -278,7 +281,7 @@ def reconcile(
     from themekit.coding.service import CodingSession
 
     project = open_project()
-    names = _coders(coders)
+    names = _coders(coders, project)
     if into in names:
         raise AgreementError(
             f"--into {into} is one of the coders being reconciled.",

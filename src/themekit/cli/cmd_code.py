@@ -19,11 +19,15 @@ from themekit.errors import CodingError
 CODE_HELP = "\n\n".join(
     [
         "Code transcripts line by line in the terminal, or apply codings from a table.",
-        "Opens the coding app for TRANSCRIPT (default: where CODER stopped last). Every"
+        "Opens the coding app for TRANSCRIPT at the line CODER stopped on; without"
+        " TRANSCRIPT it opens a picker of every transcript with CODER's progress. CODER must"
+        " be known: add a new coder with 'themekit coders add NAME' first. Every"
         " change is saved at once; quitting loses nothing. Main keys: up/down (j/k) move,"
         " 1-9 toggle the first nine codes, / filters the codebook (Enter toggles), v selects"
-        " a range of lines, s codes part of a line, x removes, m memo, u undo, D marks the"
-        " transcript done, ? shows every key, q quits. --show-others also shows the other"
+        " a range of lines, s codes part of a line, x removes, m memo, u undo, c shows or"
+        " hides the highlighted code's definition and examples, p reads every passage coded"
+        " with it, D marks the transcript done (asking first while lines are uncoded), ?"
+        " shows every key, q quits. --show-others also shows the other"
         " coders' codings (leave it off for blind double coding).",
         "With --apply FILE (.csv or .xlsx: columns transcript, line, code, optional memo,"
         " coder, span_start, span_end, uid) every row is checked first and the file is"
@@ -69,11 +73,14 @@ def code(
     if not coder or not coder.strip():
         raise CodingError("A coder name is needed.", hint="Pass --coder NAME.")
     project = open_project()
+    from themekit.coding.coders import require_known
+
+    name = require_known(project, coder)
     if transcript is not None and not project.store.has_transcript(transcript):
         raise CodingError(f"No transcript '{transcript}'.", hint="See 'themekit transcripts list'.")
     from themekit.coding.tui import run_coding_app
 
-    run_coding_app(project, coder=coder.strip(), transcript=transcript, show_others=show_others)
+    run_coding_app(project, coder=name, transcript=transcript, show_others=show_others)
 
 
 def _apply(path: Path, *, coder: str | None, done: bool) -> None:
@@ -82,6 +89,8 @@ def _apply(path: Path, *, coder: str | None, done: bool) -> None:
     project = open_project()
     result = apply_bulk(project, path, coder=coder, done=done)
     e = env()
+    for name in result.new_coders:
+        e.message(f"New coder '{name}' created.")
     e.message(result.summary())
     if result.marked_done:
         by_coder: dict[str, list[str]] = {}

@@ -118,3 +118,72 @@ def drop_orphaned(
             )
             dropped += 1
     env().message(f"Dropped {dropped} orphaned codings.")
+
+
+class ShowFormat(str, Enum):
+    md = "md"
+    csv = "csv"
+    docx = "docx"
+
+
+class ShowBy(str, Enum):
+    group = "group"
+    coder = "coder"
+    transcript = "transcript"
+
+
+@codings_app.command("show")
+def show_coded_text(
+    code: str = typer.Argument(..., help="Code id or path."),
+    by: ShowBy = typer.Option(
+        ShowBy.group, "--by", help="Group the passages by group, coder or transcript."
+    ),
+    attribute: str = typer.Option(
+        "role", "--attribute", help="With --by group: the participant attribute naming groups."
+    ),
+    coder: str | None = typer.Option(None, "--coder", "-c", help="Only this coder's codings."),
+    transcript: str | None = typer.Option(None, "--transcript", "-t", help="Only this transcript."),
+    fmt: ShowFormat | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="md, csv or docx (default: read in the terminal; with -o from its extension).",
+    ),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File to write."),
+) -> None:
+    """Read the text coded with CODE: each passage with speaker, line, group and coder.
+
+    The passages are the raw interview text: keep a file of them as confidential as the
+    transcripts.
+    """
+    from themekit.coding.coded_text import coded_passages, passage_source, write_coded_text
+
+    found = coded_passages(
+        open_project(),
+        code,
+        by=by.value,
+        attribute=attribute,
+        coder=coder,
+        transcript=transcript,
+    )
+    e = env()
+    if fmt is None and output is None:
+        from rich.text import Text
+
+        e.out.print(Text(f"{found.code_path} ({found.code_id})", "bold"))
+        e.out.print(f"{found.count} passage{'' if found.count == 1 else 's'}, by {found.by}.")
+        for name, passages in found.sections.items():
+            e.out.print()
+            e.out.print(Text(f"{name} ({len(passages)})", "bold underline"))
+            for p in passages:
+                e.out.print(Text("  " + " ".join(p.text.split())))
+                e.out.print(Text(f"    -- {passage_source(p, found.by)}", "dim"))
+                for label, memo in (("memo", p.memo), ("line memo", p.line_memo)):
+                    if memo:
+                        e.out.print(Text(f"    {label}: {memo}", "italic"))
+        return
+    text = write_coded_text(found, output, fmt=fmt.value if fmt else None)
+    if text is not None:
+        e.write(text)
+        return
+    e.message(f"Wrote {found.count} passage{'' if found.count == 1 else 's'} to {output}")

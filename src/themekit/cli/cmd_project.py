@@ -19,10 +19,25 @@ def _plural(n: int, noun: str) -> str:
 def init(
     directory: Path = typer.Argument(Path("."), help="Folder for the new project."),
     name: str | None = typer.Option(None, "--name", help="Project name (default: folder name)."),
+    nested: bool = typer.Option(
+        False, "--nested", help="Create it even inside another project's folder."
+    ),
 ) -> None:
-    """Create a project: themekit.toml (settings) and themekit.db (the database)."""
-    from themekit.project import Project
+    """Create a project: themekit.toml (settings) and themekit.db (the database).
 
+    Inside another project's folder it refuses (commands run there would find the new
+    project, not the outer one), unless --nested says that is meant.
+    """
+    from themekit.errors import ProjectExists
+    from themekit.project import DB_FILE, Project
+
+    target = directory.resolve()
+    outer = next((f for f in target.parents if (f / DB_FILE).exists()), None)
+    if outer is not None and not nested:
+        raise ProjectExists(
+            f"{target} is inside the project in {outer}; nothing was created.",
+            hint="Work in that project, or pass --nested to create a separate project inside it.",
+        )
     project = Project.init(directory, name=name)
     env().message(f"Created project '{project.settings.name}' in {project.root}")
     env().message("Next: themekit import TRANSCRIPTS... and themekit codebook load FILE")

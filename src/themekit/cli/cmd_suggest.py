@@ -74,6 +74,11 @@ def suggest(
             "--dry-run only applies to --accept-above.", hint="Add --accept-above X."
         )
     project = open_project()
+    from themekit.coding.coders import require_known
+
+    for name in (coder, None if learn_from == "all" else learn_from):
+        if name:
+            require_known(project, name)
     if evaluate:
         assert coder is not None
         _evaluate(project, coder, folds, threshold, fmt)

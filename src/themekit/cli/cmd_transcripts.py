@@ -102,12 +102,9 @@ def done_transcripts(
             "No transcript " + ", ".join(f"'{t}'" for t in unknown) + "; nothing was marked.",
             hint="See 'themekit transcripts list'.",
         )
-    known = project.store.coders()
-    if coder.strip() not in known:
-        raise CodingError(
-            f"Unknown coder '{coder.strip()}' (known: {', '.join(known) or 'none'}).",
-            hint="Check the name; a coder becomes known with their first coding.",
-        )
+    from themekit.coding.coders import require_known
+
+    coder = require_known(project, coder)
     session = CodingSession(project, coder)
     with project.store.db.transaction():
         for transcript_id in dict.fromkeys(transcripts):

@@ -90,6 +90,10 @@ CLI_STEPS: dict[str, str] = {
     ),
     "code.start": "Code transcripts with 'themekit code' or 'themekit code --apply FILE'.",
     "coder.name": "Pass --coder NAME.",
+    "coders.add": (
+        "Check the spelling ('themekit coders list'), or add a new coder with"
+        " 'themekit coders add NAME'."
+    ),
     "codings.coder_in_file": (
         "Pass one of those names with --coder, or drop --coder to apply every row as recorded."
     ),

@@ -98,6 +98,9 @@ class BulkResult:
     coders: list[str]
     marked_done: list[tuple[str, str]]
     other_coders_rows: int = 0
+    # Coders this apply registered: applying a whole table is deliberate, so it may
+    # create its coders, and says so.
+    new_coders: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """The line the CLI prints: ``Applied N codings to T transcripts (K already present)``."""
@@ -511,7 +514,12 @@ def apply_plan(project: Project, plan: BulkPlan, *, done: bool = False) -> BulkR
     late_duplicates = 0
     created_at = store.now()
     with store.db.transaction():
+        known = set(store.coders())
+        new_coders: list[str] = []
         for coder in sorted({p.coder for p in plan.new} | {c for _t, c in plan.done_pairs}):
+            if coder not in known:
+                new_coders.append(coder)
+                store.log("coder.add", actor=coder, how="bulk", details={"coder": coder})
             store.ensure_coder(coder)
         for p in plan.new:
             if _write_planned(store, p, plan.codebook_version, created_at):
@@ -541,6 +549,7 @@ def apply_plan(project: Project, plan: BulkPlan, *, done: bool = False) -> BulkR
         coders=coders,
         marked_done=marked,
         other_coders_rows=plan.other_coders_rows,
+        new_coders=new_coders,
     )
 
 

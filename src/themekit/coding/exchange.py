@@ -6,7 +6,9 @@ everything needed to apply it again (``transcript``, ``line``, ``code`` as the s
 id, ``coder``, ``memo``, ``span_start``/``span_end`` and ``uid``). Applying an export
 with ``themekit code --apply`` into a project holding the same transcripts and
 codebook reproduces the codings exactly, uids included, which is how codings travel
-between projects.
+between projects. ``line_memo`` is the coder's memo on the whole line (written in the
+coding app), repeated on each of their codings of that line; it is for reading and is
+not applied back.
 
 The text in an export is the raw interview text: this is a working file for the
 research team, not an anonymised output (``themekit export`` makes those).
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from themekit.coding.coders import require_known
 from themekit.errors import CodingError, ExportError
 from themekit.files.formats import infer_output_format
 from themekit.files.writer import atomic_write_text, atomic_writer, wants_stdout
@@ -37,7 +40,16 @@ if TYPE_CHECKING:
 
 FORMATS = ("csv", "json", "xlsx")
 
-LEADING_COLUMNS = ["transcript", "line", "code", "code_path", "memo", "coder", "text"]
+LEADING_COLUMNS = [
+    "transcript",
+    "line",
+    "code",
+    "code_path",
+    "memo",
+    "line_memo",
+    "coder",
+    "text",
+]
 PERSON_COLUMNS = ["speaker", "participant", "role", "site"]
 TRAILING_COLUMNS = [
     "codebook_version",
@@ -47,7 +59,17 @@ TRAILING_COLUMNS = [
     "span_end",
     "uid",
 ]
-LIST_COLUMNS = ["transcript", "line", "code", "code_path", "coder", "span", "memo", "source"]
+LIST_COLUMNS = [
+    "transcript",
+    "line",
+    "code",
+    "code_path",
+    "coder",
+    "span",
+    "memo",
+    "line_memo",
+    "source",
+]
 
 
 @dataclass(frozen=True)
@@ -122,10 +144,12 @@ def codings_table(
             hint="Check the id against the project's transcripts.",
             next_step="transcripts.list",
         )
-    if coder is not None and coder not in store.coders():
-        known = ", ".join(store.coders()) or "none yet"
-        raise CodingError(f"No coder '{coder}' in this project.", hint=f"Coders: {known}.")
+    if coder is not None:
+        coder = require_known(project, coder)
     codings = store.codings(transcript_id=transcript, coder=coder)
+    # The coder's memo on the line (written in the coding app) rides on each of their
+    # codings of that line, so a memo is never left out of the table.
+    memos_on_lines = store.segment_memos(coder)
     resolver = project.resolver()
     paths = _CodePaths(project)
     attribute_names: set[str] = set()
@@ -145,6 +169,7 @@ def codings_table(
             "code": c.code_id,
             "code_path": paths.path(c.code_id, c.codebook_version),
             "memo": c.memo,
+            "line_memo": memos_on_lines.get((c.coder, c.segment_id)),
             "coder": c.coder,
             "text": text,
             "speaker": seg.speaker,

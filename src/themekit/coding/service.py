@@ -28,6 +28,7 @@ from themekit.model.rows import CodingRow, SegmentRow
 from themekit.store.suggestions import CODEBOOK_ONLY
 
 if TYPE_CHECKING:
+    from themekit.coding.coded_text import CodedText
     from themekit.project import Project
 
 HOW_VALUES = ("hand", "suggestion", "bulk", "import", "merge", "reconcile")
@@ -367,6 +368,12 @@ class CodingSession:
         self.store.record_suggestion_decision(
             segment.id, code_id, self.coder, "rejected", score, model
         )
+
+    def coded_text(self, code_id: str, *, by: str = "group", everyone: bool = False) -> CodedText:
+        """The passages coded with ``code_id``: this coder's, or ``everyone``'s."""
+        from themekit.coding.coded_text import coded_passages
+
+        return coded_passages(self.project, code_id, by=by, coder=None if everyone else self.coder)
 
     def save_position(self, transcript_id: str, line: int) -> None:
         """Remember the line this coder was on, so the next session resumes there."""

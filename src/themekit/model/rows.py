@@ -129,6 +129,21 @@ class CodingArrays:
     span_end: Any
 
 
+@dataclass(frozen=True)
+class MemoRow:
+    """A memo: on a line (``code_id`` None) or on one coding (``code_id`` its code)."""
+
+    coder: str
+    transcript_id: str
+    line: int
+    segment_id: int
+    speaker: str | None
+    code_id: str | None
+    memo: str
+    text: str
+    updated_at: str
+
+
 # A participant linked to a whole transcript rather than to one of its speakers.
 ALL_SPEAKERS = "*"
 

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from themekit.model.rows import CodingArrays, CodingRow
+from themekit.model.rows import CodingArrays, CodingRow, MemoRow
 from themekit.store.base import StoreBase
 
 _CODING_SELECT = "SELECT c.*, s.line AS line FROM codings c JOIN segments s ON s.id = c.segment_id"
@@ -50,6 +50,24 @@ class CodingStore(StoreBase):
                 "INSERT OR IGNORE INTO coders (name, created_at) VALUES (?, ?)", (name, self.now())
             )
 
+    def remove_unused_coder(self, name: str) -> bool:
+        """Delete a coder with no codings, memos, exemplars or done marks (a saved position
+        goes with them); False, and nothing deleted, if they have any of those."""
+        with self.db.transaction() as conn:
+            used = conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM codings WHERE coder = ?)"
+                " OR EXISTS (SELECT 1 FROM segment_memos WHERE coder = ?)"
+                " OR EXISTS (SELECT 1 FROM exemplars WHERE coder = ?)"
+                " OR EXISTS (SELECT 1 FROM coder_progress WHERE coder = ?"
+                "   AND done_at IS NOT NULL)",
+                (name, name, name, name),
+            ).fetchone()[0]
+            if used:
+                return False
+            conn.execute("DELETE FROM coder_progress WHERE coder = ?", (name,))
+            conn.execute("DELETE FROM coders WHERE name = ?", (name,))
+            return True
+
     def coders(self) -> list[str]:
         return [r[0] for r in self.db.query("SELECT name FROM coders ORDER BY name")]
 
@@ -59,6 +77,24 @@ class CodingStore(StoreBase):
             r[0]
             for r in self.db.query("SELECT DISTINCT coder FROM codings WHERE source = ?", (source,))
         }
+
+    def coder_counts(self) -> dict[str, tuple[int, int, int, int]]:
+        """coder -> (codings, transcripts coded, transcripts done, memos)."""
+        out: dict[str, tuple[int, int, int, int]] = {}
+        for r in self.db.query(
+            "SELECT cd.name,"
+            " (SELECT COUNT(*) FROM codings c WHERE c.coder = cd.name AND c.orphaned = 0),"
+            " (SELECT COUNT(DISTINCT c.transcript_id) FROM codings c WHERE c.coder = cd.name"
+            "   AND c.orphaned = 0),"
+            " (SELECT COUNT(*) FROM coder_progress p WHERE p.coder = cd.name"
+            "   AND p.done_at IS NOT NULL),"
+            " (SELECT COUNT(*) FROM segment_memos m WHERE m.coder = cd.name)"
+            " + (SELECT COUNT(*) FROM codings c WHERE c.coder = cd.name AND c.memo IS NOT NULL"
+            "   AND c.memo != '')"
+            " FROM coders cd"
+        ):
+            out[r[0]] = (int(r[1]), int(r[2]), int(r[3]), int(r[4]))
+        return out
 
     # -- codings --------------------------------------------------------------------
     def add_coding(
@@ -362,6 +398,48 @@ class CodingStore(StoreBase):
             sql += " WHERE coder = ?"
             params = (coder,)
         return {(r[0], r[1]): r[2] for r in self.db.query(sql, params)}
+
+    def memo_rows(
+        self, *, coder: str | None = None, transcript_id: str | None = None
+    ) -> list[MemoRow]:
+        """Every memo, on lines and on codings, in transcript and line order."""
+        where_line, where_coding = ["1"], ["c.memo IS NOT NULL", "c.memo != ''"]
+        params_line: list[Any] = []
+        params_coding: list[Any] = []
+        if coder is not None:
+            where_line.append("m.coder = ?")
+            where_coding.append("c.coder = ?")
+            params_line.append(coder)
+            params_coding.append(coder)
+        if transcript_id is not None:
+            where_line.append("s.transcript_id = ?")
+            where_coding.append("c.transcript_id = ?")
+            params_line.append(transcript_id)
+            params_coding.append(transcript_id)
+        rows = self.db.query(
+            "SELECT m.coder, s.transcript_id, s.line, s.id, s.speaker, NULL AS code_id,"
+            " m.text AS memo, s.text, m.updated_at FROM segment_memos m"
+            " JOIN segments s ON s.id = m.segment_id WHERE "
+            + " AND ".join(where_line)
+            + " UNION ALL SELECT c.coder, c.transcript_id, s.line, s.id, s.speaker, c.code_id,"
+            " c.memo, s.text, c.created_at FROM codings c JOIN segments s ON s.id = c.segment_id"
+            " WHERE " + " AND ".join(where_coding) + " ORDER BY 2, 3, 1, 6",
+            (*params_line, *params_coding),
+        )
+        return [
+            MemoRow(
+                coder=r[0],
+                transcript_id=r[1],
+                line=int(r[2]),
+                segment_id=int(r[3]),
+                speaker=r[4],
+                code_id=r[5],
+                memo=r[6],
+                text=r[7],
+                updated_at=r[8],
+            )
+            for r in rows
+        ]
 
     def set_exemplar(self, coder: str, segment_id: int, on: bool) -> None:
         with self.db.transaction() as conn:

@@ -24,9 +24,10 @@ def create_coding_app(
     project: Project, *, coder: str, transcript: str | None = None, show_others: bool = False
 ) -> CodingApp:
     """Build (without running) the app: checks the coder, codebook and transcript first."""
+    from themekit.coding.coders import require_known
     from themekit.coding.service import CodingSession
 
-    session = CodingSession(project, coder)
+    session = CodingSession(project, require_known(project, coder))
     if transcript is not None and not project.store.has_transcript(transcript):
         raise CodingError(
             f"No transcript '{transcript}'.",

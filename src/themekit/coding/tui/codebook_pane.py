@@ -1,11 +1,14 @@
 """The codebook pane of the coding app: a filter box above the codebook tree.
 
 The tree shows every code in codebook order, the first nine codable ones with their
-shortcut number. Typing in the filter keeps the codes whose label or id contains the
-text (and their parents, so the tree still reads as a tree); the first matching codable
+shortcut number. Typing in the filter keeps the codes whose label, id, definition,
+include guidance or examples contain the text (and their parents, so the tree still
+reads as a tree); the first matching codable
 code is the *choice*, ↑/↓ step the choice through the matches and Enter posts it as
 ``FilterSubmitted`` (``None`` when nothing matches). Enter on a tree node posts
-``CodeChosen``. The pane decides nothing about coding: the screen acts on both messages.
+``CodeChosen``, and moving the tree's cursor posts ``CodeHighlighted`` (the screen shows
+that code's guidance). The pane decides nothing about coding: the screen acts on these
+messages.
 """
 
 from __future__ import annotations
@@ -33,6 +36,13 @@ class CodebookPane(Vertical):
 
     class CodeChosen(Message):
         """Enter on a tree node: ``code_id`` may be a grouping code."""
+
+        def __init__(self, code_id: str) -> None:
+            super().__init__()
+            self.code_id = code_id
+
+    class CodeHighlighted(Message):
+        """The tree's cursor is on a code (its guidance is worth showing)."""
 
         def __init__(self, code_id: str) -> None:
             super().__init__()
@@ -74,7 +84,9 @@ class CodebookPane(Vertical):
             self.filter_input.value = ""
 
     def _matches(self, entry: CodeEntry, wanted: str) -> bool:
-        return wanted in entry.code.label.casefold() or wanted in entry.code.id.casefold()
+        code = entry.code
+        searched = (code.label, code.id, code.definition, code.include, *code.examples)
+        return any(wanted in text.casefold() for text in searched)
 
     def _kept(self, wanted: str) -> set[str]:
         """The codes matching ``wanted`` and all their parents."""
@@ -149,6 +161,16 @@ class CodebookPane(Vertical):
         choice = self.filter_choice
         self.filter_input.value = ""
         self.post_message(self.FilterSubmitted(choice))
+
+    @on(Tree.NodeHighlighted, "#codebook")
+    def _tree_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.CodeHighlighted(str(event.node.data)))
+
+    def highlighted_code(self) -> str | None:
+        node = self.query_one("#codebook", Tree).cursor_node
+        return None if node is None or node.data is None else str(node.data)
 
     @on(Tree.NodeSelected, "#codebook")
     def _tree_selected(self, event: Tree.NodeSelected[str]) -> None:

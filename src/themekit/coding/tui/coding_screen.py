@@ -2,20 +2,24 @@
 
 Layout::
 
-    +-- transcript (one row per segment) --------+-- code filter ------------+
-    |  41 ● P07  Probation Service  We had ...   |  codebook tree            |
-    |  42   I    -                  And how ...  |  [1] Increasing options   |
-    |  43 ● P07  Probation Service  It meant ... +-- codes on this line -----+
-    +-- the current line in full, memo ---------+-- suggestions (if any) ----+
+    +-- transcript (whole lines, wrapped) ------+-- code filter ------------+
+    |  41 ● P07  We had nothing for people with  |  codebook tree            |
+    |            moderate needs before the pilot.|  [1] Increasing options   |
+    |            ● Filling a previous gap        +-- guidance (c toggles) ---+
+    |  42   I    And how did it start?           |  definition, include, ... |
+    +-- the current line, role, memo ------------+-- codes on this line -----+
+                                                 +-- suggestions (if any) ----+
     status: transcript, line, coded/codable, done, blind | last message
     footer: key help
 
 The parts each have their own module: ``transcript_view`` (the transcript pane),
-``codebook_pane`` (filter and tree), ``line_panes`` (current line, its codings, its
-suggestions, the status bar). ``CodingState`` decides what a key means; this screen
-turns each key into a state call and, for a write, one ``CodingSession`` call (the
-session owns every store read and write and its transactions), then tells the panes to
-redraw. A ``ThemekitError`` from the session becomes the status message, never a crash.
+``codebook_pane`` (filter and tree), ``widgets.GuidancePane`` (the highlighted code's
+definition, include, exclude and examples), ``line_panes`` (current line, its codings,
+its suggestions, the status bar) and ``passages_screen`` (the text coded with a code).
+``CodingState`` decides what a key means; this screen turns each key into a state call
+and, for a write, one ``CodingSession`` call (the session owns every store read and
+write and its transactions), then tells the panes to redraw. A ``ThemekitError`` from
+the session becomes the status message, never a crash.
 """
 
 from __future__ import annotations
@@ -35,10 +39,11 @@ from themekit.coding.service import Change, CodingSession, OpenedTranscript, Sug
 from themekit.coding.tui.codebook_pane import CodebookPane
 from themekit.coding.tui.keys import SHORTCUT_KEYS, screen_keys
 from themekit.coding.tui.line_panes import CodingsPane, LineDetail, StatusBar, SuggestionsPane
+from themekit.coding.tui.passages_screen import PassagesScreen
 from themekit.coding.tui.picker import PickerScreen
 from themekit.coding.tui.state import CodingState, split_codings
 from themekit.coding.tui.transcript_view import TranscriptView
-from themekit.coding.tui.widgets import HelpScreen, PromptScreen
+from themekit.coding.tui.widgets import ConfirmScreen, GuidancePane, HelpScreen, PromptScreen
 from themekit.errors import ThemekitError
 from themekit.model.rows import CodingRow
 
@@ -75,7 +80,9 @@ class CodingScreen(Screen[None]):
     CodingScreen #transcript { height: 1fr; border: round $primary; }
     CodingScreen #detail { height: auto; max-height: 9; border: round $primary-darken-2;
                            padding: 0 1; }
-    CodingScreen #codebook { height: 1fr; border: round $primary-darken-2; }
+    CodingScreen #codebook { height: 1fr; min-height: 4; border: round $primary-darken-2; }
+    CodingScreen #guidance { height: auto; max-height: 40%; border: round $primary-darken-2;
+                             padding: 0 1; overflow-y: auto; }
     CodingScreen #codes { height: auto; max-height: 10; border: round $primary-darken-2; }
     CodingScreen #suggestions { height: auto; max-height: 8; border: round $primary-darken-2; }
     CodingScreen #status { height: 1; background: $boost; padding: 0 1; }
@@ -117,12 +124,16 @@ class CodingScreen(Screen[None]):
         opened = self._open()
         with Horizontal():
             with Vertical(id="left"):
-                view = TranscriptView(self.state, opened.roles, id="transcript")
+                labels = {e.code.id: e.code.label for e in self.entries}
+                view = TranscriptView(self.state, opened.roles, labels, id="transcript")
                 view.border_title = self.transcript_id
                 yield view
-                yield LineDetail(id="detail")
+                yield LineDetail(opened.roles, id="detail")
             with Vertical(id="right"):
                 yield CodebookPane(self.entries, self.shortcuts)
+                guidance = GuidancePane(id="guidance")
+                guidance.border_title = "Guidance (c hides)"
+                yield guidance
                 codes = CodingsPane(self.by_id, id="codes")
                 codes.border_title = "Codes on this line"
                 yield codes
@@ -190,7 +201,10 @@ class CodingScreen(Screen[None]):
         self.update_status()
 
     def redraw_indexes(self, indexes: list[int]) -> None:
-        self.view.redraw(*indexes)
+        # A change of codes may change how many rows a line takes (its codes row).
+        if not self.view.remeasure(indexes):
+            self.view.redraw(*indexes)
+        self.view.follow_cursor()
 
     def code_name(self, code_id: str) -> str:
         entry = self.by_id.get(code_id)
@@ -255,9 +269,13 @@ class CodingScreen(Screen[None]):
             self.update_status()
 
     def action_cursor_down(self) -> None:
+        if self.view.read_on(1):  # the rest of a line taller than the pane first
+            return
         self._moved(self.state.move(1))
 
     def action_cursor_up(self) -> None:
+        if self.view.read_on(-1):
+            return
         self._moved(self.state.move(-1))
 
     def action_page_down(self) -> None:
@@ -560,9 +578,63 @@ class CodingScreen(Screen[None]):
     # -- transcript and app ----------------------------------------------------------------
     def action_toggle_done(self) -> None:
         done = not self.done
+        coded, codable = self.state.progress()
+        if done and coded < codable:
+            # Marking done sends the transcript to agreement: never by a slip of a key.
+            uncoded = codable - coded
+            question = (
+                f"{uncoded} of {codable} codable lines are not coded yet"
+                f" ({coded / codable:.0%} coded). Mark {self.transcript_id} done anyway?"
+            )
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._set_done(True)
+                else:
+                    self.say(f"Not marked done: {uncoded} codable lines are not coded yet.")
+
+            self.app.push_screen(ConfirmScreen(question), answered)
+            return
+        self._set_done(done)
+
+    def _set_done(self, done: bool) -> None:
         if self.attempt(self.session.set_done, self.transcript_id, done):
             self.done = done
             self.say("Transcript marked done." if done else "Transcript marked not done.")
+
+    # -- guidance and coded text -------------------------------------------------------------
+    @property
+    def guidance_pane(self) -> GuidancePane:
+        return self.query_one("#guidance", GuidancePane)
+
+    @on(CodebookPane.CodeHighlighted)
+    def code_highlighted(self, event: CodebookPane.CodeHighlighted) -> None:
+        self.guidance_pane.show_code(self.by_id.get(event.code_id))
+
+    def action_toggle_guidance(self) -> None:
+        pane = self.guidance_pane
+        pane.display = not pane.display
+        self.say("Code guidance shown." if pane.display else "Code guidance hidden (c shows it).")
+
+    def passages_code(self) -> str | None:
+        """The code whose coded text ``p`` shows: the codebook's highlighted code if it is
+        codable, else the first code on the current line."""
+        highlighted = self.codebook_pane.highlighted_code()
+        entry = self.by_id.get(highlighted) if highlighted else None
+        if entry is not None and entry.code.codable:
+            return entry.code.id
+        if not self.state.empty:
+            own = self.state.own_on(self.state.current.id)
+            if own:
+                return own[0].code_id
+        return None
+
+    def action_coded_text(self) -> None:
+        code_id = self.passages_code()
+        if code_id is None:
+            self.say("Highlight a code in the codebook first.")
+            return
+        self.app.push_screen(PassagesScreen(self.session, code_id, show_others=self.show_others))
 
     def action_pick_transcript(self) -> None:
         self.save_position()

@@ -58,8 +58,18 @@ SHORTCUT_KEYS = tuple(str(n) for n in range(1, 10))
 
 KEYS: tuple[KeySpec, ...] = (
     # -- moving --------------------------------------------------------------------------
-    KeySpec(("down", "j"), "cursor_down", "Next line (interviewer lines are skipped)", "Move"),
-    KeySpec(("up", "k"), "cursor_up", "Previous line (interviewer lines are skipped)", "Move"),
+    KeySpec(
+        ("down", "j"),
+        "cursor_down",
+        "Next line (interviewer lines are skipped); in a line taller than the pane, read on",
+        "Move",
+    ),
+    KeySpec(
+        ("up", "k"),
+        "cursor_up",
+        "Previous line (interviewer lines are skipped); in a line taller than the pane, back",
+        "Move",
+    ),
     KeySpec(("pagedown",), "page_down", "One screen down", "Move"),
     KeySpec(("pageup",), "page_up", "One screen up", "Move"),
     KeySpec(("home",), "first_line", "First codable line", "Move"),
@@ -151,8 +161,30 @@ KEYS: tuple[KeySpec, ...] = (
         "Suggest",
         where="suggestions",
     ),
+    # -- codebook guidance and coded text ------------------------------------------------
+    KeySpec(
+        ("c",),
+        "toggle_guidance",
+        "Show or hide the guidance pane: the highlighted code's definition, include,"
+        " exclude and examples",
+        "Codebook",
+        footer="guidance",
+    ),
+    KeySpec(
+        ("p",),
+        "coded_text",
+        "Read every passage coded with the highlighted code (else this line's first code),"
+        " by group, coder or transcript (b switches)",
+        "Codebook",
+        footer="passages",
+    ),
     # -- transcript and app --------------------------------------------------------------
-    KeySpec(("D",), "toggle_done", "Mark the transcript done (again: not done)", "Transcript"),
+    KeySpec(
+        ("D",),
+        "toggle_done",
+        "Mark the transcript done (again: not done); with uncoded lines it asks first",
+        "Transcript",
+    ),
     KeySpec(
         ("t",), "pick_transcript", "Switch transcript (the picker with progress)", "Transcript"
     ),

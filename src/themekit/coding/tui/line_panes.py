@@ -3,7 +3,8 @@
 Each pane draws from the ``CodingState`` (and what the screen tells it) when the screen
 calls its ``show``; none of them changes the state or the store:
 
-* ``LineDetail`` (``#detail``): the current line in full, its pending span, its memo;
+* ``LineDetail`` (``#detail``): the current line's number, speaker and role, its
+  pending span (the line with the words highlighted), its memo;
 * ``CodingsPane`` (``#codes``): the codings on the line, the coder's own first, other
   coders' read-only below them (only when they are shown);
 * ``SuggestionsPane`` (``#suggestions``): the best undecided suggestions for the line;
@@ -29,7 +30,11 @@ OTHER_PREFIX = "other:"
 
 
 class LineDetail(Static):
-    """The current line in full, with its pending span highlighted and its memo."""
+    """The current line in full, with its speaker's role, pending span and memo."""
+
+    def __init__(self, roles: dict[tuple[str | None, bool], str] | None = None, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.roles = roles or {}
 
     def show(self, state: CodingState) -> None:
         if state.empty:
@@ -39,15 +44,21 @@ class LineDetail(Static):
         head = Text(f"Line {segment.line}", "bold")
         if segment.speaker:
             head.append(f"  {segment.speaker}")
+        role = self.roles.get((segment.speaker, segment.codable))
+        if role and role != segment.speaker:
+            head.append(f"  {role}", "dim")
         if not segment.codable:
             head.append("  (interviewer: not coded)", "dim")
         if segment.id in state.exemplars:
             head.append("  ★ exemplar", "yellow")
-        body = Text(segment.text)
+        parts = [head]
+        # The transcript pane shows the whole line; here it is repeated only to show
+        # the words a pending span will code.
         if state.pending_span is not None:
+            body = Text(segment.text)
             start, end = state.pending_span
             body.stylize("reverse", start - segment.start, end - segment.start)
-        parts = [head, body]
+            parts.append(body)
         if segment.id in state.memos:
             parts.append(Text(f"✎ {state.memos[segment.id]}", "italic"))
         self.update(Text("\n").join(parts))

@@ -13,8 +13,9 @@ Layout::
     +-- disputed lines ------+-- the line, with the one before and after (dimmed) ----+
     | T1   4  decided: ana   |  T1 · line 4 · P01                                     |
     | T1   5  ·              |  ...                                                  |
-    +------------------------+-- each coder's codes ([1]/[a] ana: One) ---------------+
+    +------------------------+-- each coder's codes ([1]/[a] ana: One), their memos ----+
                              +-- decision (or "not decided yet"), memo ---------------+
+                             +-- guidance for the disputed codes (c hides) -----------+
     status: 1/3 decided · T1 line 5 | last message
     footer: key help
 
@@ -51,7 +52,7 @@ from themekit.coding.tui.reconcile_state import (
     ReconcileState,
     Reconciliation,
 )
-from themekit.coding.tui.widgets import PromptScreen
+from themekit.coding.tui.widgets import PromptScreen, guidance_text
 from themekit.errors import ThemekitError
 from themekit.model.rows import SegmentRow
 from themekit.project import Project
@@ -96,6 +97,7 @@ class ReconcileApp(App[int]):
     #context { height: auto; border: round $primary; padding: 0 1; }
     #coders { height: auto; border: round $primary-darken-2; padding: 0 1; }
     #decision { height: auto; border: round $primary-darken-2; padding: 0 1; }
+    #guidance { height: 1fr; border: round $primary-darken-2; padding: 0 1; overflow-y: auto; }
     #status { height: 1; background: $boost; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = _screen_bindings()
@@ -108,6 +110,7 @@ class ReconcileApp(App[int]):
         self.state = self.work.state
         self.message = ""
         self.by_id = {e.code.id: e for e in session.codebook.walk()}
+        self.order = {code_id: n for n, code_id in enumerate(self.by_id)}
 
     @property
     def decisions_made(self) -> int:
@@ -125,6 +128,9 @@ class ReconcileApp(App[int]):
                 yield Static(id="context")
                 yield Static(id="coders")
                 yield Static(id="decision")
+                guidance = Static(id="guidance")
+                guidance.border_title = "Guidance for the disputed codes (c hides)"
+                yield guidance
         yield Static(id="status")
         yield Footer()
 
@@ -180,6 +186,10 @@ class ReconcileApp(App[int]):
             line.append(f"{coder}: ")
             line.append(self.codes_text(codes))
             lines.append(line)
+            for who, code_id, memo in self.work.coder_memos.get(unit.segment.id, []):
+                if who == coder:
+                    about = f" on {self.code_name(code_id)}" if code_id else ""
+                    lines.append(Text(f"    ✎ {coder}{about}: {memo}", "italic"))
         if unit.agreed:
             lines.append(Text(f"all agree on: {self.codes_text(unit.agreed)}", "dim"))
         return Text("\n").join(lines)
@@ -198,13 +208,27 @@ class ReconcileApp(App[int]):
             body.append(f"\n✎ {memo}{suffix}", "italic")
         return body
 
+    def guidance(self, unit: UnitDisagreement) -> Text:
+        """The codebook's guidance for each code the coders disagree on."""
+        every = set().union(*unit.codes_by_coder.values())
+        disputed = sorted(every - unit.agreed, key=lambda c: self.order.get(c, len(self.order)))
+        if not disputed:
+            return Text("The coders differ only in the absence of codes.", "dim")
+        return Text("\n\n").join(guidance_text(self.by_id.get(c)) for c in disputed)
+
+    def action_toggle_guidance(self) -> None:
+        pane = self.query_one("#guidance", Static)
+        pane.display = not pane.display
+        self.say("Code guidance shown." if pane.display else "Code guidance hidden (c shows it).")
+
     def show(self) -> None:
         """Redraw the panes for the current line and the status bar."""
         context = self.query_one("#context", Static)
         coders = self.query_one("#coders", Static)
         decision = self.query_one("#decision", Static)
+        guidance = self.query_one("#guidance", Static)
         if self.state.empty:
-            for pane in (context, coders, decision):
+            for pane in (context, coders, decision, guidance):
                 pane.update("")
             self.update_status()
             return
@@ -212,6 +236,7 @@ class ReconcileApp(App[int]):
         context.update(self.context_text(unit.segment))
         coders.update(self.coders_text(unit))
         decision.update(self.decision_text(unit))
+        guidance.update(self.guidance(unit))
         self.query_one(UnitList).move_cursor(row=self.state.cursor, animate=False)
         self.update_status()
 

@@ -42,6 +42,12 @@ RECONCILE_KEYS: tuple[ReconcileKey, ...] = (
     ReconcileKey(
         ("m",), "memo", "Memo on this line (saved with the decision, or at once if decided)"
     ),
+    ReconcileKey(
+        ("c",),
+        "toggle_guidance",
+        "Show or hide the guidance (definition, include, exclude, examples) of the disputed codes",
+        "guidance",
+    ),
     ReconcileKey(("j", "down"), "next_line", "Next disputed line"),
     ReconcileKey(("k", "up"), "previous_line", "Previous disputed line"),
     ReconcileKey(("s",), "skip", "Skip: go to the next undecided line", "skip"),

@@ -93,6 +93,12 @@ class Reconciliation:
         self.memos = {
             sid: text for (_c, sid), text in project.store.segment_memos(session.coder).items()
         }
+        # The coders' own memos (on a line, or on one of their codings), shown next to the
+        # line they were written about: segment id -> (coder, code or None, memo).
+        self.coder_memos: dict[int, list[tuple[str, str | None, str]]] = {}
+        for coder in plan.coders:
+            for m in project.store.memo_rows(coder=coder):
+                self.coder_memos.setdefault(m.segment_id, []).append((m.coder, m.code_id, m.memo))
         self._segments: dict[str, list[SegmentRow]] = {}
         start = self.state.next_undecided(0) if not self.state.empty else None
         self.state.cursor = start or 0

@@ -1,8 +1,10 @@
 """Small Textual pieces shared by the coding and reconciliation apps.
 
 ``CodeFilter`` is the one code-filter input of both apps; ``PromptScreen`` asks for one
-line of text (a memo, the words of a span, a line number); ``HelpScreen`` lists the
-coding app's keys from ``keys.KEYS``. ``fit`` shortens text to a column width.
+line of text (a memo, the words of a span, a line number); ``ConfirmScreen`` asks yes or
+no; ``GuidancePane`` shows a code's definition, include, exclude and examples (in both
+apps); ``HelpScreen`` lists the coding app's keys from ``keys.KEYS``. ``fit`` shortens
+text to a column width.
 Like ``app``, this module imports Textual at the top: import it only when an app runs.
 """
 
@@ -10,14 +12,16 @@ from __future__ import annotations
 
 from typing import ClassVar, Protocol, runtime_checkable
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import DataTable, Input, Label, Static
 
 from themekit.coding.tui.keys import help_rows
+from themekit.model.codebook import CodeEntry
 
 
 def fit(text: str, width: int) -> str:
@@ -84,6 +88,70 @@ class PromptScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def guidance_text(entry: CodeEntry | None) -> Text:
+    """A code's guidance: its path, definition, include, exclude and examples."""
+    if entry is None:
+        return Text("Highlight a code in the codebook to see its definition.", "dim")
+    code = entry.code
+    text = Text(entry.path_text, "bold")
+    text.append(f"  ({code.id})", "dim")
+    if not code.codable:
+        text.append("\ngroups codes: pick a sub-code", "italic dim")
+    sections = [
+        ("Definition", code.definition),
+        ("Include", code.include),
+        ("Exclude", code.exclude),
+    ]
+    for title, body in sections:
+        if body.strip():
+            text.append(f"\n{title}: ", "bold")
+            text.append(" ".join(body.split()))
+    for example in code.examples:
+        text.append("\nExample: ", "bold")
+        text.append(f"\u201c{' '.join(example.split())}\u201d", "italic")
+    if not (code.definition.strip() or code.include.strip() or code.exclude.strip()) and (
+        not code.examples
+    ):
+        text.append("\nNo definition, include, exclude or example in the codebook.", "dim")
+    return text
+
+
+class GuidancePane(Static):
+    """The highlighted code's definition, include and exclude guidance, and examples."""
+
+    def show_code(self, entry: CodeEntry | None) -> None:
+        self.code_id = entry.code.id if entry else None
+        self.update(guidance_text(entry))
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question: y or Enter says yes, n or Esc says no."""
+
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical { width: 70; max-width: 95%; height: auto;
+                               border: round $warning; background: $surface; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "yes"),
+        Binding("enter", "answer(True)", show=False),
+        Binding("n", "answer(False)", "no"),
+        Binding("escape", "answer(False)", show=False),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.question, id="confirm-question")
+            yield Label("y: yes   n: no", id="confirm-keys")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
 
 
 class HelpScreen(ModalScreen[None]):
