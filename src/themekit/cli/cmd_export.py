@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from themekit.cli.app import app, env, open_project
+from themekit.cli.render import FORCE_OPTION
 from themekit.errors import AgreementError, ThemekitError
 from themekit.export.formats import DEFAULT_FORMAT, EXPORT_FORMATS
 from themekit.export.readback import FILE_TEXT
@@ -85,6 +86,15 @@ NO_ANONYMISE = typer.Option(
     help="Export the raw text, without anonymisation or leak gate (recorded in the audit log).",
 )
 CODERS = typer.Option(None, "--coder", "-c", help="Only this coder's codings (repeatable).")
+ALLOW_UNATTRIBUTED = typer.Option(
+    False,
+    "--allow-unattributed",
+    help="Quote transcripts linked to no participant, attributed '(participant not recorded)'.",
+)
+NOT_REVIEWED = (
+    "the anonymisation register has not been reviewed; run 'themekit anonymise review'"
+    " when you have checked it"
+)
 
 
 def _opener() -> Callable[[], Project]:
@@ -117,16 +127,37 @@ def _call(export: Callable[..., ExportResult], *args: Any, **options: Any) -> Ex
         raise
 
 
+def _anonymised_label(result: ExportResult) -> str:
+    """ "anonymised: 14 replacements -- 9 person, 3 site, 2 email; 2 names left for review:
+    themekit anonymise preview", from the anonymiser's summary."""
+    summary = result.anonymisation
+    if summary is None:
+        return "anonymised"
+    total = summary.replacements
+    label = f"anonymised: {total} replacement{'' if total == 1 else 's'}"
+    if total:
+        by_class = [f"{n} {cls.lower()}" for cls, n in summary.by_class.items() if n]
+        label += " -- " + ", ".join(by_class)
+    if summary.candidates:
+        n = summary.candidates
+        label += f"; {n} name{'' if n == 1 else 's'} left for review: themekit anonymise preview"
+    return label
+
+
 def _render(result: ExportResult) -> None:
     e = env()
     for warning in result.warnings:
-        e.warn(warning.message)
+        e.warn(NOT_REVIEWED if warning.code == "register-not-reviewed" else warning.message)
+    # "anonymised" only when the anonymiser and the leak gate both ran on this output.
+    honest = result.anonymised and result.gated
     if result.text is not None:
         e.write(result.text)
+        if honest:
+            e.message(f"Exported {result.export} ({_anonymised_label(result)}).")
     else:
         e.message(
             f"Wrote {result.export} to {result.path}"
-            + (" (anonymised)." if result.anonymised else "")
+            + (f" ({_anonymised_label(result)})." if honest else ".")
         )
     if result.gated and result.gate_checked not in (None, FILE_TEXT):
         # png: nothing to read back, so say what the leak gate did check.
@@ -141,6 +172,7 @@ def _value(choice: Enum | None) -> str | None:
 def table1(
     fmt: Table1Format | None = typer.Option(None, "--format", "-f", help=_format_help("table1")),
     output: Path | None = OUTPUT,
+    force: bool = FORCE_OPTION,
     counts: Counts = typer.Option(
         Counts.none, "--counts", help="Add counts of participants or coded segments."
     ),
@@ -162,6 +194,7 @@ def table1(
         by=by,
         coders=coder or None,
         anonymise=not no_anonymise,
+        overwrite=force,
     )
     _render(result)
 
@@ -171,6 +204,7 @@ def quotes(
     per_theme: int = typer.Option(3, "--per-theme", "-n", help="Quotes per sub-theme."),
     fmt: QuotesFormat | None = typer.Option(None, "--format", "-f", help=_format_help("quotes")),
     output: Path | None = OUTPUT,
+    force: bool = FORCE_OPTION,
     attribution: str | None = typer.Option(
         None,
         "--attribution",
@@ -185,6 +219,7 @@ def quotes(
     level: Level = typer.Option(Level.subtheme, "--level", help="subtheme or theme."),
     coder: list[str] | None = CODERS,
     no_anonymise: bool = NO_ANONYMISE,
+    allow_unattributed: bool = ALLOW_UNATTRIBUTED,
 ) -> None:
     """A bank of anonymised quotes per sub-theme: exemplars first, then the most typical."""
     from themekit.export import api
@@ -204,6 +239,8 @@ def quotes(
         coders=coder or None,
         typicality=_typicality(opened),
         anonymise=not no_anonymise,
+        overwrite=force,
+        allow_unattributed=allow_unattributed,
     )
     _render(result)
 
@@ -213,6 +250,7 @@ def matrix(
     by: str = typer.Option(..., "--by", help="Participant attribute to group by (e.g. role)."),
     fmt: MatrixFormat | None = typer.Option(None, "--format", "-f", help=_format_help("matrix")),
     output: Path | None = OUTPUT,
+    force: bool = FORCE_OPTION,
     level: Level = typer.Option(Level.subtheme, "--level", help="subtheme or theme."),
     framework: bool = typer.Option(
         True,
@@ -235,6 +273,7 @@ def matrix(
         framework=framework,
         coders=coder or None,
         anonymise=not no_anonymise,
+        overwrite=force,
     )
     _render(result)
 
@@ -246,6 +285,7 @@ def disagreements(
         None, "--format", "-f", help=_format_help("disagreements")
     ),
     output: Path | None = OUTPUT,
+    force: bool = FORCE_OPTION,
     transcripts: list[str] | None = typer.Option(
         None,
         "--transcripts",
@@ -283,6 +323,7 @@ def disagreements(
         include_partial=include_partial,
         level=level.value,
         anonymise=not no_anonymise,
+        overwrite=force,
     )
     _render(result)
 
@@ -301,6 +342,7 @@ def raw_disagreements(
     level: str,
     fmt: str,
     output: Path | None,
+    force: bool = False,
 ) -> None:
     """``themekit agree --disagreements``: the same export, unanonymised and labelled so."""
     from themekit.export import api
@@ -315,6 +357,7 @@ def raw_disagreements(
         include_partial=include_partial,
         level=level,
         anonymise=False,
+        overwrite=force,
     )
     e = env()
     for warning in result.warnings:
@@ -329,12 +372,14 @@ def raw_disagreements(
 def report(
     fmt: ReportFormat | None = typer.Option(None, "--format", "-f", help=_format_help("report")),
     output: Path | None = OUTPUT,
+    force: bool = FORCE_OPTION,
     by: str = typer.Option("role", "--by", help="Participant groups for Table 1 and the heatmap."),
     per_theme: int = typer.Option(3, "--per-theme", "-n", help="Quotes per sub-theme."),
     attribution: str | None = typer.Option(None, "--attribution", help="Quote attribution."),
     cite_lines: bool = typer.Option(False, "--cite-lines", help="Cite transcript and lines."),
     coder: list[str] | None = CODERS,
     no_anonymise: bool = NO_ANONYMISE,
+    allow_unattributed: bool = ALLOW_UNATTRIBUTED,
 ) -> None:
     """One document: methods summary, Table 1, prevalence in words, quotes and heatmap."""
     from themekit.export import api
@@ -352,5 +397,7 @@ def report(
         coders=coder or None,
         typicality=_typicality(opened),
         anonymise=not no_anonymise,
+        overwrite=force,
+        allow_unattributed=allow_unattributed,
     )
     _render(result)

@@ -55,6 +55,12 @@ CLI_STEPS: dict[str, str] = {
         " with 'themekit code --coder NAME --apply FILE.csv'."
     ),
     "coder.name": "Pass --coder NAME.",
+    # files/writer.py: an existing output without --force (every command with -o)
+    "output.overwrite": "Add --force to replace it, or choose another -o.",
+    # export/quotes.py
+    "quotes.unattributed": (
+        "Link them in the participants table (transcript column), or pass --allow-unattributed."
+    ),
     # project.py
     "project.backup_file": (
         "Give the path of a file made by 'themekit backup' (by default in"

@@ -41,8 +41,12 @@ Anonymisation and attribution
     ``"({role})"`` by default (``[export] attribution`` in themekit.toml or
     ``--attribution``); its fields are ``id``, ``role``, ``site`` and every participant
     attribute, each passed through the register, so a registered site becomes
-    ``[Site 1]``. csv and xlsx carry the transcript and line range of every quote for
-    the audit trail; md and docx show them only with ``cite_lines``.
+    ``[Site 1]``. A quote from a transcript linked to no participant cannot be
+    attributed: that is an error naming the transcripts, unless ``allow_unattributed``,
+    when such quotes read "(participant not recorded)" and the bank lists the
+    transcripts in ``unattributed`` for the export to warn about. csv and xlsx carry the
+    transcript and line range of every quote for the audit trail; md and docx show them
+    only with ``cite_lines``.
 """
 
 from __future__ import annotations
@@ -58,7 +62,7 @@ from pathlib import Path
 from statistics import median
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from themekit.errors import ExportError
+from themekit.errors import ExportError, NextStep
 from themekit.export.prevalence import Prevalence, compute_prevalence
 from themekit.export.tables import save_target
 from themekit.model.codebook import Codebook, CodeEntry
@@ -385,6 +389,8 @@ class QuoteBank:
     max_words: int
     anonymised: bool
     title: str = "Quote bank"
+    # Transcripts linked to no participant whose quotes read UNATTRIBUTED.
+    unattributed: tuple[str, ...] = ()
 
     @property
     def themes(self) -> list[tuple[str, list[QuoteSection]]]:
@@ -412,6 +418,7 @@ def build_quote_bank(
     max_words: int = 80,
     prevalence: Prevalence | None = None,
     typicality: Typicality | None = None,
+    allow_unattributed: bool = False,
 ) -> QuoteBank:
     if per_theme < 1:
         raise ExportError(
@@ -477,6 +484,16 @@ def build_quote_bank(
             if len(owners) == per_theme:
                 break
 
+    unattributed = sorted({p.transcript_id for _s, p, _m in chosen if p.participant is None})
+    if unattributed and not allow_unattributed:
+        # Before the text is anonymised: nothing to undo, and the error names no quote.
+        raise ExportError(
+            f"{', '.join(unattributed)} have no participant, so their quotes cannot be"
+            " attributed; nothing was written.",
+            hint="Link them to participants (the participants table's transcript column),"
+            " or pass allow_unattributed=True.",
+            next_step=NextStep("quotes.unattributed"),
+        )
     texts = anonymiser.texts(
         [p.text for _s, p, _m in chosen],
         [f"quote {n} ({s.path})" for n, (s, _p, _m) in enumerate(chosen, start=1)],
@@ -509,11 +526,16 @@ def build_quote_bank(
         min_words,
         max_words,
         anonymiser.enabled,
+        unattributed=tuple(unattributed),
     )
 
 
 def _place(passage: Passage) -> tuple[str, int]:
     return passage.transcript_id, passage.line_start
+
+
+# The attribution of a quote whose transcript is linked to no participant.
+UNATTRIBUTED = "(participant not recorded)"
 
 
 class _Attributions:
@@ -533,6 +555,8 @@ class _Attributions:
 
     def of(self, passage: Passage, where: str) -> str:
         key = passage.participant
+        if key is None:
+            return UNATTRIBUTED
         if key not in self.cache:
             values: dict[str, str] = {}
             for name in self.fields:

@@ -131,6 +131,7 @@ def build_report(
     attribution: str | None = None,
     bootstrap: int = 1000,
     typicality: Typicality | None = None,
+    allow_unattributed: bool = False,
 ) -> Report:
     store = project.store
     prevalence = compute_prevalence(project, coders=coders)
@@ -217,6 +218,7 @@ def build_report(
         coders=coders,
         prevalence=prevalence,
         typicality=typicality,
+        allow_unattributed=allow_unattributed,
     )
     blocks.append(QuotesBlock(bank))
     if matrix is not None:
