@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from typer.testing import CliRunner
 
@@ -16,10 +17,14 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "transcripts_sample"
 CODEBOOKS = REPO / "codebooks"
 # Property tests: `make test` replays the same examples on every machine and every run
-# ("ci", derandomized, no example database), so a red run is our bug and reproduces;
-# `make fuzz` ("fuzz") draws new examples each time to look for fresh failures.
-hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
-hypothesis_settings.register_profile("fuzz", derandomize=False, print_blob=True)
+# ("ci", derandomized, no example database), so a red run is our bug and reproduces; no
+# check depends on the clock (no per-example deadline, no too-slow health check), so a
+# loaded machine cannot fail them. `make fuzz` ("fuzz") draws new examples each time.
+_NO_CLOCK = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+hypothesis_settings.register_profile(
+    "ci", derandomize=True, database=None, print_blob=True, **_NO_CLOCK
+)
+hypothesis_settings.register_profile("fuzz", derandomize=False, print_blob=True, **_NO_CLOCK)
 hypothesis_settings.load_profile(os.environ.get("THEMEKIT_HYPOTHESIS_PROFILE", "ci"))
 
 # Subprocesses get this long before a test gives up on them. It only stops a hung run from

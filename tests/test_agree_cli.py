@@ -242,6 +242,34 @@ def test_reconcile_interactive(project: Project, cli) -> None:
     assert "1 lines were decided earlier; continuing with the rest." in again.stderr
 
 
+def test_reconcile_prompt_asks_again_after_a_rejected_answer(project: Project, cli) -> None:
+    make_project(project)
+    # Line 4: a typo is reported and asked again; 'memo' waits for the decision.
+    # Line 5 is skipped; line 7 takes ben's codes; the run ends with one line left.
+    result = cli(
+        "reconcile",
+        "--coders",
+        "ana,ben",
+        "--into",
+        "agreed",
+        input="maybe\nmemo ana saw it first\na\nskip\nben\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "  Unknown decision 'maybe'. Use one of: ana, ben, both, neither, code." in (
+        result.stderr
+    )
+    assert "2 decisions saved; 1 lines left (skipped)." in result.stderr
+    memos = project.store.segment_memos("agreed")
+    assert memos == {("agreed", project.store.segment_at("T1", 4).id): "ana saw it first"}
+    rest = cli("reconcile", "--coders", "ana,ben", "--into", "agreed", input="both\n")
+    assert "2 lines were decided earlier; continuing with the rest." in rest.stderr
+    assert (
+        "1 decisions saved; every disputed line is decided. Check the result with"
+        " 'themekit codings list --coder agreed' and mark it done with"
+        " 'themekit transcripts done ... --coder agreed'."
+    ) in rest.stderr.replace("\n", " ")
+
+
 def test_disagreements_as_word_table(project: Project, cli, tmp_path: Path) -> None:
     from docx import Document
 

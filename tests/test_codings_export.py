@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from helpers_coding import build_study, coding_keys, load_codebook
+from themekit.cli.hints import render_error
 from themekit.coding.bulk import apply_bulk
 from themekit.coding.exchange import codings_table, export_codings
 from themekit.coding.service import CodingSession
@@ -140,7 +141,11 @@ def test_export_to_stdout_as_json(coded: Project) -> None:
 def test_xlsx_needs_a_file(coded: Project) -> None:
     with pytest.raises(ExportError) as info:
         export_codings(coded, fmt="xlsx")
-    assert info.value.render() == (
+    assert str(info.value) == (
+        "The xlsx format needs an output file."
+        " Give an output file, or use the csv or json format for text."
+    )
+    assert render_error(info.value) == (
         "The xlsx format needs an output file. Pass -o FILE.xlsx, or use --format csv or json"
         " for stdout."
     )

@@ -11,7 +11,10 @@ Every failure a user can cause is a ``ThemekitError`` (or a subclass). An error 
   says "Name the coder.".
 
 A message about an argument names it as the library spells it ("top must be at least 1,
-not 0"); the CLI's next step names the option ("For example --top 3.").
+not 0"); the CLI's next step names the option ("For example --top 3."). Where the
+message itself starts from an argument ("per_theme 0: must be at least 1."), the error
+lists it in ``arguments`` and the CLI names the option in its place ("--per-theme 0:
+must be at least 1.").
 
 Library code therefore never names a CLI flag or a ``themekit`` command
 (tests/test_error_hints.py checks it). The CLI renders errors in one place
@@ -66,11 +69,16 @@ class ThemekitError(Exception):
         *,
         hint: str | None = None,
         next_step: NextStep | str | None = None,
+        arguments: tuple[str, ...] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.next_step = NextStep(next_step) if isinstance(next_step, str) else next_step
+        # The library arguments the message names, in the order it names them, each
+        # spelled as in the library's signature (``per_theme``), for a front end to
+        # name its own option instead (themekit.cli.hints).
+        self.arguments = arguments
 
     def render(self, hint: str | None = None) -> str:
         """The one line shown to the user: the message and ``hint`` (default: ``self.hint``)."""

@@ -42,7 +42,7 @@ class StatusReport:
     codes: int
     codings: int
     orphaned_codings: int
-    coverage: list[dict[str, object]]
+    coverage: list[dict[str, str | int]]  # per coder: name and counts
 
     def to_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -169,7 +169,7 @@ class Project:
         for p in people:
             by_role[p.role or "(no role)"] = by_role.get(p.role or "(no role)", 0) + 1
         current = self.store.current_codebook()
-        coverage: dict[str, dict[str, object]] = {}
+        coverage: dict[str, dict[str, str | int]] = {}
         for coder, _transcript, coded, codable, done in self.store.coverage():
             row = coverage.setdefault(
                 coder,
@@ -183,10 +183,10 @@ class Project:
             )
             if not (coded or done):
                 continue  # coverage is measured over the transcripts the coder worked on
-            row["coded"] = int(row["coded"]) + coded  # type: ignore[call-overload]
-            row["codable"] = int(row["codable"]) + codable  # type: ignore[call-overload]
-            row["transcripts_done"] = int(row["transcripts_done"]) + int(done)  # type: ignore[call-overload]
-            row["transcripts_started"] = int(row["transcripts_started"]) + 1  # type: ignore[call-overload]
+            row["coded"] = int(row["coded"]) + coded
+            row["codable"] = int(row["codable"]) + codable
+            row["transcripts_done"] = int(row["transcripts_done"]) + int(done)
+            row["transcripts_started"] = int(row["transcripts_started"]) + 1
         resolver = self.resolver()
         unlinked = [
             t.id

@@ -126,7 +126,8 @@ def render_default_settings(name: str) -> str:
         raise InputFileError(
             "themekit.toml",
             f"the project name {name!r} cannot be stored in the settings file",
-            hint="Choose a simpler --name.",
+            hint="Choose a simpler name.",
+            next_step="settings.simpler_name",
         )
     return text
 

@@ -137,21 +137,7 @@ def bootstrap_intervals(
         raise ValueError("no units to resample")
     in_pool = [pooled_codes is None or code in set(pooled_codes) for code in codes]
 
-    # One-hot pattern membership, leaving out each code's commonest pattern: its count is
-    # n_units minus the others', which keeps the matrix (and the product) smaller.
-    commonest = [int(np.argmax(t.pattern_counts())) for t in tables]
-    kept = [
-        np.setdiff1d(np.arange(t.n_patterns), [c]) for t, c in zip(tables, commonest, strict=True)
-    ]
-    offsets = np.concatenate([[0], np.cumsum([k.size for k in kept])])
-    onehot = np.zeros((n_units, int(offsets[-1])), dtype=np.float32)
-    for t, keep, start in zip(tables, kept, offsets[:-1], strict=True):
-        column_of_pattern = np.full(t.n_patterns, -1, dtype=np.int64)
-        column_of_pattern[keep] = start + np.arange(keep.size)
-        column = column_of_pattern[t.pattern_of_unit]
-        rows = np.flatnonzero(column >= 0)
-        onehot[rows, column[rows]] = 1.0
-
+    commonest, kept, offsets, onehot = _pattern_onehot(tables, n_units)
     rng = np.random.default_rng(seed)
     block = max(1, min(resamples, _MAX_BLOCK_BYTES // (8 * n_units)))
     per_code_values: list[dict[str, list[FloatArray]]] = [{} for _ in codes]
@@ -179,12 +165,7 @@ def bootstrap_intervals(
             pooled, n_categories, n_coders, values, weights
         ).items():
             micro_values.setdefault(name, []).append(replicate)
-        for name in code_raw[0] if code_raw else {}:
-            stacked = np.stack([raw[name] for raw in code_raw])
-            defined = np.isfinite(stacked)
-            sums = np.where(defined, stacked, 0.0).sum(axis=0)
-            n_defined = defined.sum(axis=0)
-            mean = np.where(n_defined > 0, sums / np.maximum(n_defined, 1), np.nan)
+        for name, mean in _mean_over_codes(code_raw).items():
             macro_values.setdefault(name, []).append(mean)
         done += size
 
@@ -203,6 +184,44 @@ def bootstrap_intervals(
         micro=intervals(micro_values),
         macro=intervals(macro_values),
     )
+
+
+def _pattern_onehot(
+    tables: Sequence[UnitStatistics], n_units: int
+) -> tuple[list[int], list[np.ndarray], np.ndarray, np.ndarray]:
+    """Each unit's coding pattern per code as one-hot columns, side by side.
+
+    Each code's commonest pattern is left out: its count is n_units minus the others',
+    which keeps the matrix (and the product with the resampling weights) smaller.
+    Returns the commonest pattern of each code, the patterns kept, where each code's
+    columns start (and, last, the total), and the (units x columns) matrix.
+    """
+    commonest = [int(np.argmax(t.pattern_counts())) for t in tables]
+    kept = [
+        np.setdiff1d(np.arange(t.n_patterns), [c]) for t, c in zip(tables, commonest, strict=True)
+    ]
+    offsets = np.concatenate([[0], np.cumsum([k.size for k in kept])])
+    onehot = np.zeros((n_units, int(offsets[-1])), dtype=np.float32)
+    for t, keep, start in zip(tables, kept, offsets[:-1], strict=True):
+        column_of_pattern = np.full(t.n_patterns, -1, dtype=np.int64)
+        column_of_pattern[keep] = start + np.arange(keep.size)
+        column = column_of_pattern[t.pattern_of_unit]
+        rows = np.flatnonzero(column >= 0)
+        onehot[rows, column[rows]] = 1.0
+    return commonest, kept, offsets, onehot
+
+
+def _mean_over_codes(code_raw: list[dict[str, FloatArray]]) -> dict[str, FloatArray]:
+    """Per coefficient, each replicate's mean over the codes where it is defined (NaN
+    where it is defined for none)."""
+    means: dict[str, FloatArray] = {}
+    for name in code_raw[0] if code_raw else {}:
+        stacked = np.stack([raw[name] for raw in code_raw])
+        defined = np.isfinite(stacked)
+        sums = np.where(defined, stacked, 0.0).sum(axis=0)
+        n_defined = defined.sum(axis=0)
+        means[name] = np.where(n_defined > 0, sums / np.maximum(n_defined, 1), np.nan)
+    return means
 
 
 def bootstrap_ci(

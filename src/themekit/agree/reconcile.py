@@ -133,12 +133,72 @@ def decide(
     return sorted(chosen)
 
 
-def decided_units(session: CodingSession) -> set[tuple[str, int]]:
+def redecide(
+    session: CodingSession,
+    unit: UnitDisagreement,
+    decision: str,
+    *,
+    other_code: str | None = None,
+    memo: str | None = None,
+) -> list[str]:
+    """Like ``decide``, for a unit that may have been decided before: the new decision
+    replaces the old one whole, so the consensus coder's codes there that it does not
+    keep are removed (``how="reconcile"``), in the same transaction."""
+    with session.store.db.transaction():
+        chosen = decide(session, unit, decision, other_code=other_code, memo=memo)
+        for row in session.store.codings(coder=session.coder, segment_id=unit.segment.id):
+            if row.code_id not in chosen:
+                session.remove_coding(row, how="reconcile")
+    return chosen
+
+
+UnitKey = tuple[str, int]
+
+
+def unit_key(unit: UnitDisagreement) -> UnitKey:
+    """A disputed unit by transcript and line, as the audit trail records decisions."""
+    return (unit.segment.transcript_id, unit.segment.line)
+
+
+def decided_units(session: CodingSession) -> set[UnitKey]:
     """Units the consensus coder has already decided (so a second run resumes)."""
     return {
         (e.details["transcript"], e.details["line"])
         for e in session.store.audit_entries(actor=session.coder, action="reconcile.decide")
     }
+
+
+def undecided(plan: ReconcilePlan, session: CodingSession) -> list[UnitDisagreement]:
+    """The disputed units, in order, that the consensus coder has not decided yet."""
+    done = decided_units(session)
+    return [unit for unit in plan.disputed if unit_key(unit) not in done]
+
+
+@dataclass
+class Decided:
+    """What the consensus has on a decided line: the decision's name and the codes."""
+
+    decision: str
+    codes: list[str]
+
+
+def load_decided(
+    session: CodingSession, units: Sequence[UnitDisagreement]
+) -> dict[UnitKey, Decided]:
+    """Decided lines from earlier runs: the last decision's name, the consensus's codes."""
+    done = decided_units(session)
+    names: dict[UnitKey, str] = {}
+    for entry in session.store.audit_entries(actor=session.coder, action="reconcile.decide"):
+        names[(entry.details["transcript"], entry.details["line"])] = entry.details["decision"]
+    codes_on: dict[int, list[str]] = {}
+    for row in session.store.codings(coder=session.coder):
+        codes_on.setdefault(row.segment_id, []).append(row.code_id)
+    decided = {}
+    for unit in units:
+        key = unit_key(unit)
+        if key in done:
+            decided[key] = Decided(names.get(key, "?"), sorted(codes_on.get(unit.segment.id, [])))
+    return decided
 
 
 Decision = tuple[UnitDisagreement, str, str | None, str | None]
@@ -150,7 +210,11 @@ def read_decisions_file(
     """Check a decisions CSV (transcript, line, decision[, code][, memo]); raise on any bad row."""
     path = Path(path)
     if not path.is_file():
-        raise AgreementError(f"{path}: no such file.", hint="Check the path to --decisions.")
+        raise AgreementError(
+            f"{path}: no such file.",
+            hint="Check the path to the decisions file.",
+            next_step="agree.decisions_path",
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -161,7 +225,8 @@ def read_decisions_file(
     if not rows or not {"transcript", "line", "decision"} <= set(rows[0]):
         raise AgreementError(
             f"{path}: needs the columns transcript, line, decision (optional: code, memo).",
-            hint="Start from 'themekit agree --disagreements --format csv'.",
+            hint="Start from the disagreements listed as CSV.",
+            next_step="agree.disagreements_csv",
         )
     units = {(u.segment.transcript_id, u.segment.line): u for u in plan.disputed}
     errors, actions = [], []
@@ -211,3 +276,15 @@ def apply_decisions_file(
 ) -> int:
     """Apply a decisions CSV all or nothing (the library form of ``--decisions``)."""
     return apply_decisions(session, read_decisions_file(plan, session, path))
+
+
+def reconcile_with_decisions(
+    plan: ReconcilePlan, session: CodingSession, path: str | Path
+) -> tuple[int, int]:
+    """Check a decisions CSV whole, then copy the agreed codings and apply every decision
+    in one transaction (all or nothing); the agreed codings copied and decisions applied."""
+    actions = read_decisions_file(plan, session, path)
+    with session.store.db.transaction():
+        added = apply_agreed(plan, session)
+        applied = apply_decisions(session, actions)
+    return added, applied

@@ -127,6 +127,62 @@ class ThresholdFailure:
         return f"pooled {label} {self.value:.3f} is below {self.option} {self.threshold:g}"
 
 
+def _coefficient_json(value: Coefficient, interval: Interval | None) -> dict[str, Any]:
+    data: dict[str, Any] = {"value": value.value, "note": value.note}
+    if interval is not None:
+        data["ci"] = {
+            "low": interval.low,
+            "high": interval.high,
+            "undefined_resamples": interval.undefined,
+            "note": interval.note,
+        }
+    return data
+
+
+def _row_json(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of ``AgreementReport.rows()`` as JSON: names, counts and coefficients."""
+    out = {key: row[key] for key in ("scope", "code_id", "path", "label")}
+    out["counts"] = {key: row[key] for key in (*COUNT_FIELDS, "split")}
+    out["coefficients"] = {
+        name: _coefficient_json(value, interval)
+        for name, (value, interval) in row["coefficients"].items()
+    }
+    return out
+
+
+def _domain_json(d: DomainAgreement) -> dict[str, Any]:
+    return {
+        "parent": {"code_id": d.parent.code_id, "path": d.parent.path},
+        "categories": list(d.categories),
+        "units": d.units,
+        "coefficients": {
+            name: _coefficient_json(value, (d.intervals or {}).get(name))
+            for name, value in d.coefficients.items()
+        },
+        "confusion": [list(r) for r in d.confusion] if d.confusion else None,
+        "notes": list(d.notes),
+    }
+
+
+def _source_json(r: SourceRow) -> dict[str, Any]:
+    return {
+        "code_id": r.code.code_id,
+        "path": r.code.path,
+        "transcript": r.transcript,
+        "counts": {
+            "characters": r.counts.units,
+            "both": r.counts.both,
+            "a_only": r.counts.a_only,
+            "b_only": r.counts.b_only,
+            "neither": r.counts.neither,
+        },
+        "coefficients": {
+            name: {"value": value.value, "note": value.note}
+            for name, value in r.coefficients.items()
+        },
+    }
+
+
 @dataclass
 class AgreementReport:
     """Everything ``themekit agree`` reports, ready to render."""
@@ -279,26 +335,6 @@ class AgreementReport:
     # -- renderers ---------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        def coefficient_json(value: Coefficient, interval: Interval | None) -> dict[str, Any]:
-            data: dict[str, Any] = {"value": value.value, "note": value.note}
-            if interval is not None:
-                data["ci"] = {
-                    "low": interval.low,
-                    "high": interval.high,
-                    "undefined_resamples": interval.undefined,
-                    "note": interval.note,
-                }
-            return data
-
-        def row_json(row: dict[str, Any]) -> dict[str, Any]:
-            out = {key: row[key] for key in ("scope", "code_id", "path", "label")}
-            out["counts"] = {key: row[key] for key in (*COUNT_FIELDS, "split")}
-            out["coefficients"] = {
-                name: coefficient_json(value, interval)
-                for name, (value, interval) in row["coefficients"].items()
-            }
-            return out
-
         rows = self.rows()
         data: dict[str, Any] = {
             "coders": list(self.coders),
@@ -322,9 +358,9 @@ class AgreementReport:
                 {"transcript": t.transcript, "included": t.included, "reason": t.reason}
                 for t in self.transcripts
             ],
-            "per_code": [row_json(r) for r in rows if r["scope"] == SCOPE_CODE],
-            "pooled": row_json(next(r for r in rows if r["scope"] == SCOPE_POOLED)),
-            "mean_over_codes": row_json(next(r for r in rows if r["scope"] == SCOPE_MEAN)),
+            "per_code": [_row_json(r) for r in rows if r["scope"] == SCOPE_CODE],
+            "pooled": _row_json(next(r for r in rows if r["scope"] == SCOPE_POOLED)),
+            "mean_over_codes": _row_json(next(r for r in rows if r["scope"] == SCOPE_MEAN)),
         }
         if self.intervals is not None:
             data["bootstrap"] = {
@@ -334,40 +370,9 @@ class AgreementReport:
                 "method": "percentile, resampling units with replacement",
             }
         if self.domains:
-            data["domains"] = [
-                {
-                    "parent": {"code_id": d.parent.code_id, "path": d.parent.path},
-                    "categories": list(d.categories),
-                    "units": d.units,
-                    "coefficients": {
-                        name: coefficient_json(value, (d.intervals or {}).get(name))
-                        for name, value in d.coefficients.items()
-                    },
-                    "confusion": [list(r) for r in d.confusion] if d.confusion else None,
-                    "notes": list(d.notes),
-                }
-                for d in self.domains
-            ]
+            data["domains"] = [_domain_json(d) for d in self.domains]
         if self.sources:
-            data["by_source"] = [
-                {
-                    "code_id": r.code.code_id,
-                    "path": r.code.path,
-                    "transcript": r.transcript,
-                    "counts": {
-                        "characters": r.counts.units,
-                        "both": r.counts.both,
-                        "a_only": r.counts.a_only,
-                        "b_only": r.counts.b_only,
-                        "neither": r.counts.neither,
-                    },
-                    "coefficients": {
-                        name: {"value": value.value, "note": value.note}
-                        for name, value in r.coefficients.items()
-                    },
-                }
-                for r in self.sources
-            ]
+            data["by_source"] = [_source_json(r) for r in self.sources]
         data.update(self.extra)
         return data
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from themekit.agree.bootstrap import bootstrap_intervals
+from themekit.agree.bootstrap import BootstrapResult, bootstrap_intervals
 from themekit.agree.coefficients import (
     TWO_CODER_COEFFICIENTS,
     WEIGHT_SCHEMES,
@@ -80,31 +80,16 @@ def compute_agreement(
     NVivo-style rows per code and transcript (character unit). ``neither_coded="one"``
     follows NVivo: kappa = 1 where neither coder coded a code (in a source).
     """
-    if not 0 < ci < 1:
-        raise AgreementError(f"--ci {ci}: must lie between 0 and 1.", hint="For example --ci 0.95.")
-    if bootstrap < 0:
-        raise AgreementError(
-            "--bootstrap must be 0 (no intervals) or more.", hint="For example --bootstrap 1000."
-        )
-    if pool not in POOL_CHOICES:
-        raise AgreementError(
-            f"Unknown pooling choice '{pool}'.", hint="Use used-codes or all-codes."
-        )
-    if neither_coded not in NEITHER_CODED_CHOICES:
-        raise AgreementError(
-            f"Unknown convention '{neither_coded}' for codes neither coder coded.",
-            hint="Use na or one.",
-        )
-    if weights not in WEIGHT_SCHEMES:
-        raise AgreementError(f"Unknown weights '{weights}'.", hint="Use linear or quadratic.")
-    if by_source and unit != "character":
-        raise AgreementError(
-            "Rows per source count characters, as NVivo's coding comparison does;"
-            " the segment unit has no per-source rows.",
-            hint="Compare with the character unit.",
-        )
-    if domain is not None and unit != "segment":
-        raise AgreementError("--domain works with --unit segment.", hint="Drop --unit.")
+    _check_choices(
+        unit=unit,
+        domain=domain,
+        ci=ci,
+        bootstrap=bootstrap,
+        pool=pool,
+        weights=weights,
+        by_source=by_source,
+        neither_coded=neither_coded,
+    )
     data = build_units(
         project,
         coders,
@@ -119,19 +104,7 @@ def compute_agreement(
     entries = codebook.by_id()
     warnings: list[str] = []
     notes: list[str] = []
-    if unit == "segment":
-        if not data.unit_keys:
-            raise AgreementError(
-                "The chosen transcripts have no codable segments.",
-                hint="Check 'themekit transcripts list'.",
-            )
-        stats: dict[Hashable, UnitStatistics] = {
-            code: binary_units(matrix) for code, matrix in data.segment_matrices.items()
-        }
-        used = [code for code, matrix in data.segment_matrices.items() if matrix.any()]
-    else:
-        stats = {code: character_units(table) for code, table in data.character_tables.items()}
-        used = [code for code, table in data.character_tables.items() if table[:, :3].sum() > 0]
+    stats, used = _unit_statistics(data, unit)
     if data.crossing_spans:
         notes.append(
             f"{data.crossing_spans} coding{'s' if data.crossing_spans != 1 else ''} with a"
@@ -146,18 +119,10 @@ def compute_agreement(
             " (pooling: used-codes)"
         )
     result = per_code_and_pooled(stats, pooled_codes)
-    intervals = None
     n_resample_units = len(data.unit_keys) if unit == "segment" else len(data.included)
-    if bootstrap and n_resample_units < 10:
-        what = "transcripts" if unit == "character" else "units"
-        warnings.append(
-            f"the bootstrap resamples only {n_resample_units} {what}; its intervals are"
-            " unreliable with so few"
-        )
-    if bootstrap and n_resample_units > 1:
-        intervals = bootstrap_intervals(
-            stats, resamples=bootstrap, level=ci, seed=seed, pooled_codes=pooled_codes
-        )
+    intervals = _intervals(
+        stats, pooled_codes, n_resample_units, unit, ci, bootstrap, seed, warnings
+    )
     if unit == "character" and neither_coded == "one":
         result = _nvivo_empty_kappa(result, data)
     codes: dict[Hashable, CodeInfo] = {
@@ -194,6 +159,106 @@ def compute_agreement(
         extra={"units": n_resample_units, "seed": seed, "warnings": warnings},
     )
     return report
+
+
+def _check_choices(
+    *,
+    unit: str,
+    domain: str | None,
+    ci: float,
+    bootstrap: int,
+    pool: str,
+    weights: str,
+    by_source: bool,
+    neither_coded: str,
+) -> None:
+    """Refuse an option value or combination ``compute_agreement`` cannot honour."""
+    if not 0 < ci < 1:
+        raise AgreementError(
+            f"ci {ci}: must lie between 0 and 1.",
+            hint="For example 0.95.",
+            next_step="agree.ci",
+            arguments=("ci",),
+        )
+    if bootstrap < 0:
+        raise AgreementError(
+            "bootstrap must be 0 (no intervals) or more.",
+            hint="For example 1000.",
+            next_step="agree.bootstrap",
+            arguments=("bootstrap",),
+        )
+    if pool not in POOL_CHOICES:
+        raise AgreementError(
+            f"Unknown pooling choice '{pool}'.", hint="Use used-codes or all-codes."
+        )
+    if neither_coded not in NEITHER_CODED_CHOICES:
+        raise AgreementError(
+            f"Unknown convention '{neither_coded}' for codes neither coder coded.",
+            hint="Use na or one.",
+        )
+    if weights not in WEIGHT_SCHEMES:
+        raise AgreementError(f"Unknown weights '{weights}'.", hint="Use linear or quadratic.")
+    if by_source and unit != "character":
+        raise AgreementError(
+            "Rows per source count characters, as NVivo's coding comparison does;"
+            " the segment unit has no per-source rows.",
+            hint="Compare with the character unit.",
+        )
+    if domain is not None and unit != "segment":
+        raise AgreementError(
+            "domain works with unit segment.",
+            hint="Leave the unit at segment.",
+            next_step="agree.drop_unit",
+            arguments=("domain", "unit"),
+        )
+
+
+def _unit_statistics(
+    data: UnitData, unit: str
+) -> tuple[dict[Hashable, UnitStatistics], list[Hashable]]:
+    """Each compared code's unit statistics, and the codes at least one coder used."""
+    if unit == "segment":
+        if not data.unit_keys:
+            raise AgreementError(
+                "The chosen transcripts have no codable segments.",
+                hint="Check the project's transcripts.",
+                next_step="transcripts.check_list",
+            )
+        stats: dict[Hashable, UnitStatistics] = {
+            code: binary_units(matrix) for code, matrix in data.segment_matrices.items()
+        }
+        used: list[Hashable] = [
+            code for code, matrix in data.segment_matrices.items() if matrix.any()
+        ]
+    else:
+        stats = {code: character_units(table) for code, table in data.character_tables.items()}
+        used = [code for code, table in data.character_tables.items() if table[:, :3].sum() > 0]
+    return stats, used
+
+
+def _intervals(
+    stats: dict[Hashable, UnitStatistics],
+    pooled_codes: list[Hashable],
+    n_resample_units: int,
+    unit: str,
+    ci: float,
+    bootstrap: int,
+    seed: int,
+    warnings: list[str],
+) -> BootstrapResult | None:
+    """Bootstrap intervals (None when there is nothing to resample); a warning when the
+    units resampled are too few for the intervals to mean much."""
+    if bootstrap and n_resample_units < 10:
+        what = "transcripts" if unit == "character" else "units"
+        warnings.append(
+            f"the bootstrap resamples only {n_resample_units} {what}; its intervals are"
+            " unreliable with so few"
+        )
+    if bootstrap and n_resample_units > 1:
+        return bootstrap_intervals(
+            stats, resamples=bootstrap, level=ci, seed=seed, pooled_codes=pooled_codes
+        )
+    return None
 
 
 def _nvivo_empty_kappa(result: AgreementResult, data: UnitData) -> AgreementResult:

@@ -88,7 +88,8 @@ def choose_transcripts(
         if unknown:
             raise AgreementError(
                 f"Unknown transcript{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.",
-                hint="See 'themekit transcripts list'.",
+                hint="Check the ids against the project's transcripts.",
+                next_step="transcripts.list",
             )
         return [TranscriptChoice(t, True, "named with --transcripts") for t in transcripts]
     done = {c: store.done_transcripts(c) for c in coders}
@@ -128,7 +129,9 @@ def code_mapping(codebook: Codebook, level: str) -> dict[str, str]:
         return {e.code.id: e.code.id for e in codebook.walk()}
     if level not in LEVEL_DEPTH:
         raise AgreementError(
-            f"Unknown level '{level}'.", hint="Use --level code, theme or category."
+            f"Unknown level '{level}'.",
+            hint="Use the level code, theme or category.",
+            next_step="agree.levels",
         )
     depth = LEVEL_DEPTH[level]
     by_id = codebook.by_id()
@@ -136,7 +139,8 @@ def code_mapping(codebook: Codebook, level: str) -> dict[str, str]:
         raise AgreementError(
             f"The codebook has no {level} level"
             f" (it is only {max(e.depth for e in by_id.values()) + 1} level deep).",
-            hint="Use --level code.",
+            hint="Compare at the code level.",
+            next_step="agree.level_code",
         )
     mapping = {}
     for entry in by_id.values():
@@ -159,7 +163,8 @@ def compared_codes(
         if root is None:
             raise AgreementError(
                 f"No code '{under}' in the current codebook.",
-                hint="See 'themekit codebook show' for the code ids.",
+                hint="Check the id against the current codebook's codes.",
+                next_step="codebook.show_code_ids",
             )
         allowed = {e.code.id for e in by_id.values() if _is_within(by_id, e.code.id, root.code.id)}
     compared: list[str] = []
@@ -173,7 +178,8 @@ def compared_codes(
         where = f"under '{under}'" if under is not None else "in the codebook"
         raise AgreementError(
             f"No code that can be applied {where}: nothing to compare.",
-            hint="Choose a branch with codable codes ('themekit codebook show').",
+            hint="Choose a branch with codable codes.",
+            next_step="agree.codable_branch",
         )
     return compared, allowed
 
@@ -210,17 +216,11 @@ def build_units(
     current = store.current_codebook()
     if current is None:
         raise AgreementError(
-            "No codebook is loaded.", hint="Load one with 'themekit codebook load FILE'."
+            "No codebook is loaded.", hint="Load a codebook first.", next_step="codebook.load"
         )
     codebook = current[1]
     mapping = code_mapping(codebook, level)
-    if unit not in ("segment", "character"):
-        raise AgreementError(f"Unknown unit '{unit}'.", hint="Use --unit segment or character.")
-    if unit == "character" and len(coders) != 2:
-        raise AgreementError(
-            "The character unit compares exactly two coders, as NVivo does.",
-            hint="Name two coders, or use --unit segment for more.",
-        )
+    _check_unit(unit, coders)
     compared, allowed = compared_codes(codebook, mapping, under)
     choices = choose_transcripts(
         project, coders, transcripts=transcripts, include_partial=include_partial
@@ -230,23 +230,16 @@ def build_units(
         raise AgreementError(
             "No transcript is shared by all these coders: "
             + "; ".join(f"{c.transcript}: {c.reason}" for c in choices[:8]),
-            hint="Mark finished transcripts with 'themekit transcripts done T --coder NAME',"
-            " or add --include-partial, or name them with --transcripts.",
+            hint="Mark finished transcripts as done by each coder, or include partly"
+            " coded transcripts, or name the transcripts.",
+            next_step="agree.shared_transcripts",
         )
     segments = store.segment_arrays(included)
     codings = store.coding_arrays(included, coders)
     data = UnitData(list(coders), choices, [], compared, segments=segments, codings=codings)
     data.under = under
 
-    compared_index = {code: i for i, code in enumerate(compared)}
-    target_of_code = np.array(
-        [
-            compared_index.get(mapping.get(cid, ""), -1) if cid in allowed else -1
-            for cid in codings.code_ids
-        ]
-        + [-1],  # code index -1 (a code missing from the codes table) maps here
-        dtype=np.int64,
-    )
+    target_of_code = _compared_index_of_codes(codings.code_ids, compared, mapping, allowed)
     position = _positions(segments.id, codings.segment_id)
     data.coding_position = position
     target = target_of_code[codings.code]
@@ -258,6 +251,34 @@ def build_units(
     else:
         _character_units(data, project)
     return data
+
+
+def _check_unit(unit: str, coders: Sequence[str]) -> None:
+    if unit not in ("segment", "character"):
+        raise AgreementError(
+            f"Unknown unit '{unit}'.",
+            hint="Use the unit segment or character.",
+            next_step="agree.units",
+        )
+    if unit == "character" and len(coders) != 2:
+        raise AgreementError(
+            "The character unit compares exactly two coders, as NVivo does.",
+            hint="Name two coders, or use the segment unit for more.",
+            next_step="agree.two_coders",
+        )
+
+
+def _compared_index_of_codes(
+    code_ids: Sequence[str], compared: list[str], mapping: dict[str, str], allowed: set[str]
+) -> np.ndarray:
+    """For each code index in the store's codings (and, last, for index -1), the index
+    of the compared code it counts as, or -1 where its codings do not count."""
+    compared_index = {code: i for i, code in enumerate(compared)}
+    return np.array(
+        [compared_index.get(mapping.get(cid, ""), -1) if cid in allowed else -1 for cid in code_ids]
+        + [-1],  # code index -1 (a code missing from the codes table) maps here
+        dtype=np.int64,
+    )
 
 
 def _positions(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -388,17 +409,22 @@ def _character_units(data: UnitData, project: Project) -> None:
 def check_coders(project: Project, coders: Sequence[str]) -> None:
     if len(coders) < 2:
         raise AgreementError(
-            "Agreement needs at least two coders.", hint="Name them with --coders A,B."
+            "Agreement needs at least two coders.",
+            hint="Name two or more coders.",
+            next_step="agree.name_coders",
         )
     if len(set(coders)) != len(coders):
-        raise AgreementError("A coder is named twice.", hint="Name each coder once in --coders.")
+        raise AgreementError(
+            "A coder is named twice.", hint="Name each coder once.", next_step="agree.coders_once"
+        )
     known = set(project.store.coders())
     unknown = [c for c in coders if c not in known]
     if unknown:
         raise AgreementError(
             f"Unknown coder{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}"
             f" (known: {', '.join(sorted(known)) or 'none'}).",
-            hint="Check the names in --coders; see 'themekit status'.",
+            hint="Check the coders' names against the known ones.",
+            next_step="agree.check_coders",
         )
 
 
@@ -426,26 +452,7 @@ def domain_values(
     """
     if fold not in FOLD_RULES:
         raise AgreementError(f"Unknown folding rule '{fold}'.", hint="Use to-child or report.")
-    by_id = codebook.by_id()
-    if parent_id not in by_id:
-        raise AgreementError(
-            f"--domain {parent_id}: no such code.", hint="See 'themekit codebook show'."
-        )
-    children = [c.id for c in by_id[parent_id].code.children]
-    if len(children) < 2:
-        raise AgreementError(
-            f"--domain {parent_id}: it has {len(children)} child codes;"
-            " a domain needs two or more.",
-            hint="Choose a parent whose children are mutually exclusive categories.",
-        )
-    category_of: dict[str, int] = {child: i for i, child in enumerate(children)}
-    below: dict[str, int] = {}
-    for entry in by_id.values():
-        if entry.code.id in category_of or entry.code.id == parent_id:
-            continue
-        for i, child in enumerate(children):
-            if _is_within(by_id, entry.code.id, child):
-                below[entry.code.id] = i
+    children, category_of, below = _domain_categories(codebook, parent_id)
     assert data.coding_rows is not None
     index, rows = data.coding_rows
     code_ids = data.codings.code_ids
@@ -462,29 +469,7 @@ def domain_values(
     )
     coding_code = data.codings.code[index]
     coding_kind = kind[coding_code]
-    counted = coding_kind == 0
-    notes: list[str] = []
-    if fold == "to-child":
-        counted |= coding_kind == 1
-        folded = int(np.count_nonzero(coding_kind == 1))
-        if folded:
-            notes.append(
-                f"{folded} coding{'s' if folded != 1 else ''} on codes below a category"
-                " counted as that category (folding rule: to-child)"
-            )
-    else:
-        left = np.flatnonzero(coding_kind == 1)
-        if left.size:
-            by_code: dict[str, int] = {}
-            for position in left:
-                name = code_ids[coding_code[position]]
-                by_code[name] = by_code.get(name, 0) + 1
-            listed = ", ".join(f"{name} ({n})" for name, n in sorted(by_code.items()))
-            notes.append(
-                f"{left.size} coding{'s' if left.size != 1 else ''} on codes below a category"
-                f" not counted (folding rule: report): {listed}; those units are missing for"
-                " that coder unless they also applied a category"
-            )
+    counted, notes = _apply_folding(fold, coding_kind, coding_code, code_ids)
     on_parent = int(np.count_nonzero(coding_kind == 2))
     if on_parent:
         notes.append(
@@ -509,10 +494,73 @@ def domain_values(
             for c in clash_cells
         ]
         raise AgreementError(
-            f"--domain {parent_id}: a coder applied two of its categories to one unit: "
+            f"domain {parent_id}: a coder applied two of its categories to one unit: "
             + ", ".join(clashes[:20])
             + (" ..." if len(clashes) > 20 else ""),
             hint="Categories of a domain must be mutually exclusive; fix those codings first.",
+            arguments=("domain",),
         )
     values.reshape(-1)[cell] = unit_categories
     return DomainValues(children, values, notes)
+
+
+def _domain_categories(
+    codebook: Codebook, parent_id: str
+) -> tuple[list[str], dict[str, int], dict[str, int]]:
+    """A domain's categories (the parent's children), each category's index, and the
+    index of the category each code below a category falls under."""
+    by_id = codebook.by_id()
+    if parent_id not in by_id:
+        raise AgreementError(
+            f"domain {parent_id}: no such code.",
+            hint="Check the id against the current codebook's codes.",
+            next_step="codebook.show",
+            arguments=("domain",),
+        )
+    children = [c.id for c in by_id[parent_id].code.children]
+    if len(children) < 2:
+        raise AgreementError(
+            f"domain {parent_id}: it has {len(children)} child codes; a domain needs two or more.",
+            hint="Choose a parent whose children are mutually exclusive categories.",
+            arguments=("domain",),
+        )
+    category_of: dict[str, int] = {child: i for i, child in enumerate(children)}
+    below: dict[str, int] = {}
+    for entry in by_id.values():
+        if entry.code.id in category_of or entry.code.id == parent_id:
+            continue
+        for i, child in enumerate(children):
+            if _is_within(by_id, entry.code.id, child):
+                below[entry.code.id] = i
+    return children, category_of, below
+
+
+def _apply_folding(
+    fold: str, coding_kind: np.ndarray, coding_code: np.ndarray, code_ids: Sequence[str]
+) -> tuple[np.ndarray, list[str]]:
+    """Which codings count (kind 0: on a category; kind 1: below one, counted only with
+    ``fold="to-child"``), and the note saying what was folded or left out."""
+    counted = coding_kind == 0
+    notes: list[str] = []
+    if fold == "to-child":
+        counted |= coding_kind == 1
+        folded = int(np.count_nonzero(coding_kind == 1))
+        if folded:
+            notes.append(
+                f"{folded} coding{'s' if folded != 1 else ''} on codes below a category"
+                " counted as that category (folding rule: to-child)"
+            )
+    else:
+        left = np.flatnonzero(coding_kind == 1)
+        if left.size:
+            by_code: dict[str, int] = {}
+            for position in left:
+                name = code_ids[coding_code[position]]
+                by_code[name] = by_code.get(name, 0) + 1
+            listed = ", ".join(f"{name} ({n})" for name, n in sorted(by_code.items()))
+            notes.append(
+                f"{left.size} coding{'s' if left.size != 1 else ''} on codes below a category"
+                f" not counted (folding rule: report): {listed}; those units are missing for"
+                " that coder unless they also applied a category"
+            )
+    return counted, notes

@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperGroup
@@ -36,6 +36,9 @@ from typer.core import TyperGroup
 from themekit import __version__
 from themekit.console import Environment
 from themekit.errors import ExitCode, ThemekitError
+
+if TYPE_CHECKING:
+    from themekit.project import Project
 
 # Set by the test suite: unexpected exceptions propagate (see the module docstring).
 RAISE_INTERNAL_ENV = "THEMEKIT_RAISE_INTERNAL"
@@ -94,7 +97,7 @@ def env() -> Environment:
     return _current
 
 
-def open_project():
+def open_project() -> Project:
     """The project for this command (from --project, THEMEKIT_PROJECT or the cwd)."""
     from themekit.project import Project
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from themekit.cli.app import app, env, open_project
 from themekit.cli.render import FORCE_OPTION
 from themekit.errors import AgreementError, ThresholdNotMet
+
+if TYPE_CHECKING:
+    from themekit.agree.report import AgreementReport
 
 
 class AgreeFormat(str, Enum):
@@ -229,7 +233,9 @@ def agree(
         raise ThresholdNotMet("; ".join(f.message for f in failures) + ".")
 
 
-def _render(report, fmt: AgreeFormat, output: Path | None, force: bool = False) -> None:
+def _render(
+    report: AgreementReport, fmt: AgreeFormat, output: Path | None, force: bool = False
+) -> None:
     from themekit.files.writer import atomic_write_text, atomic_writer
 
     if fmt == AgreeFormat.docx:
@@ -277,11 +283,9 @@ def reconcile(
     """
     from themekit.agree.reconcile import (
         apply_agreed,
-        apply_decisions,
-        decide,
-        decided_units,
         plan_reconciliation,
-        read_decisions_file,
+        reconcile_with_decisions,
+        undecided,
     )
     from themekit.coding.service import CodingSession
 
@@ -298,11 +302,8 @@ def reconcile(
     session = CodingSession(project, into)
     e = env()
     if decisions is not None:
-        # Check the whole file before the consensus coder gets anything.
-        actions = read_decisions_file(plan, session, decisions)
-        with project.store.db.transaction():
-            added = apply_agreed(plan, session)
-            n = apply_decisions(session, actions)
+        # The whole file is checked before the consensus coder gets anything.
+        added, n = reconcile_with_decisions(plan, session, decisions)
         e.message(f"{into}: {added} agreed codings copied; {len(plan.disputed)} lines to decide.")
         e.message(f"{into}: {n} decisions applied from {decisions}.")
         return
@@ -310,73 +311,30 @@ def reconcile(
     e.message(f"{into}: {added} agreed codings copied; {len(plan.disputed)} lines to decide.")
     if sys.stdin.isatty() and sys.stdout.isatty():
         # In a terminal the disagreements are walked in the reconciliation app; piped
-        # input (scripts, tests) gets the line-by-line prompts below.
+        # input (scripts, tests) gets the line-by-line prompts (cli/reconcile_prompt.py).
         from themekit.coding.tui.reconcile_app import run_reconcile_app
 
         made = run_reconcile_app(project, plan, session)
-        done = decided_units(session)
-        left = sum(
-            1 for u in plan.disputed if (u.segment.transcript_id, u.segment.line) not in done
-        )
+        left = len(undecided(plan, session))
         if left == 0:
-            e.message(
-                f"{made} decisions saved; every disputed line is decided. Check the result with"
-                f" 'themekit codings list --coder {into}' and mark it done with"
-                f" 'themekit transcripts done ... --coder {into}'."
-            )
+            e.message(_all_decided(made, into))
         else:
             e.message(f"{made} decisions saved; {left} lines left: run again to continue.")
         return
-    shortcuts = {name[0].lower(): name for name in names}
-    decided = 0
-    done = decided_units(session)
-    if done:
-        e.message(f"{len(done)} lines were decided earlier; continuing with the rest.")
-    for index, unit in enumerate(plan.disputed, start=1):
-        if (unit.segment.transcript_id, unit.segment.line) in done:
-            continue
-        seg = unit.segment
-        e.err.print(
-            f"\n[{index}/{len(plan.disputed)}] {seg.transcript_id} line {seg.line}"
-            f" ({seg.speaker or '-'}): {seg.text}",
-            markup=False,
-        )
-        for coder, codes in unit.codes_by_coder.items():
-            e.err.print(f"  {coder}: {', '.join(sorted(codes)) or '(none)'}", markup=False)
-        memo = None
-        while True:
-            answer = typer.prompt(
-                f"  decision ({'/'.join(names)}/both/neither/code ID/memo TEXT/skip/quit)",
-                err=True,
-            ).strip()
-            word, _, rest = answer.partition(" ")
-            word = shortcuts.get(word.lower(), word) if len(word) == 1 else word
-            if word == "quit":
-                e.message(f"{decided} decisions saved; run again to continue.")
-                return
-            if word == "skip":
-                break
-            if word == "memo":
-                memo = rest.strip() or None
-                continue
-            try:
-                chosen = decide(session, unit, word, other_code=rest.strip() or None, memo=memo)
-            except Exception as exc:  # a typo should not end the session
-                from themekit.errors import ThemekitError
+    from themekit.cli.reconcile_prompt import prompt_decisions
 
-                if not isinstance(exc, ThemekitError):
-                    raise
-                e.err.print(f"  {exc.render()}", markup=False)
-                continue
-            decided += 1
-            e.err.print(f"  -> {', '.join(chosen) or '(no code)'}", markup=False)
-            break
-    remaining = len(plan.disputed) - len(done) - decided
-    if remaining <= 0:
-        e.message(
-            f"{decided} decisions saved; every disputed line is decided. Check the result with"
-            f" 'themekit codings list --coder {into}' and mark it done with"
-            f" 'themekit transcripts done ... --coder {into}'."
-        )
+    run = prompt_decisions(e, plan, session, names)
+    if run.quit:
+        e.message(f"{run.decided} decisions saved; run again to continue.")
+    elif run.left == 0:
+        e.message(_all_decided(run.decided, into))
     else:
-        e.message(f"{decided} decisions saved; {remaining} lines left (skipped).")
+        e.message(f"{run.decided} decisions saved; {run.left} lines left (skipped).")
+
+
+def _all_decided(made: int, into: str) -> str:
+    return (
+        f"{made} decisions saved; every disputed line is decided. Check the result with"
+        f" 'themekit codings list --coder {into}' and mark it done with"
+        f" 'themekit transcripts done ... --coder {into}'."
+    )

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from themekit.cli.app import app, env, open_project
 from themekit.cli.render import FORCE_OPTION
 from themekit.errors import CodebookError
+
+if TYPE_CHECKING:
+    from themekit.codebook.versions import CommitResult
 
 codebook_app = typer.Typer(
     help="The hierarchical codebook: validate, load, show, revise, history, export.",
@@ -33,7 +37,7 @@ class ExportFormat(str, Enum):
     qdc = "qdc"
 
 
-def _print_diff(result, verb: str = "Loaded") -> None:
+def _print_diff(result: CommitResult, verb: str = "Loaded") -> None:
     e = env()
     if result.version is None:
         e.message("Codebook unchanged; nothing stored.")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from themekit.codebook.diff import CodebookDiff, diff_codebooks
+from themekit.codebook.diff import CodebookDiff, CodeRef, diff_codebooks
 from themekit.errors import CodebookError
 from themekit.model.codebook import Codebook
 from themekit.store.codebook import codebook_hash
@@ -86,35 +86,9 @@ def commit_codebook(
     diff = diff_codebooks(old, new)
     if current is None:
         diff.book_changed = []  # a first version has nothing to have changed from
-    counts = store.coding_counts_by_code()
-    removed_with_codings = [ref for ref in diff.removed if counts.get(ref.id, (0, 0, 0))[0]]
-    merges = dict(merges or {})
-    new_ids = new.by_id()
-    if merge_into is not None:
-        target = new_ids.get(merge_into)
-        if target is None:
-            raise CodebookError(
-                f"The code to merge into, {merge_into}, is not in the new codebook.",
-                hint="Give the id of a code that the new codebook keeps.",
-            )
-        if not target.code.codable:
-            raise CodebookError(
-                f"The code to merge into, {merge_into}, is a grouping node ({target.path_text}).",
-                hint="Merge into a codable code.",
-            )
-        for ref in removed_with_codings:
-            merges.setdefault(ref.id, merge_into)
-    unresolved = [r for r in removed_with_codings if r.id not in merges]
-    if unresolved and not drop_codings:
-        listing = ", ".join(
-            f"{r.path} [{r.id}] ({counts[r.id][0]} codings)" for r in unresolved[:10]
-        )
-        raise CodebookError(
-            f"This change removes codes that have codings: {listing}. Nothing was changed.",
-            hint="Keep them, or give merge_into to move their codings,"
-            " or drop_codings=True to delete them.",
-            next_step="codebook.removed_codings",
-        )
+    merges, unresolved = _codings_of_removed_codes(
+        store.coding_counts_by_code(), diff, new, merges, merge_into, drop_codings
+    )
     moved = dropped = 0
     with store.db.transaction():
         for src, dst in merges.items():
@@ -139,6 +113,47 @@ def commit_codebook(
             },
         )
     return CommitResult(version, diff, moved, dropped)
+
+
+def _codings_of_removed_codes(
+    counts: dict[str, tuple[int, int, int]],
+    diff: CodebookDiff,
+    new: Codebook,
+    merges: dict[str, str] | None,
+    merge_into: str | None,
+    drop_codings: bool,
+) -> tuple[dict[str, str], list[CodeRef]]:
+    """Where the codings of removed codes go: the merges to make (removed id -> code
+    taking over), and the removed codes whose codings are to be dropped. Refuses a
+    change that would leave codings on a removed code unless they are dropped."""
+    removed_with_codings = [ref for ref in diff.removed if counts.get(ref.id, (0, 0, 0))[0]]
+    merges = dict(merges or {})
+    if merge_into is not None:
+        target = new.by_id().get(merge_into)
+        if target is None:
+            raise CodebookError(
+                f"The code to merge into, {merge_into}, is not in the new codebook.",
+                hint="Give the id of a code that the new codebook keeps.",
+            )
+        if not target.code.codable:
+            raise CodebookError(
+                f"The code to merge into, {merge_into}, is a grouping node ({target.path_text}).",
+                hint="Merge into a codable code.",
+            )
+        for ref in removed_with_codings:
+            merges.setdefault(ref.id, merge_into)
+    unresolved = [r for r in removed_with_codings if r.id not in merges]
+    if unresolved and not drop_codings:
+        listing = ", ".join(
+            f"{r.path} [{r.id}] ({counts[r.id][0]} codings)" for r in unresolved[:10]
+        )
+        raise CodebookError(
+            f"This change removes codes that have codings: {listing}. Nothing was changed.",
+            hint="Keep them, or give merge_into to move their codings,"
+            " or drop_codings=True to delete them.",
+            next_step="codebook.removed_codings",
+        )
+    return merges, unresolved
 
 
 def current_or_error(project: Project) -> tuple[int, Codebook]:

@@ -141,13 +141,15 @@ def _read_json(path: Path) -> tuple[list[str], list[Row]]:
         raise InputFileError(
             path,
             f"is not readable JSON ({type(exc).__name__})",
-            hint="Export it again with 'themekit codings export --format json'.",
+            hint="Export the codings again as JSON.",
+            next_step="codings.export_json",
         ) from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise InputFileError(
             path,
             "is not a list of codings",
-            hint="Export it again with 'themekit codings export --format json'.",
+            hint="Export the codings again as JSON.",
+            next_step="codings.export_json",
         )
     header: list[str] = []
     rows: list[Row] = []
@@ -172,7 +174,8 @@ def read_bulk_file(path: str | Path) -> list[Row]:
         raise InputFileError(
             path,
             f"unsupported file type '{path.suffix}'",
-            hint="Use a .csv, .xlsx or .json file (as 'themekit codings export' writes).",
+            hint="Use a .csv, .xlsx or .json file (as a codings export writes).",
+            next_step="codings.file_types",
         )
     if not header or not any(header):
         raise InputFileError(
@@ -220,6 +223,48 @@ def _parse_offset(text: str, column: str) -> int:
     if not match:
         raise _RowProblem(f"{column} '{value}' is not a character offset")
     return int(match.group(1))
+
+
+def _target_segments(
+    segments: dict[int, SegmentRow],
+    transcript_id: str,
+    lines: tuple[int, int],
+    is_range: bool,
+    span: tuple[int, int] | None,
+    uid: str | None,
+) -> list[SegmentRow]:
+    """The codable segments a row's line (or line range) names, its span checked."""
+    first, last = lines
+    for line in (first, last):
+        if line not in segments:
+            raise _RowProblem(f"transcript '{transcript_id}' has no line {line}")
+    if is_range and span is not None:
+        raise _RowProblem(f"a span needs a single line, not the range {first}-{last}")
+    if is_range and uid is not None:
+        raise _RowProblem(f"a uid needs a single line, not the range {first}-{last}")
+    if is_range:
+        targets = [segments[n] for n in range(first, last + 1) if n in segments]
+        targets = [s for s in targets if s.codable]
+        if not targets:
+            raise _RowProblem(
+                f"lines {first}-{last} of '{transcript_id}' are all interviewer lines (not codable)"
+            )
+    else:
+        targets = [segments[first]]
+        if not targets[0].codable:
+            # Interviewer lines and headers are never coded: the app refuses them
+            # and agreement ignores them, so a table must not slip them in.
+            who = targets[0].speaker or "a header"
+            raise _RowProblem(f"line {first} of '{transcript_id}' is not codable ({who})")
+    if span is not None:
+        seg = targets[0]
+        start, end = span
+        if not (seg.start <= start < end <= seg.end):
+            raise _RowProblem(
+                f"span {start}-{end} is not inside line {seg.line} of '{transcript_id}'"
+                f" (characters {seg.start}-{seg.end})"
+            )
+    return targets
 
 
 class _Planner:
@@ -280,10 +325,10 @@ class _Planner:
     def _row_coder(self, cells: dict[str, str]) -> str:
         in_file = cells.get("coder", "").strip()
         if self.coder and in_file and in_file != self.coder:
-            raise _RowProblem(f"coder '{in_file}' does not match --coder '{self.coder}'")
+            raise _RowProblem(f"coder '{in_file}' does not match the coder named, '{self.coder}'")
         coder = self.coder or in_file
         if not coder:
-            raise _RowProblem("no coder (pass --coder NAME or fill the 'coder' column)")
+            raise _RowProblem("no coder (name the coder or fill the 'coder' column)")
         return coder
 
     # one row
@@ -317,38 +362,8 @@ class _Planner:
         memo = raw_memo if raw_memo.strip() else None  # kept as written, for round trips
         if segments is None or lines is None or entry is None or coder is None or problems:
             raise _RowProblem(", ".join(problems))
-        first, last = lines
-        for line in (first, last):
-            if line not in segments:
-                raise _RowProblem(f"transcript '{transcript_id}' has no line {line}")
-        is_range = first != last or _RANGE.match(cells.get("line", "").strip()) is not None
-        if is_range and span is not None:
-            raise _RowProblem(f"a span needs a single line, not the range {first}-{last}")
-        if is_range and uid is not None:
-            raise _RowProblem(f"a uid needs a single line, not the range {first}-{last}")
-        if is_range:
-            targets = [segments[n] for n in range(first, last + 1) if n in segments]
-            targets = [s for s in targets if s.codable]
-            if not targets:
-                raise _RowProblem(
-                    f"lines {first}-{last} of '{transcript_id}' are all interviewer lines"
-                    " (not codable)"
-                )
-        else:
-            targets = [segments[first]]
-            if not targets[0].codable:
-                # Interviewer lines and headers are never coded: the app refuses them
-                # and agreement ignores them, so a table must not slip them in.
-                who = targets[0].speaker or "a header"
-                raise _RowProblem(f"line {first} of '{transcript_id}' is not codable ({who})")
-        if span is not None:
-            seg = targets[0]
-            start, end = span
-            if not (seg.start <= start < end <= seg.end):
-                raise _RowProblem(
-                    f"span {start}-{end} is not inside line {seg.line} of '{transcript_id}'"
-                    f" (characters {seg.start}-{seg.end})"
-                )
+        is_range = lines[0] != lines[1] or _RANGE.match(cells.get("line", "").strip()) is not None
+        targets = _target_segments(segments, transcript_id, lines, is_range, span, uid)
         self._load_existing(transcript_id)
         planned: list[PlannedCoding] = []
         present = 0
@@ -432,14 +447,16 @@ def plan_rows(
     if current is None:
         raise CodingError(
             "No codebook is loaded in this project.",
-            hint="Load one with 'themekit codebook load FILE' first.",
+            hint="Load a codebook first.",
+            next_step="codebook.load",
         )
     version, codebook = current
     if coder is None and rows and not any((cells.get("coder") or "").strip() for _, cells in rows):
         # One line instead of the same complaint for every row.
         raise CodingError(
             f"{source}: no coder named: the file has no 'coder' column values.",
-            hint="Pass --coder NAME.",
+            hint="Name the coder.",
+            next_step="coder.name",
         )
     other_coders = 0
     if coder is not None:
@@ -450,8 +467,8 @@ def plan_rows(
             raise CodingError(
                 f"{source}: no rows by '{coder}'"
                 f" (coders in the file: {', '.join(sorted(in_file))}).",
-                hint="Pass one of those names with --coder, or drop --coder to apply every row"
-                " as recorded.",
+                hint="Name one of those coders, or name none to apply every row as recorded.",
+                next_step="codings.coder_in_file",
             )
         kept = [r for r in rows if (r[1].get("coder") or "").strip() in ("", coder)]
         other_coders = len(rows) - len(kept)
@@ -497,51 +514,11 @@ def apply_plan(project: Project, plan: BulkPlan, *, done: bool = False) -> BulkR
         for coder in sorted({p.coder for p in plan.new} | {c for _t, c in plan.done_pairs}):
             store.ensure_coder(coder)
         for p in plan.new:
-            uid = p.uid or uuid.uuid4().hex
-            coding_id = store.add_coding(
-                transcript_id=p.transcript_id,
-                segment_id=p.segment_id,
-                code_id=p.code_id,
-                coder=p.coder,
-                codebook_version=plan.codebook_version,
-                source="bulk",
-                span=p.span,
-                memo=p.memo,
-                uid=uid,
-                created_at=created_at,
-            )
-            if coding_id is None:  # another process added it since validation
+            if _write_planned(store, p, plan.codebook_version, created_at):
+                applied += 1
+            else:  # another process added it since validation
                 late_duplicates += 1
-                continue
-            applied += 1
-            details: dict[str, object] = {
-                "transcript": p.transcript_id,
-                "line": p.line,
-                "code": p.code_id,
-                "coding": uid,
-                "row": p.row,
-            }
-            if p.span is not None:
-                details["span"] = list(p.span)
-            store.log(
-                "coding.apply",
-                actor=p.coder,
-                how="bulk",
-                codebook_version=plan.codebook_version,
-                details=details,
-            )
-        marked: list[tuple[str, str]] = []
-        if done:
-            for transcript_id, coder in plan.done_pairs:
-                store.set_done(transcript_id, coder, True)
-                store.log(
-                    "transcript.done",
-                    actor=coder,
-                    how="bulk",
-                    codebook_version=plan.codebook_version,
-                    details={"transcript": transcript_id},
-                )
-                marked.append((transcript_id, coder))
+        marked = _mark_done(store, plan) if done else []
         store.log(
             "coding.bulk_apply",
             actor=coders[0] if len(coders) == 1 else None,
@@ -565,6 +542,58 @@ def apply_plan(project: Project, plan: BulkPlan, *, done: bool = False) -> BulkR
         marked_done=marked,
         other_coders_rows=plan.other_coders_rows,
     )
+
+
+def _write_planned(store: Store, p: PlannedCoding, codebook_version: int, created_at: str) -> bool:
+    """Add one planned coding with its audit entry; False if it exists by now."""
+    uid = p.uid or uuid.uuid4().hex
+    coding_id = store.add_coding(
+        transcript_id=p.transcript_id,
+        segment_id=p.segment_id,
+        code_id=p.code_id,
+        coder=p.coder,
+        codebook_version=codebook_version,
+        source="bulk",
+        span=p.span,
+        memo=p.memo,
+        uid=uid,
+        created_at=created_at,
+    )
+    if coding_id is None:
+        return False
+    details: dict[str, object] = {
+        "transcript": p.transcript_id,
+        "line": p.line,
+        "code": p.code_id,
+        "coding": uid,
+        "row": p.row,
+    }
+    if p.span is not None:
+        details["span"] = list(p.span)
+    store.log(
+        "coding.apply",
+        actor=p.coder,
+        how="bulk",
+        codebook_version=codebook_version,
+        details=details,
+    )
+    return True
+
+
+def _mark_done(store: Store, plan: BulkPlan) -> list[tuple[str, str]]:
+    """Mark every (transcript, coder) pair of the plan done, with audit entries."""
+    marked: list[tuple[str, str]] = []
+    for transcript_id, coder in plan.done_pairs:
+        store.set_done(transcript_id, coder, True)
+        store.log(
+            "transcript.done",
+            actor=coder,
+            how="bulk",
+            codebook_version=plan.codebook_version,
+            details={"transcript": transcript_id},
+        )
+        marked.append((transcript_id, coder))
+    return marked
 
 
 def apply_bulk(

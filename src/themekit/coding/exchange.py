@@ -34,10 +34,11 @@ from themekit.files.writer import (
     wants_stdout,
 )
 from themekit.model.codebook import Codebook
-from themekit.model.rows import SegmentRow
+from themekit.model.rows import CodingRow, SegmentRow
 
 if TYPE_CHECKING:
     from themekit.project import Project
+    from themekit.store import Store
 
 FORMATS = ("csv", "json", "xlsx")
 
@@ -90,13 +91,42 @@ class _CodePaths:
         return self._by_version[version].get(code_id, "")
 
 
+class _CodedText:
+    """The segment and the text of each coding, reading each transcript (version) once."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._segments: dict[str, dict[int, SegmentRow]] = {}
+        self._texts: dict[tuple[str, int], str] = {}
+
+    def segment(self, transcript_id: str, segment_id: int) -> SegmentRow:
+        if transcript_id not in self._segments:
+            self._segments[transcript_id] = {s.id: s for s in self.store.segments(transcript_id)}
+        found = self._segments[transcript_id].get(segment_id) or self.store.segment(segment_id)
+        assert found is not None  # a foreign key guarantees it
+        return found
+
+    def text(self, coding: CodingRow, seg: SegmentRow) -> str:
+        """The span a coding marks, or its whole segment."""
+        if coding.span_start is None or coding.span_end is None:
+            return seg.text
+        key = (seg.transcript_id, seg.version)
+        if key not in self._texts:
+            self._texts[key] = self.store.transcript_text(seg.transcript_id, seg.version)
+        return self._texts[key][coding.span_start : coding.span_end]
+
+
 def codings_table(
     project: Project, *, coder: str | None = None, transcript: str | None = None
 ) -> CodingsTable:
     """Every current (not orphaned) coding, filtered by coder and/or transcript."""
     store = project.store
     if transcript is not None and not store.has_transcript(transcript):
-        raise CodingError(f"No transcript '{transcript}'.", hint="See 'themekit transcripts list'.")
+        raise CodingError(
+            f"No transcript '{transcript}'.",
+            hint="Check the id against the project's transcripts.",
+            next_step="transcripts.list",
+        )
     if coder is not None and coder not in store.coders():
         known = ", ".join(store.coders()) or "none yet"
         raise CodingError(f"No coder '{coder}' in this project.", hint=f"Coders: {known}.")
@@ -108,29 +138,11 @@ def codings_table(
         attribute_names.update(someone.attributes)
     attribute_columns = _attribute_columns(attribute_names)
 
-    segments: dict[str, dict[int, SegmentRow]] = {}
-    texts: dict[tuple[str, int], str] = {}
-
-    def segment_of(transcript_id: str, segment_id: int) -> SegmentRow:
-        if transcript_id not in segments:
-            segments[transcript_id] = {s.id: s for s in store.segments(transcript_id)}
-        found = segments[transcript_id].get(segment_id) or store.segment(segment_id)
-        assert found is not None  # a foreign key guarantees it
-        return found
-
-    def text_of(seg: SegmentRow) -> str:
-        key = (seg.transcript_id, seg.version)
-        if key not in texts:
-            texts[key] = store.transcript_text(seg.transcript_id, seg.version)
-        return texts[key]
-
+    coded = _CodedText(store)
     rows: list[dict[str, Any]] = []
     for c in codings:
-        seg = segment_of(c.transcript_id, c.segment_id)
-        if c.span_start is not None and c.span_end is not None:
-            text = text_of(seg)[c.span_start : c.span_end]
-        else:
-            text = seg.text
+        seg = coded.segment(c.transcript_id, c.segment_id)
+        text = coded.text(c, seg)
         person = resolver.resolve(c.transcript_id, seg.speaker, seg.codable)
         row: dict[str, Any] = {
             "transcript": c.transcript_id,
@@ -222,7 +234,8 @@ def write_table(
         if output is None:
             raise ExportError(
                 "The xlsx format needs an output file.",
-                hint="Pass -o FILE.xlsx, or use --format csv or json for stdout.",
+                hint="Give an output file, or use the csv or json format for text.",
+                next_step="codings.xlsx_output",
             )
         with atomic_writer(output, overwrite=overwrite) as temp:
             _write_xlsx(temp, rows, columns)

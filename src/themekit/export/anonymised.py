@@ -65,7 +65,7 @@ from themekit.anonymise import (
     parse_register,
 )
 from themekit.anonymise.terms import normalise_key
-from themekit.errors import AnonymisationError, ExportError
+from themekit.errors import AnonymisationError, ExportError, NextStep
 from themekit.files.writer import atomic_write_text, check_destination
 
 if TYPE_CHECKING:
@@ -614,8 +614,8 @@ def load_pseudonyms(project: Project) -> PseudonymMap:
     except json.JSONDecodeError as exc:
         raise AnonymisationError(
             f"{source}: cannot be read as a pseudonym map ({type(exc).__name__}).",
-            hint="Restore the project from a backup ('themekit restore FILE');"
-            " resetting it renumbers every placeholder.",
+            hint="Restore the project from a backup; resetting it renumbers every placeholder.",
+            next_step="anonymise.restore_backup",
         ) from None
     return PseudonymMap.from_dict(data, source=source)
 
@@ -797,8 +797,10 @@ def check_output(
     if output is None:
         if fmt in binary:
             raise ExportError(
-                f"--format {fmt} is written to a file, not the terminal.",
-                hint=f"Add -o FILE.{fmt}.",
+                f"format {fmt} is written to a file, not the terminal.",
+                hint="Give an output file.",
+                next_step=NextStep("output.add_file", format=fmt),
+                arguments=("format",),
             )
         return
     check_destination(output, overwrite=overwrite)

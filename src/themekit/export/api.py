@@ -165,21 +165,7 @@ def _export(
         exc.export_warnings = tuple(warnings)  # type: ignore[attr-defined]
         raise
     record_export(opened, export, fmt, target, anonymiser, how=how)
-    if not anonymise:
-        warnings.append(
-            ExportWarning(
-                "not-anonymised",
-                "this export is NOT anonymised; it holds interview text as recorded.",
-            )
-        )
-    fields = list(groups)
-    if attribution is not None:
-        # The template actually used: the one given, else the project's setting.
-        fields += _template_fields(attribution or opened.settings.attribution)
-    for attribute in dict.fromkeys(fields):
-        warning = _small_groups(opened, attribute)
-        if warning is not None:
-            warnings.append(warning)
+    warnings += _disclosure_warnings(opened, anonymise, groups, attribution)
     summary = anonymiser.summary
     if summary is not None:
         warnings += [ExportWarning("anonymisation", w) for w in summary.warnings]
@@ -213,6 +199,30 @@ def _unattributed(transcripts: Sequence[str]) -> ExportWarning:
         f"quotes from {', '.join(transcripts)} are attributed {UNATTRIBUTED}: these"
         " transcripts are linked to no participant.",
     )
+
+
+def _disclosure_warnings(
+    project: Project, anonymise: bool, groups: Sequence[str], attribution: str | None
+) -> list[ExportWarning]:
+    """What a written export may disclose: text not anonymised, and groups (the ones
+    tabulated or named in quote attributions) small enough to identify people."""
+    warnings: list[ExportWarning] = []
+    if not anonymise:
+        warnings.append(
+            ExportWarning(
+                "not-anonymised",
+                "this export is NOT anonymised; it holds interview text as recorded.",
+            )
+        )
+    fields = list(groups)
+    if attribution is not None:
+        # The template actually used: the one given, else the project's setting.
+        fields += _template_fields(attribution or project.settings.attribution)
+    for attribute in dict.fromkeys(fields):
+        warning = _small_groups(project, attribute)
+        if warning is not None:
+            warnings.append(warning)
+    return warnings
 
 
 def _small_groups(project: Project, attribute: str) -> ExportWarning | None:

@@ -280,8 +280,10 @@ def export_format(name: str, export: str | None = None) -> ExportFormat:
     if entry is None or (export is not None and export not in entry.renderers):
         offered = EXPORT_FORMATS.get(export, tuple(FORMATS)) if export else tuple(FORMATS)
         raise ExportError(
-            f"--format {name}: not available here (use {', '.join(offered)}).",
-            hint="Pass --format, or an -o file name ending in one of those.",
+            f"format {name}: not available here (use {', '.join(offered)}).",
+            hint="Name one of those formats, or an output file ending in one of them.",
+            next_step="output.format",
+            arguments=("format",),
         )
     return entry
 

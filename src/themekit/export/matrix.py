@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from themekit.export.prevalence import Prevalence, check_attribute, compute_prevalence
-from themekit.export.quotes import coded_passages, level_units
+from themekit.export.quotes import Unit, coded_passages, level_units
 from themekit.export.tables import Table, save_target
 
 if TYPE_CHECKING:
@@ -122,7 +122,9 @@ def build_matrix(
     return matrix
 
 
-def _framework(prevalence, units, by, anonymiser) -> list[FrameworkRow]:
+def _framework(
+    prevalence: Prevalence, units: Sequence[Unit], by: str, anonymiser: ExportAnonymiser
+) -> list[FrameworkRow]:
     # (participant, column) -> [(line range, index of the passage text)]
     cells: dict[tuple[str, int], list[tuple[str, int]]] = {}
     texts: list[str] = []

@@ -57,13 +57,16 @@ def check_attribute(project: Project, attribute: str) -> None:
     known = {"id", "role", "site"} | {k for p in people for k in p.attributes}
     if not people:
         raise ExportError(
-            f"--by {attribute}: no participants are imported.",
-            hint="Import them with 'themekit participants import FILE'.",
+            f"by {attribute}: no participants are imported.",
+            hint="Import the participants table first.",
+            next_step="participants.import",
+            arguments=("by",),
         )
     if attribute not in known:
         raise ExportError(
-            f"--by {attribute}: unknown participant attribute (known: {', '.join(sorted(known))}).",
+            f"by {attribute}: unknown participant attribute (known: {', '.join(sorted(known))}).",
             hint="Use one of the known attributes.",
+            arguments=("by",),
         )
 
 
@@ -72,14 +75,16 @@ def compute_prevalence(project: Project, *, coders: Sequence[str] | None = None)
     current = store.current_codebook()
     if current is None:
         raise ExportError(
-            "No codebook is loaded.", hint="Load one with 'themekit codebook load FILE'."
+            "No codebook is loaded.", hint="Load a codebook first.", next_step="codebook.load"
         )
     version, codebook = current
     if coders:
         unknown = [c for c in coders if c not in store.coders()]
         if unknown:
             raise ExportError(
-                f"Unknown coder: {', '.join(unknown)}.", hint="See 'themekit status'."
+                f"Unknown coder: {', '.join(unknown)}.",
+                hint="Check the names against the project's coders.",
+                next_step="project.status",
             )
     resolver = project.resolver()
     people = {p.id: p for p in store.participants()}
@@ -107,7 +112,8 @@ def compute_prevalence(project: Project, *, coders: Sequence[str] | None = None)
     if not codings:
         raise ExportError(
             "Nothing is coded yet" + (f" by {', '.join(coders)}" if coders else "") + ".",
-            hint="Code transcripts with 'themekit code' or 'themekit code --apply FILE'.",
+            hint="Code transcripts first, by hand or from a table of codings.",
+            next_step="code.start",
         )
     ancestors: dict[str, list[str]] = {}
     by_id = codebook.by_id()

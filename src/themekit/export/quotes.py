@@ -118,7 +118,9 @@ class Unit:
 def level_units(codebook: Codebook, level: str) -> list[Unit]:
     """The codes at ``level`` in codebook order; codings of descendants roll up into them."""
     if level not in LEVELS:
-        raise ExportError(f"--level {level}: unknown.", hint="Use subtheme or theme.")
+        raise ExportError(
+            f"level {level}: unknown.", hint="Use subtheme or theme.", arguments=("level",)
+        )
     depth = LEVELS[level]
     entries = list(codebook.walk())
     units = []
@@ -135,7 +137,8 @@ def level_units(codebook: Codebook, level: str) -> list[Unit]:
     if not units:
         raise ExportError(
             "The codebook has no sub-themes (no code has children).",
-            hint="Group codes under themes in the codebook, or use --level theme.",
+            hint="Group codes under themes in the codebook, or use the theme level.",
+            next_step="quotes.theme_level",
         )
     return units
 
@@ -325,15 +328,17 @@ def check_attribution(template: str, fields: Sequence[str], *, anonymised: bool 
         names = [name for _lit, name, _spec, _conv in string.Formatter().parse(template) if name]
     except ValueError as exc:
         raise ExportError(
-            f"--attribution {template!r}: not a valid template ({exc}).",
+            f"attribution {template!r}: not a valid template ({exc}).",
             hint="Write fields in braces, e.g. '({role})' or '({id}, {role}, {site})'.",
+            arguments=("attribution",),
         ) from None
     unknown = [n for n in names if n not in fields]
     if unknown or any(n == "" for n in names):
         raise ExportError(
-            f"--attribution {template!r}: unknown field {{{unknown[0] if unknown else ''}}}"
+            f"attribution {template!r}: unknown field {{{unknown[0] if unknown else ''}}}"
             f" (fields: {', '.join(fields)}).",
             hint="Use only those fields, in braces.",
+            arguments=("attribution",),
         )
     identifying = [
         n for n in names if any(part in n.casefold() for part in IDENTIFYING_FIELD_PARTS)
@@ -342,8 +347,9 @@ def check_attribution(template: str, fields: Sequence[str], *, anonymised: bool 
         # Attribution values are participant data, which NER never sees: a name column
         # here would print real names beside every quote.
         raise ExportError(
-            f"--attribution {template!r}: {{{identifying[0]}}} would identify participants.",
+            f"attribution {template!r}: {{{identifying[0]}}} would identify participants.",
             hint="Attribute quotes by group, e.g. '({role})' or '({role}, {site})'.",
+            arguments=("attribution",),
         )
 
 
@@ -420,15 +426,7 @@ def build_quote_bank(
     typicality: Typicality | None = None,
     allow_unattributed: bool = False,
 ) -> QuoteBank:
-    if per_theme < 1:
-        raise ExportError(
-            f"--per-theme {per_theme}: must be at least 1.", hint="For example --per-theme 3."
-        )
-    if not 1 <= min_words <= max_words:
-        raise ExportError(
-            f"--min-words {min_words} / --max-words {max_words}: need 1 <= min <= max.",
-            hint="For example --min-words 8 --max-words 80.",
-        )
+    _check_sizes(per_theme, min_words, max_words)
     template = attribution if attribution is not None else project.settings.attribution
     check_attribution(template, attribution_fields(project), anonymised=anonymiser.enabled)
     if prevalence is None:
@@ -457,32 +455,9 @@ def build_quote_bank(
             len(eligible),
         )
         sections.append(section)
-        if unit_scores is not None:
-            method = "typical (embeddings)"
-            ordered = sorted(
-                eligible,
-                key=lambda ip: (not ip[1].exemplar, -unit_scores[ip[0]], _place(ip[1])),
-            )
-        else:
-            method = "typical (coder agreement, length)"
-            mid = median(p.words for _, p in eligible) if eligible else 0
-            ordered = sorted(
-                eligible,
-                key=lambda ip: (
-                    not ip[1].exemplar,
-                    -len(ip[1].coders),
-                    abs(ip[1].words - mid),
-                    _place(ip[1]),
-                ),
-            )
-        owners: set[str] = set()
-        for _i, passage in ordered:
-            if passage.owner in owners:
-                continue
-            owners.add(passage.owner)
+        method, ordered = _most_typical_first(eligible, unit_scores)
+        for passage in _one_per_participant(ordered, per_theme):
             chosen.append((section, passage, "exemplar" if passage.exemplar else method))
-            if len(owners) == per_theme:
-                break
 
     unattributed = sorted({p.transcript_id for _s, p, _m in chosen if p.participant is None})
     if unattributed and not allow_unattributed:
@@ -528,6 +503,60 @@ def build_quote_bank(
         anonymiser.enabled,
         unattributed=tuple(unattributed),
     )
+
+
+def _check_sizes(per_theme: int, min_words: int, max_words: int) -> None:
+    if per_theme < 1:
+        raise ExportError(
+            f"per_theme {per_theme}: must be at least 1.",
+            hint="For example 3.",
+            next_step="quotes.per_theme",
+            arguments=("per_theme",),
+        )
+    if not 1 <= min_words <= max_words:
+        raise ExportError(
+            f"min_words {min_words} / max_words {max_words}: need 1 <= min <= max.",
+            hint="For example 8 and 80.",
+            next_step="quotes.words",
+            arguments=("min_words", "max_words"),
+        )
+
+
+def _most_typical_first(
+    eligible: list[tuple[int, Passage]], unit_scores: Sequence[float] | None
+) -> tuple[str, list[tuple[int, Passage]]]:
+    """The passages (with their index) in the order quotes are picked, and how that order
+    was reached: exemplars first, then by embedding typicality where there are scores,
+    else by coder agreement and closeness to the median length."""
+    if unit_scores is not None:
+        return "typical (embeddings)", sorted(
+            eligible,
+            key=lambda ip: (not ip[1].exemplar, -unit_scores[ip[0]], _place(ip[1])),
+        )
+    mid = median(p.words for _, p in eligible) if eligible else 0
+    return "typical (coder agreement, length)", sorted(
+        eligible,
+        key=lambda ip: (
+            not ip[1].exemplar,
+            -len(ip[1].coders),
+            abs(ip[1].words - mid),
+            _place(ip[1]),
+        ),
+    )
+
+
+def _one_per_participant(ordered: list[tuple[int, Passage]], limit: int) -> list[Passage]:
+    """The first ``limit`` passages in order, no two from the same participant."""
+    picked: list[Passage] = []
+    owners: set[str] = set()
+    for _i, passage in ordered:
+        if passage.owner in owners:
+            continue
+        owners.add(passage.owner)
+        picked.append(passage)
+        if len(owners) == limit:
+            break
+    return picked
 
 
 def _place(passage: Passage) -> tuple[str, int]:
@@ -650,7 +679,7 @@ def quotes_html(bank: QuoteBank, *, cite_lines: bool = False, base_level: int = 
 
 
 def add_quotes_to_docx(
-    document, bank: QuoteBank, *, cite_lines: bool = False, base_level: int = 1
+    document: Any, bank: QuoteBank, *, cite_lines: bool = False, base_level: int = 1
 ) -> None:
     document.add_heading(bank.title, level=base_level)
     for theme, sections in bank.themes:

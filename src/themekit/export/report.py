@@ -54,6 +54,8 @@ from themekit.export.tables import (
 
 if TYPE_CHECKING:
     from themekit.export.anonymised import ExportAnonymiser
+    from themekit.export.prevalence import Prevalence
+    from themekit.model.rows import CodebookVersion
     from themekit.project import Project
 
 AGREEMENT_FIGURES = ("percent_agreement", "cohen_kappa", "krippendorff_alpha", "gwet_ac1")
@@ -133,21 +135,51 @@ def build_report(
     typicality: Typicality | None = None,
     allow_unattributed: bool = False,
 ) -> Report:
-    store = project.store
     prevalence = compute_prevalence(project, coders=coders)
+    by = _grouping(project, by)
+    name = project.settings.name or project.root.name
+    report = Report(anonymiser.label(f"{name}: analysis report", "the report title"))
+    report.blocks += _methods_blocks(project, anonymiser, prevalence, by, coders, bootstrap)
+    report.blocks += _results_blocks(
+        project,
+        anonymiser,
+        prevalence,
+        by,
+        coders,
+        per_theme=per_theme,
+        attribution=attribution,
+        typicality=typicality,
+        allow_unattributed=allow_unattributed,
+    )
+    for text, where in report.texts():
+        anonymiser.gate(text, where)
+    return report
+
+
+def _grouping(project: Project, by: str | None) -> str | None:
+    """The participant attribute to group by, or None: the default (role) falls away
+    quietly where participants or roles are missing; an attribute asked for must exist."""
     known = {"id", "role", "site"} | {k for p in project.participants() for k in p.attributes}
     if by is not None and (not project.participants() or by not in known):
         if by != "role":  # an explicit --by must exist; the default quietly falls away
             from themekit.export.prevalence import check_attribute
 
             check_attribute(project, by)
-        by = None
-    name = project.settings.name or project.root.name
-    report = Report(anonymiser.label(f"{name}: analysis report", "the report title"))
-    blocks = report.blocks
+        return None
+    return by
 
-    # -- methods ----------------------------------------------------------------------
-    blocks.append(Heading(1, "Methods summary"))
+
+def _methods_blocks(
+    project: Project,
+    anonymiser: ExportAnonymiser,
+    prevalence: Prevalence,
+    by: str | None,
+    coders: Sequence[str] | None,
+    bootstrap: int,
+) -> list[Block]:
+    """The methods summary: material, coders, double coding, agreement, codebook."""
+    store = project.store
+    blocks: list[Block] = [Heading(1, "Methods summary")]
     transcripts = store.transcripts()
     words = sum(t.n_words for t in transcripts)
     total = len(prevalence.participants)
@@ -202,14 +234,28 @@ def build_report(
             " the rest were applied by hand or from coding sheets."
         )
     )
+    return blocks
 
-    # -- results ------------------------------------------------------------------------
-    blocks.append(Heading(1, "Results"))
+
+def _results_blocks(
+    project: Project,
+    anonymiser: ExportAnonymiser,
+    prevalence: Prevalence,
+    by: str | None,
+    coders: Sequence[str] | None,
+    *,
+    per_theme: int,
+    attribution: str | None,
+    typicality: Typicality | None,
+    allow_unattributed: bool = False,
+) -> list[Block]:
+    """The results: Table 1, prevalence in words, the quote bank and the heatmap."""
+    blocks: list[Block] = [Heading(1, "Results")]
     table1 = table1_from(prevalence, counts="participants", by=by)
     blocks.append(TableBlock(clean_table(table1, anonymiser, "Table 1")))
     blocks.append(Heading(2, "Prevalence in words"))
     matrix = build_matrix(project, anonymiser, by=by, prevalence=prevalence) if by else None
-    blocks.append(Bullets(_prevalence_lines(prevalence, matrix, total)))
+    blocks.append(Bullets(_prevalence_lines(prevalence, matrix, len(prevalence.participants))))
     bank = build_quote_bank(
         project,
         anonymiser,
@@ -233,9 +279,7 @@ def build_report(
                 clean_table(matrix_table(matrix), anonymiser, "the prevalence matrix"),
             )
         )
-    for text, where in report.texts():
-        anonymiser.gate(text, where)
-    return report
+    return blocks
 
 
 def _label_first_column(table: Table, anonymiser: ExportAnonymiser) -> Table:
@@ -244,7 +288,13 @@ def _label_first_column(table: Table, anonymiser: ExportAnonymiser) -> Table:
     return table
 
 
-def _agreement_sentence(project, coders, coded_by, shown, bootstrap: int) -> str:
+def _agreement_sentence(
+    project: Project,
+    coders: Sequence[str],
+    coded_by: dict[str, set[str]],
+    shown: dict[str, str],
+    bootstrap: int,
+) -> str:
     # A consensus coder made by reconciliation agrees with its sources by construction:
     # reliability is reported between independent coders only.
     reconciled = project.store.coders_with_source("reconcile")
@@ -294,7 +344,7 @@ def _agreement_sentence(project, coders, coded_by, shown, bootstrap: int) -> str
     )
 
 
-def _version_line(version) -> str:
+def _version_line(version: CodebookVersion) -> str:
     from themekit.codebook.diff import CodebookDiff
 
     changes = version.changes or {}
@@ -315,7 +365,9 @@ def _version_line(version) -> str:
     return f"version {version.version} ({date}): {summary or 'no code changes recorded'}"
 
 
-def _prevalence_lines(prevalence, matrix: PrevalenceMatrix | None, total: int) -> list[str]:
+def _prevalence_lines(
+    prevalence: Prevalence, matrix: PrevalenceMatrix | None, total: int
+) -> list[str]:
     lines = []
     rows = {row.code_id: row for row in matrix.rows} if matrix else {}
     for entry in prevalence.codebook.walk():

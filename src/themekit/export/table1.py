@@ -36,7 +36,9 @@ def build_table1(
 ) -> Table:
     if counts not in ("none", "participants", "segments"):
         raise ExportError(
-            f"--counts {counts}: unknown.", hint="Use participants, segments or none."
+            f"counts {counts}: unknown.",
+            hint="Use participants, segments or none.",
+            arguments=("counts",),
         )
     if by:
         check_attribute(project, by)

@@ -13,7 +13,7 @@ import html
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from themekit.errors import ExportError
 from themekit.files.writer import atomic_write_text, atomic_writer
@@ -130,7 +130,7 @@ def to_html(table: Table) -> str:
     return "\n".join(parts) + "\n"
 
 
-def add_table_to_docx(document, table: Table) -> None:
+def add_table_to_docx(document: Any, table: Table) -> None:
     """Append a captioned, real Word table to a python-docx Document."""
     from docx.shared import Pt
 

@@ -35,7 +35,9 @@ def infer_output_format(
         fmt = default
     if fmt not in allowed:
         raise ExportError(
-            f"--format {fmt}: not available here (use {', '.join(allowed)}).",
-            hint="Pass --format, or an -o file name ending in one of those.",
+            f"format {fmt}: not available here (use {', '.join(allowed)}).",
+            hint="Name one of those formats, or an output file ending in one of them.",
+            next_step="output.format",
+            arguments=("format",),
         )
     return fmt

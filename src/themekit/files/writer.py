@@ -71,7 +71,8 @@ def _destination(path: Path, overwrite: bool) -> tuple[Path, int | None]:
     if str(path) == STDOUT:
         raise ExportError(
             "-: this output cannot be written to standard output.",
-            hint="Give a file name with -o.",
+            hint="Give a file name.",
+            next_step="output.file_name",
         )
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
@@ -80,12 +81,18 @@ def _destination(path: Path, overwrite: bool) -> tuple[Path, int | None]:
         return target, None
     except OSError as exc:
         raise ExportError(
-            f"{path}: cannot write there ({exc.strerror}).", hint="Choose another -o path."
+            f"{path}: cannot write there ({exc.strerror}).",
+            hint="Choose another path.",
+            next_step="output.another_path",
         ) from None
     if not stat.S_ISREG(info.st_mode):
         what = _kind(info.st_mode)
-        hint = "Give a file name with -o." if what == "a folder" else "Give a regular file with -o."
-        raise ExportError(f"{path}: is {what}, not a file; it is left as it is.", hint=hint)
+        folder = what == "a folder"
+        raise ExportError(
+            f"{path}: is {what}, not a file; it is left as it is.",
+            hint="Give a file name." if folder else "Give a regular file.",
+            next_step=NextStep("output.file_name") if folder else NextStep("output.regular_file"),
+        )
     if not overwrite:
         raise output_exists(path)
     return target, stat.S_IMODE(info.st_mode)
@@ -111,11 +118,13 @@ def _write_failed(path: Path, exc: OSError) -> ExportError:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return ExportError(
             f"{path}: could not be written, the disk is full ({reason}); nothing was written.",
-            hint="Free some space or choose another -o path.",
+            hint="Free some space or choose another path.",
+            next_step="output.free_space",
         )
     return ExportError(
         f"{path}: could not be written ({reason}); nothing was written.",
-        hint="Choose another -o path.",
+        hint="Choose another path.",
+        next_step="output.another_path",
     )
 
 
@@ -163,11 +172,16 @@ def check_destination(path: str | Path, *, overwrite: bool = True) -> None:
     requested = Path(path)
     folder = requested.parent if str(requested.parent) else Path(".")
     if folder.exists() and not folder.is_dir():
-        raise ExportError(f"{requested}: {folder} is not a folder.", hint="Choose another -o.")
+        raise ExportError(
+            f"{requested}: {folder} is not a folder.",
+            hint="Choose another path.",
+            next_step="output.another",
+        )
     if not folder.is_dir():
         raise ExportError(
             f"{requested}: the folder {folder} does not exist.",
-            hint="Create it or choose another -o.",
+            hint="Create it or choose another path.",
+            next_step="output.create_folder",
         )
     target, _mode = _destination(requested, overwrite)
     folder = target.parent if str(target.parent) else Path(".")
@@ -179,7 +193,9 @@ def check_destination(path: str | Path, *, overwrite: bool = True) -> None:
             raise PermissionError(errno.EACCES, "Permission denied")
     except OSError as exc:
         raise ExportError(
-            f"{requested}: cannot write there ({exc.strerror}).", hint="Choose another -o path."
+            f"{requested}: cannot write there ({exc.strerror}).",
+            hint="Choose another path.",
+            next_step="output.another_path",
         ) from None
 
 
@@ -195,13 +211,16 @@ def atomic_writer(path: str | Path, *, overwrite: bool = True) -> Iterator[Path]
     if not folder.is_dir():
         raise ExportError(
             f"{requested}: the folder {folder} does not exist.",
-            hint="Create it or choose another -o.",
+            hint="Create it or choose another path.",
+            next_step="output.create_folder",
         )
     try:
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     except OSError as exc:
         raise ExportError(
-            f"{requested}: cannot write there ({exc.strerror}).", hint="Choose another -o path."
+            f"{requested}: cannot write there ({exc.strerror}).",
+            hint="Choose another path.",
+            next_step="output.another_path",
         ) from None
     os.close(handle)
     temp = Path(name)

@@ -9,6 +9,7 @@ one (a bulk apply is all-or-nothing).
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -19,7 +20,7 @@ from themekit.store.base import StoreBase
 _CODING_SELECT = "SELECT c.*, s.line AS line FROM codings c JOIN segments s ON s.id = c.segment_id"
 
 
-def _coding(r) -> CodingRow:
+def _coding(r: sqlite3.Row) -> CodingRow:
     return CodingRow(
         id=r["id"],
         uid=r["uid"],

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 30_000
 _RETRIES = 20
@@ -41,7 +44,7 @@ class Database:
         self.conn.close()
 
     @staticmethod
-    def _retry(action):
+    def _retry(action: Callable[[], T]) -> T:
         """Run ``action``, retrying on a locked database beyond the busy timeout."""
         for attempt in range(_RETRIES):
             try:
@@ -52,7 +55,7 @@ class Database:
                 if attempt == _RETRIES - 1:
                     raise
                 time.sleep(0.05 * (attempt + 1))
-        return None  # pragma: no cover
+        raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

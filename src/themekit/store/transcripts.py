@@ -8,6 +8,7 @@ on.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +17,29 @@ from themekit.model.transcripts import ParsedTranscript, Segment
 from themekit.store.base import StoreBase
 
 
-def _segment(row) -> SegmentRow:
+def _make_current_version(conn: sqlite3.Connection, transcript_id: str, at: str) -> int:
+    """The number of a transcript's next version, made its current one (the transcript
+    row is created for a first version)."""
+    row = conn.execute(
+        "SELECT current_version FROM transcripts WHERE id = ?", (transcript_id,)
+    ).fetchone()
+    if row is None:
+        conn.execute(
+            "INSERT INTO transcripts (id, current_version, created_at) VALUES (?, ?, ?)",
+            (transcript_id, 1, at),
+        )
+        return 1
+    latest = conn.execute(
+        "SELECT MAX(version) FROM transcript_versions WHERE transcript_id = ?", (transcript_id,)
+    ).fetchone()[0]
+    version = int(latest) + 1
+    conn.execute(
+        "UPDATE transcripts SET current_version = ? WHERE id = ?", (version, transcript_id)
+    )
+    return version
+
+
+def _segment(row: sqlite3.Row) -> SegmentRow:
     return SegmentRow(
         id=row["id"],
         transcript_id=row["transcript_id"],
@@ -50,30 +73,8 @@ class TranscriptStore(StoreBase):
         (text, segments, re-anchored codings, audit) commits or vanishes together.
         """
         with self.db.transaction() as conn:
-            row = conn.execute(
-                "SELECT current_version FROM transcripts WHERE id = ?", (transcript_id,)
-            ).fetchone()
             at = self.now()
-            if row is None:
-                version = 1
-                conn.execute(
-                    "INSERT INTO transcripts (id, current_version, created_at) VALUES (?, ?, ?)",
-                    (transcript_id, version, at),
-                )
-            else:
-                version = (
-                    int(
-                        conn.execute(
-                            "SELECT MAX(version) FROM transcript_versions WHERE transcript_id = ?",
-                            (transcript_id,),
-                        ).fetchone()[0]
-                    )
-                    + 1
-                )
-                conn.execute(
-                    "UPDATE transcripts SET current_version = ? WHERE id = ?",
-                    (version, transcript_id),
-                )
+            version = _make_current_version(conn, transcript_id, at)
             conn.execute(
                 "INSERT INTO transcript_versions (transcript_id, version, content_hash, text,"
                 " source_name, source_format, unit, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

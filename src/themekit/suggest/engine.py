@@ -244,23 +244,11 @@ class SuggestionEngine:
         keys = [(s.transcript_id, s.version, s.turn_index) for s in segments]
         return turn_context(vectors, keys, self.context_weight), embedded, cached
 
-    def suggest(
-        self,
-        *,
-        coder: str | None = None,
-        transcripts: Sequence[str] | None = None,
-        top: int = 3,
-        learn_from: str | None = None,
-        store: bool = True,
-    ) -> SuggestRun:
-        """Rank codes for every codable segment (of ``transcripts``, default all)."""
-        if top < 1:
-            raise SuggestError(
-                f"top must be at least 1, not {top}.",
-                hint="For example 3.",
-                next_step="suggest.top",
-            )
-        _version, _codebook, entries = current_codebook(self.project)
+    def _segments_to_suggest_for(
+        self, transcripts: Sequence[str] | None
+    ) -> tuple[list[SegmentRow], list[int]]:
+        """Every current codable segment (the model learns from all of them) and the
+        indexes of those to rank codes for: those of ``transcripts``, default all."""
         for transcript in transcripts or []:
             if not self.store.has_transcript(transcript):
                 raise SuggestError(
@@ -278,6 +266,26 @@ class SuggestionEngine:
                 hint="Import transcripts first (interviewer lines are not codable).",
                 next_step="transcripts.import_codable",
             )
+        return segments, targets
+
+    def suggest(
+        self,
+        *,
+        coder: str | None = None,
+        transcripts: Sequence[str] | None = None,
+        top: int = 3,
+        learn_from: str | None = None,
+        store: bool = True,
+    ) -> SuggestRun:
+        """Rank codes for every codable segment (of ``transcripts``, default all)."""
+        if top < 1:
+            raise SuggestError(
+                f"top must be at least 1, not {top}.",
+                hint="For example 3.",
+                next_step="suggest.top",
+            )
+        _version, _codebook, entries = current_codebook(self.project)
+        segments, targets = self._segments_to_suggest_for(transcripts)
         source = learn_from or coder or ALL_CODERS
         code_ids = [e.code.id for e in entries]
         Y, coders_of = label_matrix(self.project, segments, code_ids, source)
@@ -297,31 +305,31 @@ class SuggestionEngine:
         k = min(top, len(entries))
         order = np.argsort(-details.proba, axis=1, kind="stable")[:, :k]
 
+        def reason(local: int, c: int) -> str:
+            """Why code ``c`` ranks for target ``local``: the nearest coded example, or
+            the part of the codebook that matched."""
+            if details.by_examples[local, c]:
+                neighbour = segments[estimator.train_index_[details.neighbour[local, c]]]
+                who = ", ".join(coders_of.get((neighbour.id, entries[c].code.id), []))
+                return (
+                    f"similar to {neighbour.transcript_id} line {neighbour.line} (coded by {who})"
+                )
+            piece = details.piece[local, c]
+            return pieces.reasons[piece] if piece >= 0 else "definition"
+
         results: list[SegmentSuggestions] = []
         for local, row in enumerate(target_rows):
             segment = segments[row]
-            ranked = []
-            for c in order[local]:
-                entry = entries[c]
-                if details.by_examples[local, c]:
-                    neighbour = segments[estimator.train_index_[details.neighbour[local, c]]]
-                    who = ", ".join(coders_of.get((neighbour.id, entry.code.id), []))
-                    reason = (
-                        f"similar to {neighbour.transcript_id} line {neighbour.line}"
-                        f" (coded by {who})"
-                    )
-                else:
-                    piece = details.piece[local, c]
-                    reason = pieces.reasons[piece] if piece >= 0 else "definition"
-                ranked.append(
-                    CodeSuggestion(
-                        entry.code.id,
-                        entry.path_text,
-                        entry.code.label,
-                        float(details.proba[local, c]),
-                        reason,
-                    )
+            ranked = [
+                CodeSuggestion(
+                    entries[c].code.id,
+                    entries[c].path_text,
+                    entries[c].code.label,
+                    float(details.proba[local, c]),
+                    reason(local, c),
                 )
+                for c in order[local]
+            ]
             results.append(
                 SegmentSuggestions(
                     segment.id, segment.transcript_id, segment.line, segment.text, ranked

@@ -252,19 +252,6 @@ def evaluate_arrays(
         np.vstack([X, data.background]), np.zeros((n + data.background.shape[0], n_codes), bool)
     )
     pred = model_scores >= threshold
-    per_code = [
-        {
-            "code_id": code_id,
-            "label": label,
-            "support": int(Y[:, c].sum()),
-            "precision": round(p, 4),
-            "recall": round(r, 4),
-            "f1": round(f1, 4),
-        }
-        for c, (code_id, label, (p, r, f1)) in enumerate(
-            zip(data.code_ids, data.code_labels, precision_recall_f1(pred, Y), strict=True)
-        )
-    ]
     return Evaluation(
         coder=coder,
         model=model,
@@ -280,23 +267,42 @@ def evaluate_arrays(
         zero_shot_top3=top_k_accuracy(zero.predict_proba(X), Y, 3),
         chance_top3=chance_top_k(Y, 3),
         agreement=pooled_agreement(pred, Y),
-        per_code=per_code,
+        per_code=_per_code_rows(data, pred, Y),
         learning_curve=[
-            {
-                "examples_per_code": point,
-                "mean_examples": round(float(np.mean(curve_sizes[point])), 1)
-                if curve_sizes[point]
-                else 0.0,
-                "top3": float(np.concatenate(curve_hits[point]).mean())
-                if curve_hits[point]
-                else float("nan"),
-                "baseline_top3": float(np.concatenate(curve_base[point]).mean())
-                if curve_base[point]
-                else float("nan"),
-            }
+            _curve_row(point, curve_sizes[point], curve_hits[point], curve_base[point])
             for point in curve
         ],
     )
+
+
+def _per_code_rows(data: EvalArrays, pred: np.ndarray, Y: np.ndarray) -> list[dict[str, Any]]:
+    """Support, precision, recall and F1 of each code at the threshold."""
+    return [
+        {
+            "code_id": code_id,
+            "label": label,
+            "support": int(Y[:, c].sum()),
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(f1, 4),
+        }
+        for c, (code_id, label, (p, r, f1)) in enumerate(
+            zip(data.code_ids, data.code_labels, precision_recall_f1(pred, Y), strict=True)
+        )
+    ]
+
+
+def _curve_row(
+    point: int, sizes: list[float], hits: list[np.ndarray], base: list[np.ndarray]
+) -> dict[str, Any]:
+    """One learning-curve point: examples per code, and top-3 of model and baseline
+    over every fold (NaN where no fold had the point)."""
+    return {
+        "examples_per_code": point,
+        "mean_examples": round(float(np.mean(sizes)), 1) if sizes else 0.0,
+        "top3": float(np.concatenate(hits).mean()) if hits else float("nan"),
+        "baseline_top3": float(np.concatenate(base).mean()) if base else float("nan"),
+    }
 
 
 def evaluate_coder(

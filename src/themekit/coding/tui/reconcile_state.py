@@ -4,7 +4,8 @@
 ``ReconcilePlan``: where they are (``ReconcileState``), what was decided (read back from
 earlier runs, so a second run resumes), and the memos typed so far. The app turns keys
 into its calls and draws what it reports; every decision is made by
-``agree.reconcile.decide`` and every other write goes through ``CodingSession``.
+``agree.reconcile`` (``redecide``; earlier decisions are read back by ``load_decided``)
+and every other write goes through ``CodingSession``.
 
 A memo typed on an undecided line waits for that line's decision (``decide`` stores it on
 the line and on the consensus codings); leaving the line or quitting first saves it on the
@@ -18,23 +19,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from themekit.agree.reconcile import ReconcilePlan, UnitDisagreement, decide, decided_units
+from themekit.agree.reconcile import (
+    Decided,
+    ReconcilePlan,
+    UnitDisagreement,
+    UnitKey,
+    load_decided,
+    redecide,
+    unit_key,
+)
 from themekit.coding.service import CodingSession
 from themekit.model.rows import SegmentRow
 
 if TYPE_CHECKING:
     from themekit.project import Project
 
-UnitKey = tuple[str, int]
 MemoOutcome = Literal["saved", "cleared", "kept", "dropped"]
-
-
-@dataclass
-class Decided:
-    """What the consensus has on a decided line: the decision's name and the codes."""
-
-    decision: str
-    codes: list[str]
 
 
 @dataclass
@@ -47,7 +47,7 @@ class ReconcileState:
 
     @staticmethod
     def key(unit: UnitDisagreement) -> UnitKey:
-        return (unit.segment.transcript_id, unit.segment.line)
+        return unit_key(unit)
 
     @property
     def current(self) -> UnitDisagreement:
@@ -80,25 +80,6 @@ class ReconcileState:
         return True
 
 
-def load_decided(
-    project: Project, session: CodingSession, units: list[UnitDisagreement]
-) -> dict[UnitKey, Decided]:
-    """Decided lines from earlier runs: the last decision's name, the consensus's codes."""
-    done = decided_units(session)
-    names: dict[UnitKey, str] = {}
-    for entry in project.store.audit_entries(actor=session.coder, action="reconcile.decide"):
-        names[(entry.details["transcript"], entry.details["line"])] = entry.details["decision"]
-    codes_on: dict[int, list[str]] = {}
-    for row in project.store.codings(coder=session.coder):
-        codes_on.setdefault(row.segment_id, []).append(row.code_id)
-    decided = {}
-    for unit in units:
-        key = ReconcileState.key(unit)
-        if key in done:
-            decided[key] = Decided(names.get(key, "?"), sorted(codes_on.get(unit.segment.id, [])))
-    return decided
-
-
 class Reconciliation:
     """One consensus coder (``session.coder``) deciding the disputed lines of ``plan``."""
 
@@ -106,9 +87,7 @@ class Reconciliation:
         self.project = project
         self.plan = plan
         self.session = session
-        self.state = ReconcileState(
-            list(plan.disputed), load_decided(project, session, plan.disputed)
-        )
+        self.state = ReconcileState(list(plan.disputed), load_decided(session, plan.disputed))
         self.decisions_made = 0
         self.pending_memos: dict[UnitKey, str] = {}
         self.memos = {
@@ -159,12 +138,7 @@ class Reconciliation:
         unit = self.state.current
         key = ReconcileState.key(unit)
         memo = self.pending_memos.get(key)
-        store = self.project.store
-        with store.db.transaction():  # a changed decision replaces the old one whole
-            chosen = decide(self.session, unit, decision, other_code=other_code, memo=memo)
-            for row in store.codings(coder=self.session.coder, segment_id=unit.segment.id):
-                if row.code_id not in chosen:
-                    self.session.remove_coding(row, how="reconcile")
+        chosen = redecide(self.session, unit, decision, other_code=other_code, memo=memo)
         self.pending_memos.pop(key, None)
         if memo:
             self.memos[unit.segment.id] = memo
