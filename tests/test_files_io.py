@@ -307,7 +307,7 @@ def test_symlink_is_written_through(coded: Project, cli, tmp_path: Path) -> None
     real.write_text("old export\n")
     link = tmp_path / "latest.csv"
     link.symlink_to(real)
-    result = cli("codings", "export", "-o", str(link))
+    result = cli("codings", "export", "-o", str(link), "--force")
     assert result.exit_code == 0, result.output
     assert link.is_symlink() and link.resolve() == real
     assert real.read_text(encoding="utf-8-sig").startswith("transcript,line,code,")

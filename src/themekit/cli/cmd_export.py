@@ -134,7 +134,7 @@ def _anonymised_label(result: ExportResult) -> str:
     if summary is None:
         return "anonymised"
     total = summary.replacements
-    label = f"anonymised: {total} replacement{'' if total == 1 else 's'}"
+    label = f"anonymised: {total or 'no'} replacement{'' if total == 1 else 's'}"
     if total:
         by_class = [f"{n} {cls.lower()}" for cls, n in summary.by_class.items() if n]
         label += " -- " + ", ".join(by_class)
