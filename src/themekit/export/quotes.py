@@ -440,6 +440,19 @@ def build_quote_bank(
     if coders:
         exemplars = {(c, s) for c, s in exemplars if c in coders}
     all_passages = [coded_passages(prevalence, unit, exemplars) for unit in units]
+    # Every transcript that could be quoted, not only those chosen this time, so that one
+    # round of linking is enough; before any text is anonymised, and naming no quote.
+    unlinked = sorted(
+        {p.transcript_id for ps in all_passages for p in ps if not _attributable(p, prevalence)}
+    )
+    if unlinked and not allow_unattributed:
+        raise ExportError(
+            f"{', '.join(unlinked)} have no participant, so their quotes cannot be"
+            " attributed; nothing was written.",
+            hint="Link them to participants (the participants table's transcript column),"
+            " or pass allow_unattributed=True.",
+            next_step=NextStep("quotes.unattributed"),
+        )
     scores = typicality_scores(typicality, all_passages)
 
     sections: list[QuoteSection] = []
@@ -459,16 +472,9 @@ def build_quote_bank(
         for passage in _one_per_participant(ordered, per_theme):
             chosen.append((section, passage, "exemplar" if passage.exemplar else method))
 
-    unattributed = sorted({p.transcript_id for _s, p, _m in chosen if p.participant is None})
-    if unattributed and not allow_unattributed:
-        # Before the text is anonymised: nothing to undo, and the error names no quote.
-        raise ExportError(
-            f"{', '.join(unattributed)} have no participant, so their quotes cannot be"
-            " attributed; nothing was written.",
-            hint="Link them to participants (the participants table's transcript column),"
-            " or pass allow_unattributed=True.",
-            next_step=NextStep("quotes.unattributed"),
-        )
+    unattributed = sorted(
+        {p.transcript_id for _s, p, _m in chosen if not _attributable(p, prevalence)}
+    )
     texts = anonymiser.texts(
         [p.text for _s, p, _m in chosen],
         [f"quote {n} ({s.path})" for n, (s, _p, _m) in enumerate(chosen, start=1)],
@@ -567,6 +573,13 @@ def _place(passage: Passage) -> tuple[str, int]:
 UNATTRIBUTED = "(participant not recorded)"
 
 
+def _attributable(passage: Passage, prevalence: Prevalence) -> bool:
+    """True when ``passage`` was spoken by a participant of the participants table (with
+    no table at all, prevalence keys each transcript as a participant with no record)."""
+    key = passage.participant
+    return key is not None and prevalence.participants.get(key) is not None
+
+
 class _Attributions:
     """Attribution strings per participant, with every field passed through the register."""
 
@@ -584,7 +597,7 @@ class _Attributions:
 
     def of(self, passage: Passage, where: str) -> str:
         key = passage.participant
-        if key is None:
+        if not _attributable(passage, self.prevalence):
             return UNATTRIBUTED
         if key not in self.cache:
             values: dict[str, str] = {}
