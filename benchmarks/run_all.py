@@ -40,6 +40,7 @@ QUICK_RUNS: dict[str, list[list[str]]] = {
     "bench_tui.py": [["--segments", "2000"]],
     "bench_codebook.py": [["--repeat", "3"]],
     "bench_refi.py": [["--mb", "0.5", "--repeats", "1"]],
+    "bench_serve.py": [["--loads", "5", "--toggles", "30"]],
 }
 
 

@@ -23,17 +23,18 @@ def test_markdown_is_exact(study: Project, cli) -> None:
     assert result.stdout == (
         "**Participants per sub-theme, by role**\n"
         "\n"
-        "| Theme | Sub-theme | All (N = 3) | Judiciary (n = 1) | Probation Service (n = 2) |\n"
+        "| Theme | Sub-theme | All (N = 3) | Probation Service (n = 2) | Judiciary (n = 1) |\n"
         "|---|---|---|---|---|\n"
-        "| Benefits | Increasing options in community sentencing | 3 (100%) | 1 (100%)"
-        " | 2 (100%) |\n"
-        "|  | Filling a previous gap in services | 1 (33%) | 1 (100%) | 0 (0%) |\n"
+        "| Benefits | Increasing options in community sentencing | 3 (100%) | 2 (100%)"
+        " | 1 (100%) |\n"
+        "|  | Filling a previous gap in services | 1 (33%) | 0 (0%) | 1 (100%) |\n"
         "|  | Increasing access to other services | 0 (0%) | 0 (0%) | 0 (0%) |\n"
-        "| Challenges | Sustainability of funding | 2 (67%) | 0 (0%) | 2 (100%) |\n"
-        "|  | Appropriate sentencing and breach | 1 (33%) | 1 (100%) | 0 (0%) |\n"
+        "| Challenges | Sustainability of funding | 2 (67%) | 2 (100%) | 0 (0%) |\n"
+        "|  | Appropriate sentencing and breach | 1 (33%) | 0 (0%) | 1 (100%) |\n"
         "\n"
         "Participants with at least one coded segment for the sub-theme, of those interviewed"
-        " in each group (N = 3).\n"
+        " in each group (N = 3); % rounded half up. Counts pool the codings of ana and ben:"
+        " a participant counts when any of them applied the code.\n"
     )
 
 
@@ -69,10 +70,10 @@ def test_xlsx_has_the_matrix_and_the_anonymised_framework(
         "code_id",
         "all_n",
         "all_pct",
-        "Judiciary (n = 1) n",
-        "Judiciary (n = 1) %",
         "Probation Service (n = 2) n",
         "Probation Service (n = 2) %",
+        "Judiciary (n = 1) n",
+        "Judiciary (n = 1) %",
     ]
     assert matrix[4] == [
         "Challenges",
@@ -80,13 +81,17 @@ def test_xlsx_has_the_matrix_and_the_anonymised_framework(
         "challenges.funding",
         2,
         66.7,
-        0,
-        0,
         2,
         100,
+        0,
+        0,
     ]
     frame = [[c.value for c in row] for row in book["Framework"].iter_rows()]
-    assert frame[0][:3] == ["participant", "role", "Increasing options in community sentencing"]
+    assert frame[0][:3] == [
+        "participant",
+        "role",
+        "Benefits: Increasing options in community sentencing",
+    ]
     assert [row[:2] for row in frame[1:]] == [
         ["P02", "Judiciary"],
         ["P01", "Probation Service"],
@@ -113,7 +118,8 @@ def test_png_and_svg_heatmaps(study: Project, cli, tmp_path: Path) -> None:
     assert svg.exit_code == 0, svg.output
     assert svg.stdout.lstrip().startswith("<?xml")
     assert "[Site 1]" in svg.stdout and "(n = 1)" in svg.stdout
-    assert "Sustainability of funding" in svg.stdout
+    # Rows name their theme as well as the sub-theme (wrapped to fit the page).
+    assert "Challenges: Sustainability of" in svg.stdout
     refused = cli("export", "matrix", "--by", "role", "--format", "png")
     assert refused.stderr == (
         "Error: --format png is written to a file, not the terminal. Add -o FILE.png.\n"
@@ -145,8 +151,8 @@ def test_heatmap_labels_are_gated(project: Project, cli, tmp_path: Path) -> None
 def test_theme_level(study: Project) -> None:
     matrix = build_matrix(study, ExportAnonymiser(study), by="role", level="theme")
     assert [(r.label, r.total, r.counts) for r in matrix.rows] == [
-        ("Benefits", 3, [1, 2]),
-        ("Challenges", 3, [1, 2]),
+        ("Benefits", 3, [2, 1]),
+        ("Challenges", 3, [2, 1]),
         ("Other", 0, [0, 0]),
     ]
     assert heatmap_labels(matrix)[0] == "Participants per theme, by role (% of group)"
@@ -170,3 +176,18 @@ def test_no_participants_table(project: Project, cli) -> None:
         "Error: --by role: no participants are imported. Import them with"
         " 'themekit participants import FILE'.\n"
     )
+
+
+def test_heatmap_rows_name_their_theme_and_the_figure_fits_a_page(study: Project) -> None:
+    import struct
+
+    from themekit.export.matrix import render_heatmap
+
+    matrix = build_matrix(study, ExportAnonymiser(study), by="role")
+    assert heatmap_labels(matrix)[3:5] == [
+        "Benefits: Increasing options in community sentencing",
+        "Benefits: Filling a previous gap in services",
+    ]
+    png = render_heatmap(matrix, "png")
+    width_px, _height_px = struct.unpack(">II", png[16:24])
+    assert width_px <= 6.0 * 150  # drawn at 150 dpi no wider than a portrait text width

@@ -20,6 +20,9 @@ HEAVY = [
     "matplotlib",
     "textual",
     "transformers",
+    "starlette",
+    "uvicorn",
+    "jinja2",
 ]
 
 

@@ -158,6 +158,7 @@ def register_commands() -> None:
         cmd_participants,
         cmd_project,
         cmd_refi,
+        cmd_serve,
         cmd_suggest,
         cmd_team,
         cmd_transcripts,

@@ -85,7 +85,28 @@ NO_ANONYMISE = typer.Option(
     "--no-anonymise",
     help="Export the raw text, without anonymisation or leak gate (recorded in the audit log).",
 )
-CODERS = typer.Option(None, "--coder", "-c", help="Only this coder's codings (repeatable).")
+CODERS = typer.Option(
+    None,
+    "--coder",
+    "--coders",
+    "-c",
+    help="Count only these coders' codings (repeatable, or comma-separated; default: the"
+    " consensus coder after reconciliation, else every coder pooled).",
+)
+GROUP_ORDER = typer.Option(
+    None,
+    "--group-order",
+    help="Group columns in this order, comma-separated, e.g. 'Probation,Judiciary'"
+    " (default: first appearance in the participants table).",
+)
+
+
+def _names(values: list[str] | None) -> list[str] | None:
+    """Repeated or comma-separated names, in order."""
+    names = [n.strip() for v in values or [] for n in v.split(",") if n.strip()]
+    return names or None
+
+
 ALLOW_UNATTRIBUTED = typer.Option(
     False,
     "--allow-unattributed",
@@ -179,6 +200,12 @@ def table1(
     by: str | None = typer.Option(
         None, "--by", help="One column per participant group (role, site, any attribute)."
     ),
+    group_order: str | None = GROUP_ORDER,
+    caption: str | None = typer.Option(
+        None,
+        "--caption",
+        help="The caption, label included (default: 'Table 1. Outline of key themes.').",
+    ),
     coder: list[str] | None = CODERS,
     no_anonymise: bool = NO_ANONYMISE,
 ) -> None:
@@ -192,7 +219,9 @@ def table1(
         format=_value(fmt),
         counts=counts.value,
         by=by,
-        coders=coder or None,
+        coders=_names(coder),
+        caption=caption,
+        group_order=_names([group_order] if group_order else None),
         anonymise=not no_anonymise,
         overwrite=force,
     )
@@ -236,7 +265,7 @@ def quotes(
         min_words=min_words,
         max_words=max_words,
         level=level.value,
-        coders=coder or None,
+        coders=_names(coder),
         typicality=_typicality(opened),
         anonymise=not no_anonymise,
         overwrite=force,
@@ -257,6 +286,7 @@ def matrix(
         "--framework/--no-framework",
         help="xlsx: add the framework sheet (participants x sub-themes, the coded text).",
     ),
+    group_order: str | None = GROUP_ORDER,
     coder: list[str] | None = CODERS,
     no_anonymise: bool = NO_ANONYMISE,
 ) -> None:
@@ -271,7 +301,8 @@ def matrix(
         format=_value(fmt),
         level=level.value,
         framework=framework,
-        coders=coder or None,
+        coders=_names(coder),
+        group_order=_names([group_order] if group_order else None),
         anonymise=not no_anonymise,
         overwrite=force,
     )
@@ -377,6 +408,7 @@ def report(
     per_theme: int = typer.Option(3, "--per-theme", "-n", help="Quotes per sub-theme."),
     attribution: str | None = typer.Option(None, "--attribution", help="Quote attribution."),
     cite_lines: bool = typer.Option(False, "--cite-lines", help="Cite transcript and lines."),
+    group_order: str | None = GROUP_ORDER,
     coder: list[str] | None = CODERS,
     no_anonymise: bool = NO_ANONYMISE,
     allow_unattributed: bool = ALLOW_UNATTRIBUTED,
@@ -394,7 +426,8 @@ def report(
         per_theme=per_theme,
         attribution=attribution,
         cite_lines=cite_lines,
-        coders=coder or None,
+        coders=_names(coder),
+        group_order=_names([group_order] if group_order else None),
         typicality=_typicality(opened),
         anonymise=not no_anonymise,
         overwrite=force,

@@ -261,17 +261,32 @@ def table1(
     counts: str = "none",
     by: str | None = None,
     coders: Sequence[str] | None = None,
+    caption: str | None = None,
+    group_order: Sequence[str] | None = None,
     anonymise: bool = True,
     how: str = "library",
     overwrite: bool = False,
 ) -> ExportResult:
-    """Table 1, "Outline of key themes" (docx, md, csv, xlsx, tex, html)."""
+    """Table 1, "Outline of key themes" (docx, md, csv, xlsx, tex, html).
+
+    ``coders``: whose codings count (default: the consensus coder after reconciliation,
+    else every coder pooled; the table note says which). ``caption``: the full caption,
+    label included (default "Table 1. Outline of key themes."). ``group_order``: the
+    order of the ``by`` groups (default: first appearance in the participants table).
+    """
 
     def build(project: Project, anonymiser: ExportAnonymiser, fmt: str) -> Any:
         from themekit.export.anonymised import clean_table
-        from themekit.export.table1 import build_table1
+        from themekit.export.table1 import CAPTION, build_table1
 
-        table = build_table1(project, counts=counts, by=by, coders=coders or None)
+        table = build_table1(
+            project,
+            counts=counts,
+            by=by,
+            coders=coders or None,
+            caption=caption or CAPTION,
+            group_order=group_order or None,
+        )
         return clean_table(table, anonymiser, "Table 1")
 
     return _export(
@@ -351,6 +366,7 @@ def matrix(
     level: str = "subtheme",
     framework: bool = True,
     coders: Sequence[str] | None = None,
+    group_order: Sequence[str] | None = None,
     anonymise: bool = True,
     how: str = "library",
     overwrite: bool = False,
@@ -369,6 +385,7 @@ def matrix(
             coders=coders or None,
             level=level,
             framework=framework and fmt == "xlsx",
+            group_order=group_order or None,
         )
         table = None
         if fmt == "md":
@@ -401,13 +418,16 @@ def report(
     attribution: str | None = None,
     cite_lines: bool = False,
     coders: Sequence[str] | None = None,
+    group_order: Sequence[str] | None = None,
     typicality: Typicality | None = None,
     anonymise: bool = True,
     how: str = "library",
     overwrite: bool = False,
     allow_unattributed: bool = False,
 ) -> ExportResult:
-    """One document (html, docx, md): methods summary, Table 1, prevalence, quotes, heatmap."""
+    """One document (html, docx, md): the methods report (methods summary with COREQ and
+    SRQR checklists), Table 1, prevalence, quotes, heatmap, and appendices (codebook,
+    memos by code, audit trail)."""
     learnt: list[ExportWarning] = []
 
     def build(project: Project, anonymiser: ExportAnonymiser, fmt: str) -> Any:
@@ -421,6 +441,7 @@ def report(
             per_theme=per_theme,
             attribution=attribution,
             typicality=typicality,
+            group_order=group_order or None,
             allow_unattributed=allow_unattributed,
         )
         for block in document.blocks:

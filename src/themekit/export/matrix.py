@@ -33,7 +33,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from themekit.export.prevalence import Prevalence, check_attribute, compute_prevalence
+from themekit.export.prevalence import (
+    Prevalence,
+    check_attribute,
+    compute_prevalence,
+    percent_half_up,
+)
 from themekit.export.quotes import Unit, coded_passages, level_units
 from themekit.export.tables import Table, save_target
 
@@ -88,10 +93,11 @@ def build_matrix(
     level: str = "subtheme",
     framework: bool = False,
     prevalence: Prevalence | None = None,
+    group_order: Sequence[str] | None = None,
 ) -> PrevalenceMatrix:
     check_attribute(project, by)
     if prevalence is None:
-        prevalence = compute_prevalence(project, coders=coders)
+        prevalence = compute_prevalence(project, coders=coders, group_order=group_order)
     units = level_units(prevalence.codebook, level)
     for unit in units:
         anonymiser.gate(unit.path, f"the label of code {unit.code_id} (or of its theme)")
@@ -115,7 +121,8 @@ def build_matrix(
     matrix = PrevalenceMatrix(by, level, shown, len(prevalence.participants), rows)
     matrix.notes.append(
         f"Participants with at least one coded segment for the {matrix.level_word.lower()},"
-        f" of those interviewed in each group (N = {matrix.total})."
+        f" of those interviewed in each group (N = {matrix.total}); % rounded half up."
+        + (f" {prevalence.basis}" if prevalence.basis else "")
     )
     if framework:
         matrix.framework = _framework(prevalence, units, by, anonymiser)
@@ -183,9 +190,9 @@ def matrix_table(matrix: PrevalenceMatrix) -> Table:
         cells: list[str | list[str]] = [row.theme if first else ""]
         if matrix.level != "theme":
             cells.append(row.label)
-        cells.append(f"{row.total} ({percent(row.total, matrix.total):.0f}%)")
+        cells.append(f"{row.total} ({percent_half_up(row.total, matrix.total)}%)")
         cells += [
-            f"{count} ({percent(count, n):.0f}%)"
+            f"{count} ({percent_half_up(count, n)}%)"
             for count, (_name, n) in zip(row.counts, matrix.groups, strict=True)
         ]
         table.rows.append(cells)
@@ -243,7 +250,7 @@ def write_matrix_xlsx(matrix: PrevalenceMatrix, path: Path | BinaryIO) -> None:
         sheet.append([note])
     if matrix.framework is not None:
         frame = book.create_sheet("Framework")
-        frame.append(["participant", matrix.by, *[r.label or r.theme for r in matrix.rows]])
+        frame.append(["participant", matrix.by, *[row_label(r) for r in matrix.rows]])
         for cell in frame[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -263,13 +270,24 @@ def write_matrix_xlsx(matrix: PrevalenceMatrix, path: Path | BinaryIO) -> None:
 # -- the heatmap ---------------------------------------------------------------------------------
 
 
+def row_label(row: MatrixRow) -> str:
+    """A heatmap row names its theme too ("Benefits: Filling a previous gap in services"):
+    sub-theme names alone are ambiguous once the figure leaves the report."""
+    if row.label and row.theme and row.label != row.theme:
+        return f"{row.theme}: {row.label}"
+    return row.label or row.theme
+
+
 def heatmap_labels(matrix: PrevalenceMatrix) -> list[str]:
     """Every string drawn on the heatmap (for the gate; images cannot be read back)."""
     return [
         heatmap_title(matrix),
         *[f"{name} (n = {n})" for name, n in matrix.groups],
-        *[row.label or row.theme for row in matrix.rows],
+        *[row_label(row) for row in matrix.rows],
     ]
+
+
+HEATMAP_MAX_WIDTH_IN = 6.0  # a portrait page's text width (Letter, 1.25 in margins)
 
 
 def heatmap_title(matrix: PrevalenceMatrix) -> str:
@@ -288,24 +306,24 @@ def render_heatmap(matrix: PrevalenceMatrix, fmt: str = "png") -> bytes:
         ],
         dtype=float,
     ).reshape(len(matrix.rows), len(matrix.groups))
-    width = 4.5 + 1.2 * max(1, len(matrix.groups))
-    height = 1.5 + 0.45 * max(1, len(matrix.rows))
+    # Drawn at the size it is printed (no shrinking text): the width of a portrait page's
+    # text, or less; the row labels wrap, and the rows grow with their wrapped lines.
+    label_chars = 34
+    labels = [textwrap.fill(row_label(r), label_chars) for r in matrix.rows]
+    width = min(HEATMAP_MAX_WIDTH_IN, 3.2 + 0.75 * max(1, len(matrix.groups)))
+    height = 1.6 + sum(0.16 + 0.12 * label.count("\n") for label in labels) + 0.1 * len(labels)
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "themekit"}):
         figure = Figure(figsize=(width, height))
         axes = figure.add_subplot()
         image = axes.imshow(data, cmap="Blues", vmin=0, vmax=100, aspect="auto")
         axes.set_xticks(
             range(len(matrix.groups)),
-            labels=[textwrap.fill(g, 18) + f"\n(n = {n})" for g, n in matrix.groups],
-            rotation=30,
-            ha="right",
-            fontsize=8,
+            labels=[textwrap.fill(g, 16) + f"\n(n = {n})" for g, n in matrix.groups],
+            rotation=45 if len(matrix.groups) > 4 else 0,
+            ha="right" if len(matrix.groups) > 4 else "center",
+            fontsize=7,
         )
-        axes.set_yticks(
-            range(len(matrix.rows)),
-            labels=[textwrap.fill(r.label or r.theme, 48) for r in matrix.rows],
-            fontsize=8,
-        )
+        axes.set_yticks(range(len(matrix.rows)), labels=labels, fontsize=7)
         for i, row in enumerate(matrix.rows):
             if i and row.theme != matrix.rows[i - 1].theme:
                 axes.axhline(i - 0.5, color="black", linewidth=1.2)
@@ -314,10 +332,10 @@ def render_heatmap(matrix: PrevalenceMatrix, fmt: str = "png") -> bytes:
                 axes.text(
                     j,
                     i,
-                    f"{count}\n{value:.0f}%",
+                    f"{count}\n{percent_half_up(count, matrix.groups[j][1])}%",
                     ha="center",
                     va="center",
-                    fontsize=7,
+                    fontsize=6,
                     color="white" if value > 60 else "black",
                 )
         figure.colorbar(image, ax=axes, label="% of participants in the group")

@@ -16,11 +16,26 @@ Methods summary
     changed; the share of codings that were accepted suggestions (``source ==
     "suggestion"``).
 
+Reporting checklists
+    COREQ (32 items) and SRQR (21 items) as tables (``themekit.export.checklists``):
+    every item the project can answer is filled from its data (software and version,
+    coders and blind coding, codebook versions with dates, agreement with intervals and
+    what it was computed on, the anonymisation register and method, the quote selection
+    rule, transcripts with durations where the captions or participants table hold
+    them); every item only the researchers know (recruitment, ethics, reflexivity...) is
+    listed "to complete".
+
 Results
     Table 1 with participant counts (by group when there is one), prevalence in words
     (``describe_share``: "almost all interviewees", "several interviewees"), the quote
     bank, and the heatmap of the prevalence matrix: a PNG in html (a data URI) and
     docx (a picture); Markdown cannot hold an image, so it gets the matrix as a table.
+
+Appendices
+    A: the codebook (each code's path, definition, first example, participants and
+    segments counted); B: memos by code (coding memos, anonymised like interview text);
+    C: the audit trail (codebook versions with dates and changes, reconciliation
+    decisions, when coders saw each other's codings).
 """
 
 from __future__ import annotations
@@ -34,8 +49,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from themekit.export.anonymised import clean_table
+from themekit.export.checklists import (
+    COREQ_REFERENCE,
+    SRQR_REFERENCE,
+    ChecklistRow,
+    Fact,
+    coreq,
+    srqr,
+)
 from themekit.export.matrix import PrevalenceMatrix, build_matrix, matrix_table, render_heatmap
-from themekit.export.prevalence import compute_prevalence, describe_share
+from themekit.export.prevalence import (
+    Prevalence,
+    compute_prevalence,
+    describe_share,
+    percent_half_up,
+    share_word,
+)
 from themekit.export.quotes import (
     QuoteBank,
     Typicality,
@@ -46,6 +75,7 @@ from themekit.export.quotes import (
 from themekit.export.table1 import table1_from
 from themekit.export.tables import (
     Table,
+    add_caption_to_docx,
     add_table_to_docx,
     save_target,
     to_html,
@@ -120,7 +150,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def _pct(n: int, total: int) -> str:
-    return f"{100 * n / total:.0f}%" if total else "0%"
+    return f"{percent_half_up(n, total)}%"
 
 
 def build_report(
@@ -133,53 +163,24 @@ def build_report(
     attribution: str | None = None,
     bootstrap: int = 1000,
     typicality: Typicality | None = None,
+    group_order: Sequence[str] | None = None,
     allow_unattributed: bool = False,
 ) -> Report:
-    prevalence = compute_prevalence(project, coders=coders)
-    by = _grouping(project, by)
-    name = project.settings.name or project.root.name
-    report = Report(anonymiser.label(f"{name}: analysis report", "the report title"))
-    report.blocks += _methods_blocks(project, anonymiser, prevalence, by, coders, bootstrap)
-    report.blocks += _results_blocks(
-        project,
-        anonymiser,
-        prevalence,
-        by,
-        coders,
-        per_theme=per_theme,
-        attribution=attribution,
-        typicality=typicality,
-        allow_unattributed=allow_unattributed,
-    )
-    for text, where in report.texts():
-        anonymiser.gate(text, where)
-    return report
-
-
-def _grouping(project: Project, by: str | None) -> str | None:
-    """The participant attribute to group by, or None: the default (role) falls away
-    quietly where participants or roles are missing; an attribute asked for must exist."""
+    store = project.store
+    prevalence = compute_prevalence(project, coders=coders, group_order=group_order)
     known = {"id", "role", "site"} | {k for p in project.participants() for k in p.attributes}
     if by is not None and (not project.participants() or by not in known):
         if by != "role":  # an explicit --by must exist; the default quietly falls away
             from themekit.export.prevalence import check_attribute
 
             check_attribute(project, by)
-        return None
-    return by
+        by = None
+    name = project.settings.name or project.root.name
+    report = Report(anonymiser.label(f"{name}: analysis report", "the report title"))
+    blocks = report.blocks
 
-
-def _methods_blocks(
-    project: Project,
-    anonymiser: ExportAnonymiser,
-    prevalence: Prevalence,
-    by: str | None,
-    coders: Sequence[str] | None,
-    bootstrap: int,
-) -> list[Block]:
-    """The methods summary: material, coders, double coding, agreement, codebook."""
-    store = project.store
-    blocks: list[Block] = [Heading(1, "Methods summary")]
+    # -- methods ----------------------------------------------------------------------
+    blocks.append(Heading(1, "Methods summary"))
     transcripts = store.transcripts()
     words = sum(t.n_words for t in transcripts)
     total = len(prevalence.participants)
@@ -212,7 +213,10 @@ def _methods_blocks(
             + "."
         )
     )
-    counts = Counter(t for c in active for t in coded_by[c])
+    # A consensus coder is not an independent coder: it does not make a transcript
+    # double-coded.
+    consensus = store.coders_with_source("reconcile")
+    counts = Counter(t for c in active if c not in consensus for t in coded_by[c])
     double = sorted(t for t, n in counts.items() if n >= 2)
     blocks.append(
         Paragraph(
@@ -221,10 +225,28 @@ def _methods_blocks(
             " more coders."
         )
     )
-    blocks.append(Paragraph(_agreement_sentence(project, active, coded_by, shown, bootstrap)))
+    blind = _blind_sentence(project, active, shown)
+    if blind:
+        blocks.append(Paragraph(blind))
+    agreement = _agreement_sentence(project, active, coded_by, shown, bootstrap)
+    blocks.append(Paragraph(agreement))
     versions = store.codebook_versions()
     blocks.append(Paragraph(f"The codebook had {_plural(len(versions), 'version')}:"))
     blocks.append(Bullets([_version_line(v) for v in versions]))
+    blocks.append(Paragraph(prevalence.basis))
+    software = _software_sentence()
+    blocks.append(Paragraph(software))
+    anonymisation = _anonymisation_sentence(anonymiser)
+    blocks.append(Paragraph(anonymisation))
+    template = attribution if attribution is not None else project.settings.attribution
+    quote_rule = (
+        f"Quotes: up to {per_theme} per sub-theme, 8 to 80 words, at most one per"
+        " participant; passages a coder marked as exemplars first, then the most typical;"
+        f" each attributed as {template!r}; square brackets mark replaced identifiers."
+    )
+    blocks.append(Paragraph(quote_rule))
+    timing = _transcript_table(project, prevalence, anonymiser)
+    blocks.append(TableBlock(timing.table))
     all_codings = [c for c in store.codings() if not coders or c.coder in coders]
     suggested = sum(1 for c in all_codings if c.source == "suggestion")
     blocks.append(
@@ -234,28 +256,51 @@ def _methods_blocks(
             " the rest were applied by hand or from coding sheets."
         )
     )
-    return blocks
 
+    facts = _checklist_facts(
+        project,
+        prevalence,
+        anonymiser,
+        by=by,
+        shown=shown,
+        coded_by=coded_by,
+        active=active,
+        blind=blind,
+        agreement=agreement,
+        versions=[_version_line(v) for v in versions],
+        software=software,
+        anonymisation=anonymisation,
+        quote_rule=quote_rule,
+        timing=timing,
+    )
+    blocks.append(Heading(1, "Reporting checklists"))
+    blocks.append(
+        Paragraph(
+            "Items filled from the project's data are marked filled; items marked to"
+            " complete need facts only the research team has. Item names are short"
+            " paraphrases; see the published checklists."
+        )
+    )
+    blocks.append(
+        TableBlock(
+            clean_table(_checklist_table("COREQ", coreq(facts)), anonymiser, "the COREQ checklist")
+        )
+    )
+    blocks.append(Paragraph(f"COREQ: {COREQ_REFERENCE}"))
+    blocks.append(
+        TableBlock(
+            clean_table(_checklist_table("SRQR", srqr(facts)), anonymiser, "the SRQR checklist")
+        )
+    )
+    blocks.append(Paragraph(f"SRQR: {SRQR_REFERENCE}"))
 
-def _results_blocks(
-    project: Project,
-    anonymiser: ExportAnonymiser,
-    prevalence: Prevalence,
-    by: str | None,
-    coders: Sequence[str] | None,
-    *,
-    per_theme: int,
-    attribution: str | None,
-    typicality: Typicality | None,
-    allow_unattributed: bool = False,
-) -> list[Block]:
-    """The results: Table 1, prevalence in words, the quote bank and the heatmap."""
-    blocks: list[Block] = [Heading(1, "Results")]
+    # -- results ------------------------------------------------------------------------
+    blocks.append(Heading(1, "Results"))
     table1 = table1_from(prevalence, counts="participants", by=by)
     blocks.append(TableBlock(clean_table(table1, anonymiser, "Table 1")))
     blocks.append(Heading(2, "Prevalence in words"))
     matrix = build_matrix(project, anonymiser, by=by, prevalence=prevalence) if by else None
-    blocks.append(Bullets(_prevalence_lines(prevalence, matrix, len(prevalence.participants))))
+    blocks.append(Bullets(_prevalence_lines(prevalence, matrix, total)))
     bank = build_quote_bank(
         project,
         anonymiser,
@@ -279,7 +324,30 @@ def _results_blocks(
                 clean_table(matrix_table(matrix), anonymiser, "the prevalence matrix"),
             )
         )
-    return blocks
+    blocks.append(Heading(1, "Appendix A. Codebook"))
+    blocks.append(
+        TableBlock(
+            clean_table(
+                _codebook_table(prevalence, anonymiser), anonymiser, "the codebook appendix"
+            )
+        )
+    )
+    blocks.append(Heading(1, "Appendix B. Memos by code"))
+    blocks += _memo_blocks(project, prevalence, anonymiser, shown)
+    blocks.append(Heading(1, "Appendix C. Audit trail"))
+    blocks.append(
+        TableBlock(clean_table(_versions_table(versions), anonymiser, "the codebook versions"))
+    )
+    blocks.append(
+        TableBlock(
+            clean_table(
+                _decisions_table(project, anonymiser), anonymiser, "the reconciliation decisions"
+            )
+        )
+    )
+    for text, where in report.texts():
+        anonymiser.gate(text, where)
+    return report
 
 
 def _label_first_column(table: Table, anonymiser: ExportAnonymiser) -> Table:
@@ -475,6 +543,417 @@ def write_report_docx(report: Report, path: Path | BinaryIO, *, cite_lines: bool
         elif isinstance(block, QuotesBlock):
             add_quotes_to_docx(document, block.bank, cite_lines=cite_lines, base_level=1)
         elif isinstance(block, Heatmap):
-            document.add_picture(io.BytesIO(block.png), width=Inches(6.3))
-            document.add_paragraph(block.caption)
+            section = document.sections[-1]
+            text_width = section.page_width - section.left_margin - section.right_margin
+            document.add_picture(io.BytesIO(block.png), width=min(Inches(6.0), text_width))
+            add_caption_to_docx(document, block.caption)
     document.save(save_target(path))
+
+
+# -- methods facts, checklists and appendices ------------------------------------------------
+
+DATE_ATTRIBUTES = ("interview_date", "date", "interviewed")
+DURATION_ATTRIBUTES = ("duration_min", "duration", "minutes", "length")
+
+
+@dataclass
+class TranscriptTiming:
+    table: Table
+    durations: dict[str, float]  # transcript -> minutes, where known
+    dates: dict[str, str]  # transcript -> interview date, where known
+    formats: Counter[str]
+    per_participant: Counter[str]  # participant key -> transcripts
+
+
+def _software_sentence() -> str:
+    from themekit import __version__
+
+    return (
+        f"Software: transcripts, codebook, coding, agreement and these outputs were managed"
+        f" in themekit {__version__}, which runs offline on the researcher's computer."
+    )
+
+
+def _blind_sentence(project: Project, active: list[str], shown: dict[str, str]) -> str:
+    """Who coded blind: a coder who never displayed other coders' codings (audit log)."""
+    reconciled = project.store.coders_with_source("reconcile")
+    independent = [c for c in active if c not in reconciled]
+    if len(independent) < 2:
+        return ""
+    looked = {e.actor for e in project.store.audit_entries(action="coding.show_others") if e.actor}
+    blind = [shown[c] for c in independent if c not in looked]
+    saw = [shown[c] for c in independent if c in looked]
+    text = (
+        "Blind coding: no coder displayed another coder's codings in themekit (audit log)."
+        if not saw
+        else f"Blind coding: {', '.join(blind) or 'none'} never displayed another coder's"
+        f" codings in themekit; {', '.join(saw)} did at some point (audit log, Appendix C)."
+    )
+    sheets = {c.coder for c in project.store.codings() if c.source == "bulk"} & set(independent)
+    if sheets:
+        text += (
+            f" Codings by {', '.join(shown[c] for c in sorted(sheets))} were imported from"
+            " coding sheets made outside themekit, where blinding cannot be checked: state it."
+        )
+    if reconciled:
+        names = ", ".join(shown.get(c, c) for c in sorted(reconciled))
+        text += f" Disagreements were then reconciled into a consensus coding ({names})."
+    return text
+
+
+def _anonymisation_sentence(anonymiser: ExportAnonymiser) -> str:
+    if not anonymiser.enabled or anonymiser.register is None:
+        return "Anonymisation: this report is NOT anonymised; it holds text as recorded."
+    register = anonymiser.register
+    sections = Counter(entry.section for entry in register.entries)
+    listed = ", ".join(f"{n} {section}" for section, n in sorted(sections.items())) or "none"
+    variants = sum(len(entry.variants) for entry in register.entries)
+    automatic = []
+    if register.ner.enabled:
+        automatic.append("named-entity recognition of further names")
+    kinds = register.patterns.enabled_kinds()
+    if kinds:
+        automatic.append("patterns (" + ", ".join(kinds) + ")")
+    return (
+        "Anonymisation: every quote and label was anonymised before export with a register"
+        f" of {_plural(len(register.entries), 'identifying term')} ({listed}; {variants}"
+        " spellings), each replaced by a consistent placeholder such as [Person 1]"
+        + (f", plus {' and '.join(automatic)}" if automatic else "")
+        + "; each output was then read back and checked for any registered term."
+    )
+
+
+def _transcript_table(
+    project: Project, prevalence: Prevalence, anonymiser: ExportAnonymiser
+) -> TranscriptTiming:
+    store = project.store
+    first: dict[str, float] = {}
+    last: dict[str, float] = {}
+    people: dict[str, set[str]] = {}
+    for segment in prevalence.segments.values():
+        if segment.time_start is not None:
+            first[segment.transcript_id] = min(
+                first.get(segment.transcript_id, segment.time_start), segment.time_start
+            )
+        if segment.time_end is not None:
+            last[segment.transcript_id] = max(
+                last.get(segment.transcript_id, segment.time_end), segment.time_end
+            )
+        key = prevalence.speaker_of.get(segment.id)
+        if key is not None:
+            people.setdefault(segment.transcript_id, set()).add(key)
+    durations: dict[str, float] = {
+        t: (last[t] - first.get(t, 0.0)) / 60 for t in last if last[t] > first.get(t, 0.0)
+    }
+    dates: dict[str, str] = {}
+    unparsed: dict[str, str] = {}
+    for transcript, keys in people.items():
+        for key in sorted(keys):
+            person = prevalence.participants.get(key)
+            if person is None:
+                continue
+            for name in DATE_ATTRIBUTES:
+                if person.attribute(name) not in (None, ""):
+                    dates.setdefault(transcript, str(person.attribute(name)))
+            for name in DURATION_ATTRIBUTES:
+                value = person.attribute(name)
+                if transcript not in durations and value not in (None, ""):
+                    try:
+                        durations[transcript] = float(value)
+                    except (TypeError, ValueError):  # shown as given, not dropped
+                        unparsed[transcript] = str(value)
+    table = Table(
+        "Transcripts", ["Transcript", "Participants", "Format", "Words", "Duration", "Date"]
+    )
+    formats: Counter[str] = Counter()
+    per_participant: Counter[str] = Counter()
+    for info in store.transcripts():
+        formats[info.source_format] += 1
+        for key in people.get(info.id, set()):
+            per_participant[key] += 1
+        minutes = durations.get(info.id)
+        table.rows.append(
+            [
+                anonymiser.label(info.id, "a transcript id"),
+                ", ".join(
+                    anonymiser.label(k, "a participant id") for k in sorted(people.get(info.id, ()))
+                ),
+                info.source_format,
+                f"{info.n_words:,}",
+                f"{minutes:.0f} min"
+                if minutes is not None
+                else unparsed.get(info.id, "not recorded"),
+                dates.get(info.id, "not recorded"),
+            ]
+        )
+    table.notes.append(
+        "Durations come from caption timings (vtt, srt) or a duration column of the"
+        " participants table; dates from a date column there. 'Not recorded': add it."
+    )
+    return TranscriptTiming(
+        clean_table(table, anonymiser, "the transcripts table"),
+        durations,
+        dates,
+        formats,
+        per_participant,
+    )
+
+
+def _checklist_facts(
+    project: Project,
+    prevalence: Prevalence,
+    anonymiser: ExportAnonymiser,
+    *,
+    by: str | None,
+    shown: dict[str, str],
+    coded_by: dict[str, set[str]],
+    active: list[str],
+    blind: str,
+    agreement: str,
+    versions: list[str],
+    software: str,
+    anonymisation: str,
+    quote_rule: str,
+    timing: TranscriptTiming,
+) -> dict[str, Fact]:
+    store = project.store
+    total = len(prevalence.participants)
+    transcripts = store.transcripts()
+    themes = [e for e in prevalence.codebook.walk() if e.depth == 0]
+    subs = [e for e in prevalence.codebook.walk() if e.depth == 1]
+    facts: dict[str, Fact] = {}
+    facts["approach"] = Fact(
+        f"Thematic analysis with a hierarchical codebook of {_plural(len(themes), 'theme')}"
+        f" and {_plural(len(subs), 'sub-theme')}. Add the orientation (e.g. deductive and"
+        " inductive) and any theory.",
+        complete=False,
+    )
+    facts["sample_size"] = Fact(
+        f"{_plural(total, 'participant')} interviewed ({_plural(len(transcripts), 'transcript')})."
+    )
+    facts["sampling"] = Fact(facts["sample_size"].text + " Add how they were sampled.", False)
+    if by is not None:
+        groups = prevalence.groups(by)
+        listed = "; ".join(
+            f"{anonymiser.label(name, 'a participant group name')} {len(m)}"
+            for name, m in groups.items()
+        )
+        facts["sample"] = Fact(f"Participants by {by}: {listed} (see the table above).")
+    repeats = [k for k, n in timing.per_participant.items() if n > 1]
+    facts["repeat"] = Fact(
+        "No repeat interviews: one transcript per participant."
+        if not repeats
+        else f"{_plural(len(repeats), 'participant')} had more than one transcript."
+    )
+    formats = ", ".join(f"{f} ({n})" for f, n in sorted(timing.formats.items()))
+    facts["recording"] = Fact(
+        f"Transcripts were imported as {formats}. Add how the interviews were recorded.",
+        complete=False,
+    )
+    if timing.durations:
+        minutes = sorted(timing.durations.values())
+        known = len(minutes)
+        facts["duration"] = Fact(
+            f"{known} of {_plural(len(transcripts), 'interview')} have a known duration:"
+            + (
+                f" {minutes[0]:.0f} minutes"
+                if round(minutes[0]) == round(minutes[-1])
+                else f" {minutes[0]:.0f} to {minutes[-1]:.0f} minutes"
+            )
+            + ("." if known == len(transcripts) else "; add the others."),
+            complete=known == len(transcripts),
+        )
+    lines = [f"{shown[c]} ({_plural(len(coded_by[c]), 'transcript')})" for c in active]
+    facts["coders"] = Fact(
+        f"{_plural(len(active), 'coder')}: {'; '.join(lines)}. {blind} {agreement}".strip()
+    )
+    facts["codebook"] = Fact(
+        f"Appendix A lists the coding tree ({_plural(len(prevalence.by_code), 'code')}) with"
+        " definitions, examples and counts."
+    )
+    facts["derivation"] = Fact(
+        "Codebook versions: " + "; ".join(versions) + ". Add whether themes were defined in"
+        " advance or derived from the data.",
+        complete=False,
+    )
+    facts["software"] = Fact(software)
+    facts["quotes"] = Fact(quote_rule)
+    facts["consistency"] = Fact(
+        "Table 1, the prevalence statements and the quotes are computed from the same"
+        f" codings. {prevalence.basis} Add how the findings were checked against the data.",
+        complete=False,
+    )
+    facts["themes"] = Fact(
+        f"Table 1 lists {_plural(len(themes), 'theme')} and {_plural(len(subs), 'sub-theme')}"
+        " with participant counts."
+    )
+    rare = [
+        " > ".join(e.path)
+        for e in subs
+        if share_word(len(prevalence.by_code[e.code.id].participants), total)
+        in ("a few", "one", "no")
+    ]
+    if rare:
+        facts["minor_themes"] = Fact(
+            "Sub-themes raised by few participants (the scale's 'a few', 'one' or 'no'): "
+            + "; ".join(rare)
+            + ". Add how diverse cases and minor themes are discussed.",
+            complete=False,
+        )
+    facts["processing"] = Fact(f"{anonymisation} {software}")
+    facts["analysis"] = Fact(
+        facts["approach"].text + " " + facts["coders"].text + " " + prevalence.basis, False
+    )
+    consensus = store.coders_with_source("reconcile")
+    independent = Counter(t for c in active if c not in consensus for t in coded_by[c])
+    double = sum(1 for n in independent.values() if n >= 2)
+    facts["trustworthiness"] = Fact(
+        f"{double} of {_plural(len(transcripts), 'transcript')} coded by two or more coders."
+        f" {agreement} An audit trail of codebook changes and reconciliation decisions is in"
+        " Appendix C."
+    )
+    return facts
+
+
+def _checklist_table(name: str, rows: list[ChecklistRow]) -> Table:
+    table = Table(
+        f"{name} checklist ({sum(1 for r in rows if r.status != 'to complete')} of"
+        f" {len(rows)} items filled or partly filled from the project)",
+        ["No.", "Domain", "Item", "Status", "In this project"],
+    )
+    last = None
+    for row in rows:
+        if row.domain != last:
+            table.group_starts.add(len(table.rows))
+        table.rows.append(
+            [row.number, row.domain if row.domain != last else "", row.item, row.status, row.text]
+        )
+        last = row.domain
+    return table
+
+
+def _codebook_table(prevalence: Prevalence, anonymiser: ExportAnonymiser) -> Table:
+    entries = list(prevalence.codebook.walk())
+    examples = anonymiser.texts(
+        [e.code.examples[0] if e.code.examples else "" for e in entries],
+        [f"the first example of code {e.code.id}" for e in entries],
+    )
+    table = Table(
+        "Codebook: definitions, examples and counts",
+        ["Code", "Definition", "Example", "Participants", "Segments"],
+    )
+    total = len(prevalence.participants)
+    for entry, example in zip(entries, examples, strict=True):
+        stats = prevalence.by_code[entry.code.id]
+        table.rows.append(
+            [
+                " > ".join(entry.path),
+                entry.code.definition or "(no definition)",
+                example,
+                f"{len(stats.participants)}/{total}",
+                str(len(stats.segments)),
+            ]
+        )
+        table.row_keys.append(f"code {entry.code.id}")
+        if entry.depth == 0:
+            table.group_starts.add(len(table.rows) - 1)
+    table.notes.append(f"Counts as in Table 1. {prevalence.basis}")
+    return table
+
+
+def _line_ranges(lines: Sequence[int]) -> str:
+    """[3, 4, 5, 9] -> "lines 3-5, 9"."""
+    runs: list[list[int]] = []
+    for line in sorted(set(lines)):
+        if runs and line == runs[-1][-1] + 1:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    parts = [f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]
+    return ("lines " if len(lines) > 1 else "line ") + ", ".join(parts)
+
+
+def _memo_blocks(
+    project: Project, prevalence: Prevalence, anonymiser: ExportAnonymiser, shown: dict[str, str]
+) -> list[Block]:
+    """Every coder's coding memos (counted or not: they document the analysis), by code in
+    codebook order; one memo written on consecutive lines is listed once with its range."""
+    order = {e.code.id: e for e in prevalence.codebook.walk()}
+    grouped: dict[str, dict[tuple[str, str, str], list[int]]] = {}
+    for coding in project.store.codings():
+        if coding.memo and coding.code_id in order:
+            key = (coding.coder, coding.transcript_id, coding.memo)
+            grouped.setdefault(coding.code_id, {}).setdefault(key, []).append(coding.line)
+    if not grouped:
+        return [Paragraph("No coding carries a memo.")]
+    memos = [
+        (code_id, key, lines)
+        for code_id in order
+        for key, lines in grouped.get(code_id, {}).items()
+    ]
+    texts = anonymiser.texts(
+        [memo for _c, (_coder, _t, memo), _l in memos],
+        [f"the memo on {t} line {min(lines)} ({c})" for c, (_x, t, _m), lines in memos],
+    )
+    blocks: list[Block] = []
+    current = None
+    items: list[str] = []
+    for (code_id, (coder, transcript_id, _memo), lines), text in zip(memos, texts, strict=True):
+        if code_id != current:
+            if items:
+                blocks.append(Bullets(items))
+            blocks.append(Heading(2, " > ".join(order[code_id].path)))
+            items, current = [], code_id
+        transcript = anonymiser.label(transcript_id, "a transcript id")
+        who = shown.get(coder) or anonymiser.label(coder, "a coder name")
+        items.append(f"{text} ({who}, {transcript} {_line_ranges(lines)})")
+    if items:
+        blocks.append(Bullets(items))
+    return blocks
+
+
+def _versions_table(versions: Sequence[Any]) -> Table:
+    table = Table("Codebook versions", ["Version", "Date", "Source", "Changes", "Note"])
+    for version in versions:
+        line = _version_line(version)
+        table.rows.append(
+            [
+                str(version.version),
+                version.created_at[:10],
+                str(version.source),
+                line.split(": ", 1)[-1],
+                version.note or "",
+            ]
+        )
+    return table
+
+
+def _decisions_table(project: Project, anonymiser: ExportAnonymiser) -> Table:
+    table = Table(
+        "Reconciliation decisions and blind-coding events",
+        ["Date", "Who", "Event", "Transcript", "Line", "Outcome"],
+    )
+    for entry in project.store.audit_entries():
+        if entry.action not in ("reconcile.decide", "coding.show_others"):
+            continue
+        details = entry.details or {}
+        transcript = str(details.get("transcript", ""))
+        table.rows.append(
+            [
+                entry.at[:10],
+                anonymiser.label(entry.actor or "", "a coder name"),
+                "reconciliation decision"
+                if entry.action == "reconcile.decide"
+                else "displayed other coders' codings",
+                anonymiser.label(transcript, "a transcript id") if transcript else "",
+                str(details.get("line", "")),
+                (
+                    f"{details.get('decision', '')}: {', '.join(details.get('codes', []))}"
+                    if entry.action == "reconcile.decide"
+                    else ""
+                ),
+            ]
+        )
+    if not table.rows:
+        table.notes.append("No reconciliation decisions or blind-coding events are recorded.")
+    return table

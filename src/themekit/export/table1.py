@@ -4,6 +4,12 @@ Without counts it is the paper's table: one row per top-level theme with its
 sub-themes listed in codebook order. With ``counts`` each sub-theme gets its own row and
 the number of participants (n of N, with %) or of coded segments, and with ``by`` one
 column per participant group (e.g. role), so prevalence can be described in words.
+
+The caption is the study's own sentence, "Table 1. Outline of key themes." by default
+(``caption=`` changes it). The writers split it into the label ("Table 1"), which Word
+numbers with a SEQ field and LaTeX with ``\\caption``, and the title. The note under a
+count table says what a count is, N, and which codings were counted
+(``Prevalence.basis``: the consensus after reconciliation by default).
 """
 
 from __future__ import annotations
@@ -11,7 +17,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from themekit.errors import ExportError
-from themekit.export.prevalence import Prevalence, check_attribute, compute_prevalence
+from themekit.export.prevalence import (
+    Prevalence,
+    check_attribute,
+    compute_prevalence,
+    share_text,
+)
 from themekit.export.tables import Table
 
 if TYPE_CHECKING:
@@ -19,11 +30,8 @@ if TYPE_CHECKING:
 
     from themekit.project import Project
 
-CAPTION = "Table 1. Outline of key themes"
-
-
-def _pct(n: int, total: int) -> str:
-    return f"{n}/{total} ({100 * n / total:.0f}%)" if total else f"{n}/0"
+CAPTION = "Table 1. Outline of key themes."
+_pct = share_text
 
 
 def build_table1(
@@ -33,6 +41,7 @@ def build_table1(
     by: str | None = None,
     coders: Sequence[str] | None = None,
     caption: str = CAPTION,
+    group_order: Sequence[str] | None = None,
 ) -> Table:
     if counts not in ("none", "participants", "segments"):
         raise ExportError(
@@ -42,7 +51,7 @@ def build_table1(
         )
     if by:
         check_attribute(project, by)
-    prevalence = compute_prevalence(project, coders=coders)
+    prevalence = compute_prevalence(project, coders=coders, group_order=group_order)
     return table1_from(prevalence, counts=counts, by=by, caption=caption)
 
 
@@ -62,7 +71,7 @@ def table1_from(
     total = len(prevalence.participants)
     groups = prevalence.groups(by) if by else {}
     if counts == "none" and not by:
-        table = Table(caption, ["Theme", "Sub-themes"])
+        table = Table(caption, ["Theme", "Sub-themes"], ref="table1")
         for theme in themes:
             names = [
                 " > ".join(e.path[1:])
@@ -78,7 +87,7 @@ def table1_from(
     elif counts == "segments":
         header.append("Coded segments")
     header += [f"{name} (n = {len(members)})" for name, members in groups.items()]
-    table = Table(caption, header)
+    table = Table(caption, header, ref="table1")
     for theme in themes:
         first = True
         subs = [
@@ -102,9 +111,11 @@ def table1_from(
             table.rows.append(row)
             table.row_keys.append(f"code {entry.code.id}")
     if counts == "participants" or by:
-        coders = sorted({c.coder for p in prevalence.by_code.values() for c in p.codings})
         table.notes.append(
-            "Counts are participants with at least one coded segment for the sub-theme;"
-            f" N = {total} participants interviewed; codings by {', '.join(coders)}."
+            "Counts are participants with at least one coded segment for the sub-theme"
+            f" (n/N, % rounded half up); N = {total} participants interviewed."
+            f" {prevalence.basis}"
         )
+    elif counts == "segments":
+        table.notes.append(f"Counts are coded segments. {prevalence.basis}")
     return table
