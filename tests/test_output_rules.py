@@ -226,7 +226,7 @@ def test_library_calls_refuse_an_existing_file_unless_overwrite(
     )
     assert target.read_text() == OLD
     themekit.export.table1(study, target, overwrite=True)
-    assert target.read_text().startswith("**Table 1. Outline of key themes**")
+    assert target.read_text().startswith("**Table 1. Outline of key themes")
 
 
 # -- honest labels -------------------------------------------------------------------------
