@@ -154,8 +154,8 @@ def test_key_is_written_to_a_file_with_a_warning(project: Project, cli, tmp_path
     again = cli("anonymise", "key", "-o", str(target))
     assert again.exit_code == 1
     assert again.stderr == (
-        f"Error: {target}: a file is already there; nothing was written. Choose another -o,"
-        " or add --force to replace it.\n"
+        f"Error: {target}: already exists; nothing was written. Add --force to replace it,"
+        " or choose another -o.\n"
     )
     assert cli("anonymise", "key", "-o", str(target), "--force").exit_code == 0
 

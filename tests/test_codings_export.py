@@ -17,6 +17,11 @@ from themekit.coding.service import CodingSession
 from themekit.errors import CodingError, ExportError
 from themekit.project import Project
 
+NOT_ANONYMISED = (
+    "warning: codings exports are working files with the interview text as recorded; they"
+    " are not anonymised (use 'themekit export ...' for anonymised outputs).\n"
+)
+
 
 @pytest.fixture
 def coded(project: Project) -> Project:
@@ -166,7 +171,7 @@ def test_failed_write_leaves_no_partial_file(
 
     monkeypatch.setattr(exchange, "to_csv_text", broken)
     with pytest.raises(OSError, match="disk full"):
-        export_codings(coded, target)
+        export_codings(coded, target, overwrite=True)
     assert target.read_text() == "the previous export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "study"]
 
@@ -175,7 +180,7 @@ def test_failed_write_leaves_no_partial_file(
 def test_cli_export_csv_to_stdout(coded: Project, cli) -> None:
     result = cli("codings", "export", "--coder", "ana")
     assert result.exit_code == 0, result.output
-    assert result.stderr == ""
+    assert result.stderr == NOT_ANONYMISED
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["line"], r["code"], r["memo"]) for r in rows] == [
         ("3", "benefits.gap", 'he said "nothing",\nthen paused'),
@@ -188,7 +193,7 @@ def test_cli_export_to_file_infers_format(coded: Project, cli, tmp_path: Path) -
     target = tmp_path / "all.json"
     result = cli("codings", "export", "-o", str(target))
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"Exported 5 codings to {target}\n"
+    assert result.stderr == NOT_ANONYMISED + f"Exported 5 codings to {target}\n"
     assert len(json.loads(target.read_text())) == 5
 
 

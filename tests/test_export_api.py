@@ -49,7 +49,12 @@ def test_a_notebook_gets_a_gated_table1_in_one_call(study: Project, tmp_path: Pa
             "small-groups",
             "groups by site with fewer than 3 participants can identify them: Ashbury (1),"
             " Fenwick (2). Consider merging groups before publishing.",
-        )
+        ),
+        (
+            "register-not-reviewed",
+            "the anonymisation register has not been reviewed; mark it reviewed once you"
+            " have checked it.",
+        ),
     ]
     header = [c.text for c in Document(str(target)).tables[0].rows[0].cells]
     assert header == [
@@ -100,7 +105,7 @@ def test_the_cli_says_what_the_gate_checked_in_a_png(study: Project, cli, tmp_pa
     result = cli("export", "matrix", "--by", "role", "-o", str(tmp_path / "heat.png"))
     assert result.exit_code == 0, result.output
     assert result.stderr.endswith(
-        f"Wrote matrix to {tmp_path / 'heat.png'} (anonymised).\n"
+        f"Wrote matrix to {tmp_path / 'heat.png'} (anonymised: no replacements).\n"
         "The leak gate checked the labels drawn into the image (a PNG holds no text to read"
         " back).\n"
     )

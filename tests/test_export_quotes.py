@@ -122,6 +122,10 @@ SMALL_GROUPS_WARNING = (
     "warning: groups by role with fewer than 3 participants can identify them: Judiciary (1),"
     " Probation Service (2). Consider merging groups before publishing.\n"
 )
+NOT_REVIEWED = (
+    "warning: the anonymisation register has not been reviewed; run 'themekit anonymise"
+    " review' when you have checked it\n"
+)
 
 
 def add_turns(project: Project, transcript_id: str, turns: list[tuple[str, list[str]]]) -> None:
@@ -241,7 +245,10 @@ def test_markdown_is_exact_and_anonymised(study: Project, cli) -> None:
     result = cli("export", "quotes")
     assert result.exit_code == 0, result.output
     assert result.stdout == EXPECTED_MD
-    assert result.stderr == SMALL_GROUPS_WARNING
+    assert result.stderr == (
+        SMALL_GROUPS_WARNING + NOT_REVIEWED + "Exported quotes (anonymised: 4 replacements --"
+        " 3 person, 1 site).\n"
+    )
     # Possessive, upper case and bare surname, in two transcripts: one placeholder.
     assert not any(name in result.stdout.lower() for name in NAMES)
 
@@ -308,7 +315,11 @@ def test_docx_paragraphs(study: Project, cli, tmp_path: Path) -> None:
     target = tmp_path / "quotes.docx"
     result = cli("export", "quotes", "-o", str(target), "--cite-lines", "--per-theme", "1")
     assert result.exit_code == 0, result.output
-    assert result.stderr == SMALL_GROUPS_WARNING + f"Wrote quotes to {target} (anonymised).\n"
+    assert result.stderr == (
+        SMALL_GROUPS_WARNING
+        + NOT_REVIEWED
+        + f"Wrote quotes to {target} (anonymised: 3 replacements -- 2 person, 1 site).\n"
+    )
     texts = [p.text for p in Document(str(target)).paragraphs]
     assert texts[:4] == [
         "Quote bank",

@@ -307,7 +307,7 @@ def test_symlink_is_written_through(coded: Project, cli, tmp_path: Path) -> None
     real.write_text("old export\n")
     link = tmp_path / "latest.csv"
     link.symlink_to(real)
-    result = cli("codings", "export", "-o", str(link))
+    result = cli("codings", "export", "-o", str(link), "--force")
     assert result.exit_code == 0, result.output
     assert link.is_symlink() and link.resolve() == real
     assert real.read_text(encoding="utf-8-sig").startswith("transcript,line,code,")
@@ -363,7 +363,10 @@ def test_overwrite_false_refuses_an_existing_file(tmp_path: Path) -> None:
     target.write_text("keep me\n")
     with pytest.raises(OutputExists) as caught:
         atomic_write_text(target, "new\n", overwrite=False)
-    assert caught.value.render() == f"{target}: already exists. Choose another name or remove it."
+    assert caught.value.render() == (
+        f"{target}: already exists; nothing was written."
+        " Pass overwrite=True to replace it, or choose another output path."
+    )
     assert target.read_text() == "keep me\n"
     atomic_write_text(tmp_path / "fresh.csv", "new\n", overwrite=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.csv", "key.csv"]

@@ -323,7 +323,8 @@ def test_cli_bundle_then_merge_and_write_codebook(tmp_path: Path, diverged, bare
     assert "P01 line 7: coding challenges.funding (ben)" in result.stderr
     result = bare_cli("--project", str(a.root), "merge", str(out))
     assert "codings: 0 added (0 re-anchored, 0 by a fuzzy match), 6 already here" in (result.stderr)
-    result = bare_cli("--project", str(a.root), "bundle", "--coder", "zoe", "-o", str(out))
+    zoe = tmp_path / "zoe.tkb"  # a new file: an existing -o is refused before the coder check
+    result = bare_cli("--project", str(a.root), "bundle", "--coder", "zoe", "-o", str(zoe))
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: No coder named 'zoe' in this project (coders: ana, ben)."

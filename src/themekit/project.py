@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from themekit.errors import ProjectExists, ProjectNotFound, ThemekitError
-from themekit.files.writer import atomic_write_text, atomic_writer
+from themekit.files.writer import atomic_write_text, atomic_writer, check_destination
 from themekit.model.rows import Participant, ParticipantResolver, SegmentRow
 from themekit.settings import Settings, render_default_settings
 from themekit.store import Store
@@ -215,8 +215,13 @@ class Project:
         )
 
     # -- backups -----------------------------------------------------------------------------
-    def backup(self, target: str | Path | None = None) -> Path:
-        """Copy the database with SQLite's online backup API (safe while others write)."""
+    def backup(self, target: str | Path | None = None, *, overwrite: bool = False) -> Path:
+        """Copy the database with SQLite's online backup API (safe while others write).
+
+        The default target, ``backups/themekit-DATE.db``, is new each time; a ``target``
+        that exists is replaced only with ``overwrite=True``, and one that is not a
+        regular file (a device, a FIFO) never is.
+        """
         from datetime import datetime
 
         if target is None:
@@ -230,8 +235,9 @@ class Project:
                 f"{target}: the folder {target.parent} does not exist.",
                 hint="Create it, or choose another -o path.",
             )
+        check_destination(target, overwrite=overwrite)
         try:
-            with atomic_writer(target) as tmp:
+            with atomic_writer(target, overwrite=overwrite) as tmp:
                 copy_database(self.store.db.conn, tmp)
         except sqlite3.Error as exc:
             raise ThemekitError(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from themekit.cli.app import app, env, open_project
+from themekit.cli.render import FORCE_OPTION
 from themekit.errors import AgreementError, ThresholdNotMet
 
 if TYPE_CHECKING:
@@ -106,7 +107,10 @@ def agree(
         help="Treat the children of this code as mutually exclusive categories.",
     ),
     fmt: AgreeFormat = typer.Option(AgreeFormat.table, "--format", "-f", help="Output format."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to a file."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to a file ('-': standard output)."
+    ),
+    force: bool = FORCE_OPTION,
     ci: float = typer.Option(0.95, "--ci", help="Confidence level of the bootstrap intervals."),
     bootstrap: int = typer.Option(
         1000, "--bootstrap", help="Bootstrap resamples of units (0: no intervals)."
@@ -173,15 +177,21 @@ def agree(
     bias indices and, for --domain with numeric values, ordinal/interval/ratio alpha and
     the weighted coefficients. See docs/agreement.md for every formula.
     """
-    project = open_project()
-    names = _coders(coders, project)
+    from themekit.files.writer import check_destination, wants_stdout
+
+    if wants_stdout(output):
+        output = None  # "-o -" asks for standard output, as no -o does
     if fmt == AgreeFormat.docx and output is None:
         raise AgreementError("docx output needs a file.", hint="Add -o FILE.docx.")
+    if output is not None:
+        check_destination(output, overwrite=force)  # before any work
+    project = open_project()
+    names = _coders(coders, project)
     if disagreements:
         from themekit.cli.cmd_export import raw_disagreements
 
         raw_disagreements(
-            project, names, transcripts, include_partial, level.value, fmt.value, output
+            project, names, transcripts, include_partial, level.value, fmt.value, output, force
         )
         return
     if by is not None and unit == Unit.segment:
@@ -220,13 +230,15 @@ def agree(
         )
     for warning in report.extra.get("warnings", []):
         e.warn(warning)
-    _render(report, fmt, output)
+    _render(report, fmt, output, force)
     failures = threshold_failures(report.result, min_alpha=min_alpha, min_kappa=min_kappa)
     if failures:
         raise ThresholdNotMet("; ".join(f.message for f in failures) + ".")
 
 
-def _render(report: AgreementReport, fmt: AgreeFormat, output: Path | None) -> None:
+def _render(
+    report: AgreementReport, fmt: AgreeFormat, output: Path | None, force: bool = False
+) -> None:
     from themekit.files.writer import atomic_write_text, atomic_writer
 
     if fmt == AgreeFormat.docx:
@@ -234,7 +246,7 @@ def _render(report: AgreementReport, fmt: AgreeFormat, output: Path | None) -> N
             raise AgreementError("docx output needs a file.", hint="Add -o FILE.docx.")
         from themekit.export.agreement_docx import write_agreement_docx
 
-        with atomic_writer(output) as tmp:
+        with atomic_writer(output, overwrite=force) as tmp:
             write_agreement_docx(report, tmp)
         env().message(f"Wrote {output}")
         return
@@ -250,7 +262,7 @@ def _render(report: AgreementReport, fmt: AgreeFormat, output: Path | None) -> N
     if output is None:
         env().write(text)
     else:
-        atomic_write_text(output, text)
+        atomic_write_text(output, text, overwrite=force)
         env().message(f"Wrote {output}")
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from themekit.cli.app import app, env, open_project
-from themekit.cli.render import FORMAT_OPTION, TableFormat, render_rows
+from themekit.cli.render import FORCE_OPTION, FORMAT_OPTION, TableFormat, render_rows
 from themekit.errors import AnonymisationError
 
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ def key(
     fmt: KeyFormat | None = typer.Option(
         None, "--format", "-f", help="csv, xlsx or md (default: from -o, else csv)."
     ),
-    force: bool = typer.Option(False, "--force", help="Replace an existing key file."),
+    force: bool = FORCE_OPTION,
 ) -> None:
     """Write the pseudonym key (placeholder -> real name). It re-identifies participants."""
     from themekit.anonymise import pseudonym_key_rows
@@ -215,13 +215,9 @@ def key(
     from themekit.files.formats import infer_output_format as infer_format
 
     chosen = infer_format(output, fmt.value if fmt else None, [f.value for f in KeyFormat], "csv")
-    if output.exists() and not force:
-        # An older key may be the only record of the placeholders in earlier exports.
-        raise AnonymisationError(
-            f"{output}: a file is already there; nothing was written.",
-            hint="Choose another -o, or add --force to replace it.",
-        )
-    check_output(output, chosen)
+    # An older key may be the only record of the placeholders in earlier exports: it is
+    # replaced only with --force, as every -o file is.
+    check_output(output, chosen, overwrite=force)
     project = open_project()
     pseudonyms = load_pseudonyms(project)
     if not len(pseudonyms):
@@ -236,7 +232,7 @@ def key(
         list(KEY_COLUMNS),
         [[r.placeholder, r.original, r.cls, r.source] for r in rows],
     )
-    write_table(table, chosen, output)
+    write_table(table, chosen, output, overwrite=force)
     project.store.log("anonymise.key", how="cli", details={"output": str(output)})
     e = env()
     e.warn(

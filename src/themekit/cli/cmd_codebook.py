@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from themekit.cli.app import app, env, open_project
+from themekit.cli.render import FORCE_OPTION
 from themekit.errors import CodebookError
 
 if TYPE_CHECKING:
@@ -347,22 +348,32 @@ def history(
 @codebook_app.command("export")
 def export(
     fmt: ExportFormat = typer.Option(ExportFormat.yaml, "--format", "-f", help="Output format."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="File (default: stdout)."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="File (default, or '-': stdout; docx needs a file)."
+    ),
+    force: bool = FORCE_OPTION,
 ) -> None:
     """Write the current codebook: yaml, md or csv (appendix table), docx or REFI-QDA qdc."""
     from themekit.codebook import export as cx
     from themekit.codebook.versions import current_or_error
-    from themekit.files.writer import atomic_write_text, atomic_writer, wants_stdout
+    from themekit.files.writer import (
+        atomic_write_text,
+        atomic_writer,
+        check_destination,
+        wants_stdout,
+    )
 
     if wants_stdout(output):
         output = None  # "-o -" asks for standard output, as no -o does
+    if fmt == ExportFormat.docx and output is None:
+        raise CodebookError("docx output needs a file.", hint="Add -o FILE.docx.")
+    if output is not None:
+        check_destination(output, overwrite=force)  # before any work
     project = open_project()
     _v, codebook = current_or_error(project)
-    if fmt in (ExportFormat.docx, ExportFormat.qdc) and output is None and fmt == ExportFormat.docx:
-        raise CodebookError("docx output needs a file.", hint="Add -o FILE.docx.")
     if fmt == ExportFormat.docx:
         assert output is not None
-        with atomic_writer(output) as tmp:
+        with atomic_writer(output, overwrite=force) as tmp:
             cx.write_codebook_docx(codebook, tmp)
     else:
         if fmt == ExportFormat.qdc:
@@ -378,5 +389,5 @@ def export(
         if output is None:
             env().write(text)
             return
-        atomic_write_text(output, text)
+        atomic_write_text(output, text, overwrite=force)
     env().message(f"Wrote {output}")

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from themekit.cli.app import app, env, open_project
-from themekit.cli.render import FORMAT_OPTION, TableFormat, render_rows
+from themekit.cli.render import FORCE_OPTION, FORMAT_OPTION, TableFormat, render_rows
 
 codings_app = typer.Typer(help="Codings: list them, export them.", no_args_is_help=True)
 app.add_typer(codings_app, name="codings")
@@ -34,6 +34,13 @@ def list_codings(
     render_rows(list_rows(table), LIST_COLUMNS, fmt, title="Codings")
 
 
+# Said on every export, like 'themekit agree --disagreements' says it of its raw list.
+CODINGS_NOT_ANONYMISED = (
+    "codings exports are working files with the interview text as recorded; they are not"
+    " anonymised (use 'themekit export ...' for anonymised outputs)."
+)
+
+
 @codings_app.command("export")
 def export_codings(
     coder: str | None = typer.Option(None, "--coder", "-c", help="Only this coder's codings."),
@@ -45,23 +52,30 @@ def export_codings(
         help="csv, json or xlsx (default: from the -o extension, else csv).",
     ),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="File to write (default: stdout; xlsx needs a file)."
+        None, "--output", "-o", help="File to write (default, or '-': stdout; xlsx needs a file)."
     ),
+    force: bool = FORCE_OPTION,
 ) -> None:
     """Export codings with their text, speaker, participant attributes and code paths.
 
     The file can be applied to another project holding the same transcripts and
     codebook with 'themekit code --apply FILE', which reproduces the codings exactly.
-    The text is the raw interview text: keep the file as confidential as the
-    transcripts.
+    The text is the raw interview text, not anonymised: a working file, to keep as
+    confidential as the transcripts ('themekit export ...' makes anonymised outputs).
     """
     from themekit.coding import exchange
 
     project = open_project()
     count, text = exchange.export_codings(
-        project, output, fmt=fmt.value if fmt else None, coder=coder, transcript=transcript
+        project,
+        output,
+        fmt=fmt.value if fmt else None,
+        coder=coder,
+        transcript=transcript,
+        overwrite=force,
     )
     e = env()
+    e.warn(CODINGS_NOT_ANONYMISED)
     if text is not None:
         e.write(text)
         return

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from themekit.cli.app import app, env, open_project
+from themekit.cli.render import FORCE_OPTION
 from themekit.errors import AgreementError, ThemekitError
 from themekit.export.formats import DEFAULT_FORMAT, EXPORT_FORMATS
 from themekit.export.readback import FILE_TEXT
@@ -106,6 +107,17 @@ def _names(values: list[str] | None) -> list[str] | None:
     return names or None
 
 
+ALLOW_UNATTRIBUTED = typer.Option(
+    False,
+    "--allow-unattributed",
+    help="Quote transcripts linked to no participant, attributed '(participant not recorded)'.",
+)
+NOT_REVIEWED = (
+    "the anonymisation register has not been reviewed; run 'themekit anonymise review'"
+    " when you have checked it"
+)
+
+
 def _opener() -> Callable[[], Project]:
     """This command's project, opened once and only when the API asks for it (after the
     output checks), so a bad -o is reported before any work."""
@@ -136,16 +148,37 @@ def _call(export: Callable[..., ExportResult], *args: Any, **options: Any) -> Ex
         raise
 
 
+def _anonymised_label(result: ExportResult) -> str:
+    """ "anonymised: 14 replacements -- 9 person, 3 site, 2 email; 2 names left for review:
+    themekit anonymise preview", from the anonymiser's summary."""
+    summary = result.anonymisation
+    if summary is None:
+        return "anonymised"
+    total = summary.replacements
+    label = f"anonymised: {total or 'no'} replacement{'' if total == 1 else 's'}"
+    if total:
+        by_class = [f"{n} {cls.lower()}" for cls, n in summary.by_class.items() if n]
+        label += " -- " + ", ".join(by_class)
+    if summary.candidates:
+        n = summary.candidates
+        label += f"; {n} name{'' if n == 1 else 's'} left for review: themekit anonymise preview"
+    return label
+
+
 def _render(result: ExportResult) -> None:
     e = env()
     for warning in result.warnings:
-        e.warn(warning.message)
+        e.warn(NOT_REVIEWED if warning.code == "register-not-reviewed" else warning.message)
+    # "anonymised" only when the anonymiser and the leak gate both ran on this output.
+    honest = result.anonymised and result.gated
     if result.text is not None:
         e.write(result.text)
+        if honest:
+            e.message(f"Exported {result.export} ({_anonymised_label(result)}).")
     else:
         e.message(
             f"Wrote {result.export} to {result.path}"
-            + (" (anonymised)." if result.anonymised else "")
+            + (f" ({_anonymised_label(result)})." if honest else ".")
         )
     if result.gated and result.gate_checked not in (None, FILE_TEXT):
         # png: nothing to read back, so say what the leak gate did check.
@@ -160,6 +193,7 @@ def _value(choice: Enum | None) -> str | None:
 def table1(
     fmt: Table1Format | None = typer.Option(None, "--format", "-f", help=_format_help("table1")),
     output: Path | None = OUTPUT,
+    force: bool = FORCE_OPTION,
     counts: Counts = typer.Option(
         Counts.none, "--counts", help="Add counts of participants or coded segments."
     ),
@@ -189,6 +223,7 @@ def table1(
         caption=caption,
         group_order=_names([group_order] if group_order else None),
         anonymise=not no_anonymise,
+        overwrite=force,
     )
     _render(result)
 
@@ -198,6 +233,7 @@ def quotes(
     per_theme: int = typer.Option(3, "--per-theme", "-n", help="Quotes per sub-theme."),
     fmt: QuotesFormat | None = typer.Option(None, "--format", "-f", help=_format_help("quotes")),
     output: Path | None = OUTPUT,
+    force: bool = FORCE_OPTION,
     attribution: str | None = typer.Option(
         None,
         "--attribution",
@@ -212,6 +248,7 @@ def quotes(
     level: Level = typer.Option(Level.subtheme, "--level", help="subtheme or theme."),
     coder: list[str] | None = CODERS,
     no_anonymise: bool = NO_ANONYMISE,
+    allow_unattributed: bool = ALLOW_UNATTRIBUTED,
 ) -> None:
     """A bank of anonymised quotes per sub-theme: exemplars first, then the most typical."""
     from themekit.export import api
@@ -231,6 +268,8 @@ def quotes(
         coders=_names(coder),
         typicality=_typicality(opened),
         anonymise=not no_anonymise,
+        overwrite=force,
+        allow_unattributed=allow_unattributed,
     )
     _render(result)
 
@@ -240,6 +279,7 @@ def matrix(
     by: str = typer.Option(..., "--by", help="Participant attribute to group by (e.g. role)."),
     fmt: MatrixFormat | None = typer.Option(None, "--format", "-f", help=_format_help("matrix")),
     output: Path | None = OUTPUT,
+    force: bool = FORCE_OPTION,
     level: Level = typer.Option(Level.subtheme, "--level", help="subtheme or theme."),
     framework: bool = typer.Option(
         True,
@@ -264,6 +304,7 @@ def matrix(
         coders=_names(coder),
         group_order=_names([group_order] if group_order else None),
         anonymise=not no_anonymise,
+        overwrite=force,
     )
     _render(result)
 
@@ -275,6 +316,7 @@ def disagreements(
         None, "--format", "-f", help=_format_help("disagreements")
     ),
     output: Path | None = OUTPUT,
+    force: bool = FORCE_OPTION,
     transcripts: list[str] | None = typer.Option(
         None,
         "--transcripts",
@@ -312,6 +354,7 @@ def disagreements(
         include_partial=include_partial,
         level=level.value,
         anonymise=not no_anonymise,
+        overwrite=force,
     )
     _render(result)
 
@@ -330,6 +373,7 @@ def raw_disagreements(
     level: str,
     fmt: str,
     output: Path | None,
+    force: bool = False,
 ) -> None:
     """``themekit agree --disagreements``: the same export, unanonymised and labelled so."""
     from themekit.export import api
@@ -344,6 +388,7 @@ def raw_disagreements(
         include_partial=include_partial,
         level=level,
         anonymise=False,
+        overwrite=force,
     )
     e = env()
     for warning in result.warnings:
@@ -358,6 +403,7 @@ def raw_disagreements(
 def report(
     fmt: ReportFormat | None = typer.Option(None, "--format", "-f", help=_format_help("report")),
     output: Path | None = OUTPUT,
+    force: bool = FORCE_OPTION,
     by: str = typer.Option("role", "--by", help="Participant groups for Table 1 and the heatmap."),
     per_theme: int = typer.Option(3, "--per-theme", "-n", help="Quotes per sub-theme."),
     attribution: str | None = typer.Option(None, "--attribution", help="Quote attribution."),
@@ -365,6 +411,7 @@ def report(
     group_order: str | None = GROUP_ORDER,
     coder: list[str] | None = CODERS,
     no_anonymise: bool = NO_ANONYMISE,
+    allow_unattributed: bool = ALLOW_UNATTRIBUTED,
 ) -> None:
     """One document: methods summary, Table 1, prevalence in words, quotes and heatmap."""
     from themekit.export import api
@@ -383,5 +430,7 @@ def report(
         group_order=_names([group_order] if group_order else None),
         typicality=_typicality(opened),
         anonymise=not no_anonymise,
+        overwrite=force,
+        allow_unattributed=allow_unattributed,
     )
     _render(result)

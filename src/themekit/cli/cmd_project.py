@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from themekit.cli.app import app, env, open_project
+from themekit.cli.render import FORCE_OPTION
 
 
 def _plural(n: int, noun: str) -> str:
@@ -96,10 +97,15 @@ def backup(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Backup file (default: backups/themekit-DATE.db)."
     ),
+    force: bool = FORCE_OPTION,
 ) -> None:
     """Copy the project database safely, even while others are coding."""
+    if output is not None:
+        from themekit.files.writer import check_destination
+
+        check_destination(output, overwrite=force)  # before opening the project
     project = open_project()
-    target = project.backup(output)
+    target = project.backup(output, overwrite=force)
     env().message(f"Backed up to {target}")
 
 

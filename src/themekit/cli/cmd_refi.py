@@ -18,6 +18,7 @@ from pathlib import Path
 import typer
 
 from themekit.cli.app import env, open_project
+from themekit.cli.render import FORCE_OPTION
 from themekit.errors import ExportError
 
 export_app: typer.Typer | None
@@ -31,9 +32,11 @@ except ModuleNotFoundError as exc:  # pragma: no cover - the export group is par
 
 def export_qdpx_command(
     output: Path = typer.Option(..., "--output", "-o", help="The .qdpx file to write."),
+    force: bool = FORCE_OPTION,
 ) -> None:
     """Write the project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA or
     QualCoder: transcripts (full text), codebook, coders, participants, codings, memos."""
+    from themekit.files.writer import check_destination
     from themekit.refi.qdpx import export_qdpx
 
     if output.suffix.lower() != ".qdpx":
@@ -41,8 +44,9 @@ def export_qdpx_command(
             f"{output}: a REFI-QDA project file must end in .qdpx.",
             hint=f"Use -o {output.with_suffix('.qdpx').name}.",
         )
+    check_destination(output, overwrite=force)  # before any work
     project = open_project()
-    summary = export_qdpx(project, output)
+    summary = export_qdpx(project, output, overwrite=force)
     env().message(f"Wrote {output}: {summary.text()}")
     env().warn(
         "a REFI-QDA project is not anonymised: it holds the full transcripts; keep it as"

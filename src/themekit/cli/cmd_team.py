@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from themekit.cli.app import app, env, open_project
+from themekit.cli.render import FORCE_OPTION
 from themekit.errors import MergeError
 
 
@@ -19,6 +20,7 @@ from themekit.errors import MergeError
 def bundle(
     coder: str = typer.Option(..., "--coder", "-c", help="Whose work goes into the bundle."),
     output: Path = typer.Option(..., "--output", "-o", help="The bundle file to write."),
+    force: bool = FORCE_OPTION,
 ) -> None:
     """Write one coder's codings, memos, exemplars, progress and audit log to a file.
 
@@ -27,8 +29,10 @@ def bundle(
     project can check versions and re-anchor. It contains interview text: share it as
     you would the project.
     """
+    from themekit.files.writer import check_destination
     from themekit.team.bundle import collect, write_bundle
 
+    check_destination(output, overwrite=force)  # before any work
     project = open_project()
     name = coder.strip()
     if name not in project.store.coders():
@@ -38,7 +42,7 @@ def bundle(
             hint="Check the name in --coder; see 'themekit status'.",
         )
     data = collect(project.store, coders=[name], source_name=project.root.name)
-    write_bundle(data, output)
+    write_bundle(data, output, overwrite=force)
     env().message(
         f"Wrote {output}: {len(data.codings)} codings, {len(data.memos)} memos,"
         f" {len(data.exemplars)} exemplars, {len(data.audit)} audit entries of {name}"

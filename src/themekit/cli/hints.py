@@ -111,6 +111,12 @@ CLI_STEPS: dict[str, str] = {
     "output.regular_file": "Give a regular file with -o.",
     # participants
     "participants.import": "Import them with 'themekit participants import FILE'.",
+    # files/writer.py: an existing output without --force (every command with -o)
+    "output.overwrite": "Add --force to replace it, or choose another -o.",
+    # export/quotes.py
+    "quotes.unattributed": (
+        "Link them in the participants table (transcript column), or pass --allow-unattributed."
+    ),
     # project.py
     "project.backup_file": (
         "Give the path of a file made by 'themekit backup' (by default in"

@@ -1,4 +1,4 @@
-"""Rendering lists of records as a rich table, CSV or JSON on stdout."""
+"""Rendering lists of records as a rich table, CSV or JSON on stdout; shared options."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ class TableFormat(str, Enum):
 
 
 FORMAT_OPTION = typer.Option(TableFormat.table, "--format", "-f", help="Output format.")
+# One rule for every command that writes a file named with -o: an existing file is
+# replaced only when asked. No short form: -f is --format throughout the command line.
+FORCE_OPTION = typer.Option(
+    False, "--force", help="Replace the -o file if it exists (without it, nothing is written)."
+)
 
 
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:

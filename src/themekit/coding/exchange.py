@@ -30,7 +30,12 @@ from typing import TYPE_CHECKING, Any
 from themekit.coding.coders import require_known
 from themekit.errors import CodingError, ExportError
 from themekit.files.formats import infer_output_format
-from themekit.files.writer import atomic_write_text, atomic_writer, wants_stdout
+from themekit.files.writer import (
+    atomic_write_text,
+    atomic_writer,
+    check_destination,
+    wants_stdout,
+)
 from themekit.model.codebook import Codebook
 from themekit.model.rows import CodingRow, SegmentRow
 
@@ -242,7 +247,12 @@ def _write_xlsx(path: Path, rows: Sequence[dict[str, Any]], columns: Sequence[st
 
 
 def write_table(
-    rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, output: Path | None
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    output: Path | None,
+    *,
+    overwrite: bool = True,
 ) -> str | None:
     """Write to ``output`` atomically and return None, or return the text for stdout."""
     if fmt == "xlsx":
@@ -252,7 +262,7 @@ def write_table(
                 hint="Give an output file, or use the csv or json format for text.",
                 next_step="codings.xlsx_output",
             )
-        with atomic_writer(output) as temp:
+        with atomic_writer(output, overwrite=overwrite) as temp:
             _write_xlsx(temp, rows, columns)
         return None
     text = to_csv_text(rows, columns) if fmt == "csv" else to_json_text(rows, columns) + "\n"
@@ -260,7 +270,7 @@ def write_table(
         return text
     # A BOM lets Excel open curly quotes and accents correctly; readers skip it.
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    atomic_write_text(output, text, encoding=encoding, newline="")
+    atomic_write_text(output, text, encoding=encoding, newline="", overwrite=overwrite)
     return None
 
 
@@ -271,12 +281,19 @@ def export_codings(
     fmt: str | None = None,
     coder: str | None = None,
     transcript: str | None = None,
+    overwrite: bool = False,
 ) -> tuple[int, str | None]:
     """Export codings; return (number of codings, text for stdout or None if written).
 
-    ``output`` None or ``-`` means standard output (not possible for xlsx).
+    ``output`` None or ``-`` means standard output (not possible for xlsx). An existing
+    file is replaced only with ``overwrite=True``; the output is checked before any work.
+    The text is the interview text as recorded: a working file, never anonymised.
     """
     target = None if output is None or wants_stdout(output) else Path(output)
     chosen = infer_output_format(target, fmt, FORMATS, "csv")
+    if target is not None:
+        check_destination(target, overwrite=overwrite)
     table = codings_table(project, coder=coder, transcript=transcript)
-    return len(table.rows), write_table(table.rows, table.columns, chosen, target)
+    return len(table.rows), write_table(
+        table.rows, table.columns, chosen, target, overwrite=overwrite
+    )

@@ -785,8 +785,15 @@ class ExportAnonymiser:
 # -- writing the output --------------------------------------------------------------------
 
 
-def check_output(output: Path | None, fmt: str, *, binary: frozenset[str] = BINARY_FORMATS) -> None:
-    """Fail before any work when the output cannot be written where asked."""
+def check_output(
+    output: Path | None,
+    fmt: str,
+    *,
+    binary: frozenset[str] = BINARY_FORMATS,
+    overwrite: bool = True,
+) -> None:
+    """Fail before any work when the output cannot be written where asked (an existing
+    file too, with ``overwrite=False``)."""
     if output is None:
         if fmt in binary:
             raise ExportError(
@@ -796,7 +803,7 @@ def check_output(output: Path | None, fmt: str, *, binary: frozenset[str] = BINA
                 arguments=("format",),
             )
         return
-    check_destination(output)
+    check_destination(output, overwrite=overwrite)
 
 
 def extract_text(path: Path, fmt: str) -> str:

@@ -14,14 +14,23 @@ runs the same pipeline, in ``_export``:
 1. the format: ``format``, else the extension of ``output``, else md (the one call of
    ``infer_output_format``), offered by this export in the writer registry
    (``themekit.export.formats``); then the output is checked (``check_output``) before
-   any work: a missing folder, a folder given as the file, a binary format with no file;
+   any work: a missing folder, a folder given as the file, a device or FIFO, a binary
+   format with no file, and an existing file unless ``overwrite=True``;
 2. the project's ``ExportAnonymiser`` (writing a first ``redact.yaml`` if there is none,
    which is reported as a warning) and the export's document, built through it;
 3. the registry renders the document into bytes; the format's reader finds the text in
    those bytes and the leak gate checks it; only then are the bytes written atomically
    (or, with no output, returned as text). A leak, or any error, writes nothing;
 4. the pseudonym map and NER cache are saved, the export is recorded in the audit log
-   (``export``, or ``export.no_anonymise``), and the result says what happened.
+   (``export``, or ``export.no_anonymise``), and the result says what happened:
+   ``anonymised`` and ``gated`` only when the anonymiser and the leak gate ran on this
+   output, and ``anonymisation``, the anonymiser's summary (replacements per class,
+   names left for review, whether the register was ever marked reviewed).
+
+Quotes (``quotes``, and the quotes of ``report``) from a transcript linked to no
+participant are an error naming the transcripts, unless ``allow_unattributed=True``:
+then they are attributed "(participant not recorded)" and a warning
+(``unattributed``) lists the transcripts.
 
 ``anonymise=False`` is the only way to skip anonymisation and the gate; it is never the
 default, it is recorded in the audit log, and the result carries a warning. Nothing here
@@ -46,6 +55,7 @@ from typing import TYPE_CHECKING, Any
 from themekit.errors import ThemekitError
 
 if TYPE_CHECKING:
+    from themekit.anonymise import AnonymisationSummary
     from themekit.export.anonymised import ExportAnonymiser
     from themekit.export.quotes import Typicality
     from themekit.project import Project
@@ -58,7 +68,9 @@ SMALL_GROUP = 3  # groups smaller than this can point at one person
 class ExportWarning:
     """Something the researcher must hear about an export that still went ahead.
 
-    ``code``: ``register-created``, ``not-anonymised`` or ``small-groups``.
+    ``code``: ``register-created``, ``not-anonymised``, ``small-groups``,
+    ``unattributed``, ``register-not-reviewed`` or ``anonymisation`` (a warning of the
+    anonymiser's summary, such as an empty register).
     """
 
     code: str
@@ -78,6 +90,9 @@ class ExportResult:
     gate_checked: str | None  # what that gate read ("the text read back from ..."), if gated
     replacements: dict[str, int]  # replacements made, per placeholder class
     warnings: tuple[ExportWarning, ...]
+    # What the anonymiser did (per class, names left for review, register reviewed);
+    # None when the export was not anonymised.
+    anonymisation: AnonymisationSummary | None = None
 
 
 def _export(
@@ -92,7 +107,10 @@ def _export(
     groups: Sequence[str] = (),
     attribution: str | None = None,
     how: str = "library",
+    overwrite: bool = False,
+    learnt: list[ExportWarning] | None = None,
 ) -> ExportResult:
+    """Run one export; ``learnt`` collects warnings that ``build`` learns of."""
     from themekit.export.anonymised import (
         ExportAnonymiser,
         check_output,
@@ -112,7 +130,7 @@ def _export(
     target = None if output is None or str(output) == "-" else Path(output)
     fmt = infer_output_format(target, format, EXPORT_FORMATS[export], DEFAULT_FORMAT)
     entry = export_format(fmt, export)
-    check_output(target, fmt, binary=FILE_ONLY)
+    check_output(target, fmt, binary=FILE_ONLY, overwrite=overwrite)
     from themekit.project import Project
 
     opened = project if isinstance(project, Project) else project()
@@ -129,6 +147,7 @@ def _export(
                 )
             )
         document = build(opened, anonymiser, fmt)
+        warnings += learnt or []
         rendered = render(export, fmt, document, RenderOptions(cite_lines=cite_lines))
         checked = None
         if anonymiser.enabled:
@@ -139,7 +158,7 @@ def _export(
         if target is None:
             text = rendered.data.decode("utf-8")
         else:
-            atomic_write_bytes(target, rendered.data)
+            atomic_write_bytes(target, rendered.data, overwrite=overwrite)
         anonymiser.finish()
     except ThemekitError as exc:
         # The caller still has to hear about a register written before the failure.
@@ -147,6 +166,17 @@ def _export(
         raise
     record_export(opened, export, fmt, target, anonymiser, how=how)
     warnings += _disclosure_warnings(opened, anonymise, groups, attribution)
+    summary = anonymiser.summary
+    if summary is not None:
+        warnings += [ExportWarning("anonymisation", w) for w in summary.warnings]
+        if summary.reviewed is None:
+            warnings.append(
+                ExportWarning(
+                    "register-not-reviewed",
+                    "the anonymisation register has not been reviewed; mark it reviewed"
+                    " once you have checked it.",
+                )
+            )
     return ExportResult(
         export=export,
         format=fmt,
@@ -157,6 +187,17 @@ def _export(
         gate_checked=checked,
         replacements=dict(sorted(anonymiser.replacements.items())),
         warnings=tuple(warnings),
+        anonymisation=summary,
+    )
+
+
+def _unattributed(transcripts: Sequence[str]) -> ExportWarning:
+    from themekit.export.quotes import UNATTRIBUTED
+
+    return ExportWarning(
+        "unattributed",
+        f"quotes from {', '.join(transcripts)} are attributed {UNATTRIBUTED}: these"
+        " transcripts are linked to no participant.",
     )
 
 
@@ -224,6 +265,7 @@ def table1(
     group_order: Sequence[str] | None = None,
     anonymise: bool = True,
     how: str = "library",
+    overwrite: bool = False,
 ) -> ExportResult:
     """Table 1, "Outline of key themes" (docx, md, csv, xlsx, tex, html).
 
@@ -248,7 +290,15 @@ def table1(
         return clean_table(table, anonymiser, "Table 1")
 
     return _export(
-        "table1", project, output, format, anonymise, build, groups=[by] if by else [], how=how
+        "table1",
+        project,
+        output,
+        format,
+        anonymise,
+        build,
+        groups=[by] if by else [],
+        how=how,
+        overwrite=overwrite,
     )
 
 
@@ -267,13 +317,16 @@ def quotes(
     typicality: Typicality | None = None,
     anonymise: bool = True,
     how: str = "library",
+    overwrite: bool = False,
+    allow_unattributed: bool = False,
 ) -> ExportResult:
     """The quote bank (docx, md, csv, xlsx): exemplars first, then the most typical."""
+    learnt: list[ExportWarning] = []
 
     def build(project: Project, anonymiser: ExportAnonymiser, fmt: str) -> Any:
         from themekit.export.quotes import build_quote_bank
 
-        return build_quote_bank(
+        bank = build_quote_bank(
             project,
             anonymiser,
             per_theme=per_theme,
@@ -283,7 +336,11 @@ def quotes(
             min_words=min_words,
             max_words=max_words,
             typicality=typicality,
+            allow_unattributed=allow_unattributed,
         )
+        if bank.unattributed:
+            learnt.append(_unattributed(bank.unattributed))
+        return bank
 
     return _export(
         "quotes",
@@ -295,6 +352,8 @@ def quotes(
         cite_lines=cite_lines,
         attribution=attribution or "",
         how=how,
+        overwrite=overwrite,
+        learnt=learnt,
     )
 
 
@@ -310,6 +369,7 @@ def matrix(
     group_order: Sequence[str] | None = None,
     anonymise: bool = True,
     how: str = "library",
+    overwrite: bool = False,
 ) -> ExportResult:
     """Participants per sub-theme by group (xlsx, csv, md, png, svg)."""
 
@@ -335,7 +395,17 @@ def matrix(
                 anonymiser.gate(label, "the heatmap labels")
         return MatrixExport(result, table)
 
-    return _export("matrix", project, output, format, anonymise, build, groups=[by], how=how)
+    return _export(
+        "matrix",
+        project,
+        output,
+        format,
+        anonymise,
+        build,
+        groups=[by],
+        how=how,
+        overwrite=overwrite,
+    )
 
 
 def report(
@@ -352,15 +422,18 @@ def report(
     typicality: Typicality | None = None,
     anonymise: bool = True,
     how: str = "library",
+    overwrite: bool = False,
+    allow_unattributed: bool = False,
 ) -> ExportResult:
     """One document (html, docx, md): the methods report (methods summary with COREQ and
     SRQR checklists), Table 1, prevalence, quotes, heatmap, and appendices (codebook,
     memos by code, audit trail)."""
+    learnt: list[ExportWarning] = []
 
     def build(project: Project, anonymiser: ExportAnonymiser, fmt: str) -> Any:
-        from themekit.export.report import build_report
+        from themekit.export.report import QuotesBlock, build_report
 
-        return build_report(
+        document = build_report(
             project,
             anonymiser,
             by=by,
@@ -369,7 +442,12 @@ def report(
             attribution=attribution,
             typicality=typicality,
             group_order=group_order or None,
+            allow_unattributed=allow_unattributed,
         )
+        for block in document.blocks:
+            if isinstance(block, QuotesBlock) and block.bank.unattributed:
+                learnt.append(_unattributed(block.bank.unattributed))
+        return document
 
     return _export(
         "report",
@@ -382,6 +460,8 @@ def report(
         groups=[by],
         attribution=attribution or "",
         how=how,
+        overwrite=overwrite,
+        learnt=learnt,
     )
 
 
@@ -396,6 +476,7 @@ def disagreements(
     level: str = "code",
     anonymise: bool = True,
     how: str = "library",
+    overwrite: bool = False,
 ) -> ExportResult:
     """Each unit where ``coders`` differ, with its text (md, csv, json, docx)."""
 
@@ -411,7 +492,9 @@ def disagreements(
             level=level,
         )
 
-    return _export("disagreements", project, output, format, anonymise, build, how=how)
+    return _export(
+        "disagreements", project, output, format, anonymise, build, how=how, overwrite=overwrite
+    )
 
 
 # Names for ``themekit``'s own namespace, where a bare ``table1`` would say too little.

@@ -41,8 +41,12 @@ Anonymisation and attribution
     ``"({role})"`` by default (``[export] attribution`` in themekit.toml or
     ``--attribution``); its fields are ``id``, ``role``, ``site`` and every participant
     attribute, each passed through the register, so a registered site becomes
-    ``[Site 1]``. csv and xlsx carry the transcript and line range of every quote for
-    the audit trail; md and docx show them only with ``cite_lines``.
+    ``[Site 1]``. A quote from a transcript linked to no participant cannot be
+    attributed: that is an error naming the transcripts, unless ``allow_unattributed``,
+    when such quotes read "(participant not recorded)" and the bank lists the
+    transcripts in ``unattributed`` for the export to warn about. csv and xlsx carry the
+    transcript and line range of every quote for the audit trail; md and docx show them
+    only with ``cite_lines``.
 """
 
 from __future__ import annotations
@@ -58,7 +62,7 @@ from pathlib import Path
 from statistics import median
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from themekit.errors import ExportError
+from themekit.errors import ExportError, NextStep
 from themekit.export.prevalence import Prevalence, compute_prevalence
 from themekit.export.tables import save_target
 from themekit.model.codebook import Codebook, CodeEntry
@@ -391,6 +395,8 @@ class QuoteBank:
     max_words: int
     anonymised: bool
     title: str = "Quote bank"
+    # Transcripts linked to no participant whose quotes read UNATTRIBUTED.
+    unattributed: tuple[str, ...] = ()
 
     @property
     def themes(self) -> list[tuple[str, list[QuoteSection]]]:
@@ -418,6 +424,7 @@ def build_quote_bank(
     max_words: int = 80,
     prevalence: Prevalence | None = None,
     typicality: Typicality | None = None,
+    allow_unattributed: bool = False,
 ) -> QuoteBank:
     _check_sizes(per_theme, min_words, max_words)
     template = attribution if attribution is not None else project.settings.attribution
@@ -433,6 +440,19 @@ def build_quote_bank(
     if coders:
         exemplars = {(c, s) for c, s in exemplars if c in coders}
     all_passages = [coded_passages(prevalence, unit, exemplars) for unit in units]
+    # Every transcript that could be quoted, not only those chosen this time, so that one
+    # round of linking is enough; before any text is anonymised, and naming no quote.
+    unlinked = sorted(
+        {p.transcript_id for ps in all_passages for p in ps if not _attributable(p, prevalence)}
+    )
+    if unlinked and not allow_unattributed:
+        raise ExportError(
+            f"{', '.join(unlinked)} have no participant, so their quotes cannot be"
+            " attributed; nothing was written.",
+            hint="Link them to participants (the participants table's transcript column),"
+            " or pass allow_unattributed=True.",
+            next_step=NextStep("quotes.unattributed"),
+        )
     scores = typicality_scores(typicality, all_passages)
 
     sections: list[QuoteSection] = []
@@ -452,6 +472,9 @@ def build_quote_bank(
         for passage in _one_per_participant(ordered, per_theme):
             chosen.append((section, passage, "exemplar" if passage.exemplar else method))
 
+    unattributed = sorted(
+        {p.transcript_id for _s, p, _m in chosen if not _attributable(p, prevalence)}
+    )
     texts = anonymiser.texts(
         [p.text for _s, p, _m in chosen],
         [f"quote {n} ({s.path})" for n, (s, _p, _m) in enumerate(chosen, start=1)],
@@ -484,6 +507,7 @@ def build_quote_bank(
         min_words,
         max_words,
         anonymiser.enabled,
+        unattributed=tuple(unattributed),
     )
 
 
@@ -545,6 +569,17 @@ def _place(passage: Passage) -> tuple[str, int]:
     return passage.transcript_id, passage.line_start
 
 
+# The attribution of a quote whose transcript is linked to no participant.
+UNATTRIBUTED = "(participant not recorded)"
+
+
+def _attributable(passage: Passage, prevalence: Prevalence) -> bool:
+    """True when ``passage`` was spoken by a participant of the participants table (with
+    no table at all, prevalence keys each transcript as a participant with no record)."""
+    key = passage.participant
+    return key is not None and prevalence.participants.get(key) is not None
+
+
 class _Attributions:
     """Attribution strings per participant, with every field passed through the register."""
 
@@ -562,6 +597,8 @@ class _Attributions:
 
     def of(self, passage: Passage, where: str) -> str:
         key = passage.participant
+        if not _attributable(passage, self.prevalence):
+            return UNATTRIBUTED
         if key not in self.cache:
             values: dict[str, str] = {}
             for name in self.fields:

@@ -164,6 +164,7 @@ def build_report(
     bootstrap: int = 1000,
     typicality: Typicality | None = None,
     group_order: Sequence[str] | None = None,
+    allow_unattributed: bool = False,
 ) -> Report:
     store = project.store
     prevalence = compute_prevalence(project, coders=coders, group_order=group_order)
@@ -308,6 +309,7 @@ def build_report(
         coders=coders,
         prevalence=prevalence,
         typicality=typicality,
+        allow_unattributed=allow_unattributed,
     )
     blocks.append(QuotesBlock(bank))
     if matrix is not None:

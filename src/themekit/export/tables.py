@@ -654,11 +654,11 @@ def render_table(table: Table, fmt: str) -> str:
     return renderers[fmt](table)
 
 
-def write_table(table: Table, fmt: str, path: str | Path) -> None:
+def write_table(table: Table, fmt: str, path: str | Path, *, overwrite: bool = True) -> None:
     if fmt in TEXT_FORMATS:
-        atomic_write_text(path, render_table(table, fmt))
+        atomic_write_text(path, render_table(table, fmt), overwrite=overwrite)
         return
-    with atomic_writer(path) as tmp:
+    with atomic_writer(path, overwrite=overwrite) as tmp:
         if fmt == "docx":
             write_docx(table, tmp)
         elif fmt == "xlsx":

@@ -24,7 +24,11 @@ File-system rules (also in docs/exports.md, "Output files: the file-system rules
   under umask 022), never the 0600 of a temporary file. A replaced file keeps its own
   permission bits, so an export a user made private stays private.
 * **Overwriting.** ``overwrite=False`` refuses an existing destination with
-  ``OutputExists``; the default replaces it.
+  ``OutputExists`` ("PATH: already exists; nothing was written.", next step
+  ``output.overwrite``), leaving it untouched; ``atomic_writer``'s own default replaces
+  it. Every command and export API function that writes a file the user named passes
+  ``overwrite=False`` unless asked (``overwrite=True``; ``--force`` on the command line)
+  and checks the destination with ``check_destination`` before any work.
 * **Write errors** (a full disk, a read-only file system, a vanished folder) become one
   ``ExportError`` naming the destination and the reason; nothing is left behind and the
   old file, if any, is untouched.
@@ -90,8 +94,17 @@ def _destination(path: Path, overwrite: bool) -> tuple[Path, int | None]:
             next_step=NextStep("output.file_name") if folder else NextStep("output.regular_file"),
         )
     if not overwrite:
-        raise OutputExists(f"{path}: already exists.", hint="Choose another name or remove it.")
+        raise output_exists(path)
     return target, stat.S_IMODE(info.st_mode)
+
+
+def output_exists(path: str | Path) -> OutputExists:
+    """The one error for an existing output that the caller may not replace."""
+    return OutputExists(
+        f"{path}: already exists; nothing was written.",
+        hint="Pass overwrite=True to replace it, or choose another output path.",
+        next_step=NextStep("output.overwrite"),
+    )
 
 
 def _default_mode() -> int:
@@ -142,9 +155,7 @@ def _link_if_absent(temp: Path, target: Path, requested: Path) -> None:
     try:
         os.link(temp, target)
     except FileExistsError:
-        raise OutputExists(
-            f"{requested}: already exists.", hint="Choose another name or remove it."
-        ) from None
+        raise output_exists(requested) from None
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
             raise

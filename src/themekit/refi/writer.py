@@ -608,11 +608,14 @@ def _append_role_sets(
             _sub(item, "MemberSource", {"targetGUID": source_guid[tid]})
 
 
-def export_qdpx(project: Project, path: str | Path) -> ExportSummary:
+def export_qdpx(project: Project, path: str | Path, *, overwrite: bool = False) -> ExportSummary:
     """Write the project to ``path`` as a .qdpx archive (atomically) and record it in the
     audit log: the archive holds the full transcript texts."""
     package = build_qdpx(project)
-    with atomic_writer(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+    with (
+        atomic_writer(path, overwrite=overwrite) as tmp,
+        zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
         archive.writestr(PROJECT_FILE, package.qde.encode("utf-8"))
         for name, text in package.sources.items():
             archive.writestr(name, text.encode("utf-8"))

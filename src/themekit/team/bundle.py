@@ -270,11 +270,12 @@ def _version_data(store: Any, transcript: str, version: int) -> TranscriptVersio
 
 
 # -- files ------------------------------------------------------------------------------------
-def write_bundle(data: TeamData, path: str | Path) -> Path:
-    """Write ``data`` as a bundle (a zip holding bundle.json), atomically."""
+def write_bundle(data: TeamData, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Write ``data`` as a bundle (a zip holding bundle.json), atomically; an existing
+    file is replaced only with ``overwrite=True``."""
     target = Path(path)
     with (
-        atomic_writer(target) as tmp,
+        atomic_writer(target, overwrite=overwrite) as tmp,
         zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive,
     ):
         archive.writestr(BUNDLE_MEMBER, data.to_json())
