@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 METHOD = "proto-knn-1"
 CONTEXT_WEIGHT = 0.6
+NEIGHBOUR_WEIGHT = 0.5
 ALL_CODERS = "all"
 EXAMPLE_REASON_CHARS = 60
 
@@ -157,6 +158,33 @@ def turn_context(
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     np.divide(vectors, norms, out=vectors, where=norms > 0)
     return vectors
+
+
+def neighbour_context(
+    vectors: np.ndarray, doc_keys: Sequence[Any], weight: float
+) -> np.ndarray:
+    """Each vector plus ``weight`` times the mean of its neighbours (the rows just before
+    and after it with the same document key), then re-normalised; returns a new array.
+
+    Measured on real coding (issue 17) the +-1 neighbours beat the whole turn's mean as
+    context: a turn drifts, the next sentence rarely does.
+    """
+    if weight <= 0 or vectors.shape[0] == 0:
+        return vectors
+    keys = list(doc_keys)
+    n = len(keys)
+    same_prev = np.array([i > 0 and keys[i - 1] == keys[i] for i in range(n)])
+    same_next = np.array([i < n - 1 and keys[i + 1] == keys[i] for i in range(n)])
+    total = np.zeros_like(vectors)
+    count = np.zeros((n, 1), dtype=vectors.dtype)
+    total[1:][same_prev[1:]] += vectors[:-1][same_prev[1:]]
+    count[1:][same_prev[1:]] += 1
+    total[:-1][same_next[:-1]] += vectors[1:][same_next[:-1]]
+    count[:-1][same_next[:-1]] += 1
+    out = vectors + weight * total / np.maximum(count, 1)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    np.divide(out, norms, out=out, where=norms > 0)
+    return out
 
 
 def label_matrix(

@@ -1,0 +1,273 @@
+"""``StackedSuggester``: the estimator the engine uses; three channels, stacked by how much
+is coded, and calibrated on held-out scores.
+
+Why not one channel. Measured on real human coding (themekit issue 17), the prototype
+(definition) channel wins with nothing coded, a discriminative classifier on the sentence
+vectors wins once codes have ~10 examples, and a fixed blend of the two loses to the plain
+classifier at every amount of coding. So the channels are *stacked* with weights that are
+chosen on the coder's own codings:
+
+* **prior** (``prior_z``): similarity of the segment to the code's description (half the
+  "label. definition" piece, half the best of all its pieces, so that one codebook example
+  cannot decide alone), standardised *against the codebook itself*: each code's mean and
+  spread of that similarity over the other codes' pieces. A broad code that resembles
+  everything gets a high mean and so no head start; and the score depends only on the
+  segment and the codebook, never on which other transcripts are in the project.
+* **examples**: ``CodeSuggester``'s centroid / nearest-neighbour similarity to the coded
+  segments (``model.py``), standardised per code.
+* **classifier**: multinomial logistic regression (scikit-learn) on the vectors of the
+  coded segments; a segment with several codes counts once per code, weighted 1/g.
+
+``fit`` with enough codings (``min_rows`` labelled rows in at least two codes) splits the
+labelled rows into folds (by ``groups``, e.g. transcript, when given), scores each fold
+with channels fitted on the others, and picks the weights of the prior and the examples
+channel (the classifier's weight is 1) from a small grid by held-out top-1 + top-3. Plain
+classifier weights (0, 0) come first in the grid, so ties keep the classifier alone.
+
+Scores. The stacked score ``s`` becomes a distribution over codes (softmax) and then a
+probability that the code applies by a logistic map of log-odds, fitted (Platt) on the
+held-out top-3 suggestions: a suggestion scored 0.7 was right about 70% of the time on the
+coder's held-out codings. With too few codings the map is the fixed zero-shot one
+(``ZERO_SHOT_SLOPE``/``ZERO_SHOT_OFFSET``), fitted once on the benchmarks (BENCHMARKS.md).
+Training rows are scored by their held-out (out-of-fold) scores, so a coded segment never
+suggests its own code because it was learned from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from themekit.suggest.model import CodeSuggester, ScoreDetails, fit_platt
+
+# Fitted on the zero-shot points of the benchmarks (benchmarks/bench_suggest_real.py):
+# logistic map of the softmax log-odds of the prior channel.
+ZERO_SHOT_SLOPE = 0.55
+ZERO_SHOT_OFFSET = -0.55
+# Weight of the blend next to the classifier's log-probability; 0 (classifier alone) first
+# so that ties keep it, inf (blend alone) last.
+WEIGHT_GRID = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, float("inf"))
+_EPS = 1e-6
+_BACKGROUND_CAP = 2000
+
+
+def _softmax(s: np.ndarray) -> np.ndarray:
+    s = s - s.max(axis=1, keepdims=True)
+    e = np.exp(s)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, _EPS, 1 - _EPS)
+    return np.log(p / (1 - p))
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+@dataclass(frozen=True)
+class Classifier:
+    """Multinomial logistic regression over the codes that have examples."""
+
+    model: Any
+    columns: np.ndarray  # code index of each of the model's classes
+    n_codes: int
+
+    @classmethod
+    def fit(cls, train_X: np.ndarray, train_Y: np.ndarray, C: float) -> Classifier | None:
+        """None with examples of under two codes (nothing to discriminate)."""
+        seen = np.flatnonzero(train_Y.any(axis=0))
+        if seen.size < 2:
+            return None
+        from sklearn.linear_model import LogisticRegression
+
+        rows, cols = np.nonzero(train_Y[:, seen])
+        weights = 1.0 / train_Y[:, seen].sum(axis=1)[rows]
+        model = LogisticRegression(C=C, max_iter=300)
+        model.fit(train_X[rows], cols, sample_weight=weights)
+        return cls(model, seen[model.classes_], train_Y.shape[1])
+
+    def logp(self, X: np.ndarray) -> np.ndarray:
+        """log P(code | x); codes without examples get a small constant."""
+        out = np.full((X.shape[0], self.n_codes), np.log(1e-4))
+        out[:, self.columns] = self.model.predict_log_proba(X)
+        return out
+
+
+def _classifier_logp(
+    train_X: np.ndarray, train_Y: np.ndarray, X: np.ndarray, C: float
+) -> np.ndarray | None:
+    model = Classifier.fit(train_X, train_Y, C)
+    return None if model is None else model.logp(X)
+
+
+class StackedSuggester:
+    """Blend (definition + examples) and classifier, stacked and calibrated (module doc)."""
+
+    def __init__(
+        self,
+        prototypes: np.ndarray | None = None,
+        prototype_codes: np.ndarray | None = None,
+        *,
+        C: float = 1.0,
+        folds: int = 4,
+        min_rows: int = 12,
+        seed: int = 0,
+        **blend_params: Any,
+    ) -> None:
+        self.prototypes = prototypes
+        self.prototype_codes = prototype_codes
+        self.C = C
+        self.folds = folds
+        self.min_rows = min_rows
+        self.seed = seed
+        self.example_params = blend_params
+
+    def _blend_model(
+        self, X: np.ndarray, Y: np.ndarray, rows: np.ndarray, cap: bool
+    ) -> CodeSuggester:
+        """CodeSuggester on ``rows``' labels, the other rows as background (a capped random
+        sample of them inside the folds, where only the ranking matters)."""
+        rest = np.setdiff1d(np.arange(X.shape[0]), rows)
+        if cap and rest.size > _BACKGROUND_CAP:
+            rest = np.random.default_rng(self.seed).choice(rest, _BACKGROUND_CAP, replace=False)
+        fit_X = np.vstack([X[rows], X[rest]])
+        fit_Y = np.vstack([Y[rows], np.zeros((rest.size, Y.shape[1]), bool)])
+        params = {"calibrate": False, **self.example_params}
+        return CodeSuggester(self.prototypes, self.prototype_codes, **params).fit(fit_X, fit_Y)
+
+    @staticmethod
+    def _stack(blend: np.ndarray, logp: np.ndarray | None, weight: float) -> np.ndarray:
+        """``weight`` x blend + classifier log-probability; ``inf`` weight: blend alone."""
+        if logp is None or not np.isfinite(weight):
+            return blend
+        return weight * blend + logp
+
+    # -- fitting -----------------------------------------------------------------------------
+    def fit(
+        self, X: np.ndarray, Y: np.ndarray, groups: Sequence[Any] | None = None
+    ) -> StackedSuggester:
+        X = np.asarray(X, dtype=np.float32)
+        Y = np.asarray(Y).astype(bool)
+        if X.ndim != 2 or Y.ndim != 2 or X.shape[0] != Y.shape[0]:
+            raise ValueError(f"X {X.shape} and Y {Y.shape} must be 2-D with the same rows")
+        self.n_codes_ = Y.shape[1]
+        labelled = Y.any(axis=1)
+        rows = np.flatnonzero(labelled)
+        # The blend sees every row (the labelled ones first, so that its training indices
+        # are ours) and scores its own training rows without themselves.
+        self.blend_ = self._blend_model(X, Y, rows, cap=False)
+        self.train_index_ = rows
+        self.n_examples_ = Y[rows].sum(axis=0).astype(np.int64)
+        self.weight_ = float("inf")
+        self.mode_ = "zero-shot" if not rows.size else "blend"
+        self.slope_, self.offset_ = ZERO_SHOT_SLOPE, ZERO_SHOT_OFFSET
+        self.calibrated_ = False
+        self.oof_: np.ndarray | None = None
+        self.classifier_: Classifier | None = None
+        if rows.size >= self.min_rows and int((self.n_examples_ > 0).sum()) >= 2:
+            self._fit_stack(X, Y, rows, groups)
+        return self
+
+    def _folds(self, rows: np.ndarray, groups: Sequence[Any] | None) -> np.ndarray:
+        n = rows.size
+        rng = np.random.default_rng(self.seed)
+        folds = max(2, min(self.folds, n))
+        if groups is not None:
+            keys = [groups[i] for i in rows]
+            distinct = sorted(set(keys), key=str)
+            if len(distinct) >= folds:
+                order = rng.permutation(len(distinct))
+                of = {distinct[g]: i % folds for i, g in enumerate(order)}
+                return np.array([of[k] for k in keys], dtype=np.int64)
+        fold = np.empty(n, dtype=np.int64)
+        fold[rng.permutation(n)] = np.arange(n) % folds
+        return fold
+
+    def _fit_stack(
+        self, X: np.ndarray, Y: np.ndarray, rows: np.ndarray, groups: Sequence[Any] | None
+    ) -> None:
+        fold = self._folds(rows, groups)
+        n = rows.size
+        blend = np.zeros((n, self.n_codes_))
+        logp = np.full((n, self.n_codes_), np.log(1e-4))
+        have_logp = False
+        for f in np.unique(fold):
+            test = np.flatnonzero(fold == f)
+            train = np.flatnonzero(fold != f)
+            if not train.size:
+                continue
+            model = self._blend_model(X, Y, rows[train], cap=True)
+            blend[test] = model.decision_function(X[rows[test]])
+            lp = _classifier_logp(X[rows[train]], Y[rows[train]], X[rows[test]], self.C)
+            if lp is not None:
+                logp[test] = lp
+                have_logp = True
+        gold = Y[rows]
+        best: tuple[float, float] | None = None
+        for weight in WEIGHT_GRID if have_logp else (float("inf"),):
+            s = self._stack(blend, logp, weight)
+            top = np.argsort(-s, axis=1, kind="stable")[:, :3]
+            hits = np.take_along_axis(gold, top, axis=1)
+            score = float(hits[:, 0].mean() + hits.any(axis=1).mean())
+            if best is None or score > best[0] + 1e-9:
+                best = (score, weight)
+        assert best is not None
+        self.weight_ = best[1]
+        if np.isfinite(self.weight_):
+            self.classifier_ = Classifier.fit(X[rows], Y[rows], self.C)
+            self.mode_ = "stacked"
+        self.oof_ = self._stack(blend, logp, self.weight_)
+        p = _softmax(self.oof_)
+        top = np.argsort(-p, axis=1, kind="stable")[:, :3]
+        z = _logit(np.take_along_axis(p, top, axis=1))
+        y = np.take_along_axis(gold, top, axis=1)
+        if y.any() and not y.all():
+            slope, offset = fit_platt(z, y, l2=0.1)
+            # A map that falls with the score would reverse the ranking: with so few
+            # held-out hits the fit means nothing, so the zero-shot map stays.
+            if slope > 0.05:
+                self.slope_, self.offset_ = slope, offset
+                self.calibrated_ = True
+
+    # -- scoring -----------------------------------------------------------------------------
+    def score_details(self, X: np.ndarray, self_index: np.ndarray | None = None) -> ScoreDetails:
+        """Calibrated probabilities and their drivers; ``self_index[i] >= 0`` marks row i as
+        that training row: it gets its held-out score (see the module docstring)."""
+        X = np.asarray(X, dtype=np.float32)
+        if self_index is None:
+            self_index = np.full(X.shape[0], -1, dtype=np.int64)
+        self_index = np.asarray(self_index, dtype=np.int64)
+        details = self.blend_.score_details(X, self_index)
+        blend = np.concatenate(
+            [
+                self.blend_._blend(X[i : i + 2048], self_index[i : i + 2048])[0]
+                for i in range(0, X.shape[0], 2048)
+            ]
+            or [np.zeros((0, self.n_codes_))]
+        )
+        logp = None if self.classifier_ is None else self.classifier_.logp(X)
+        s = self._stack(blend, logp, self.weight_)
+        own = np.flatnonzero(self_index >= 0)
+        if self.oof_ is not None and own.size:
+            s[own] = self.oof_[self_index[own]]
+        proba = _sigmoid(self.slope_ * _logit(_softmax(s)) + self.offset_)
+        by_examples = details.by_examples | (logp is not None)
+        return ScoreDetails(
+            proba=proba, by_examples=by_examples, piece=details.piece, neighbour=details.neighbour
+        )
+
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
+        """The stacked score before the softmax and the logistic map."""
+        X = np.asarray(X, dtype=np.float32)
+        none = np.full(X.shape[0], -1, dtype=np.int64)
+        logp = None if self.classifier_ is None else self.classifier_.logp(X)
+        return self._stack(self.blend_._blend(X, none)[0], logp, self.weight_)
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """(n_segments, n_codes) calibrated probabilities that each code applies."""
+        return self.score_details(X).proba
