@@ -37,14 +37,17 @@ from themekit.store.rows import SegmentRow
 from themekit.store.suggestions import CODEBOOK_ONLY
 from themekit.suggest.cache import embed_texts
 from themekit.suggest.embedder import Embedder, make_embedder
-from themekit.suggest.model import CodeSuggester
+from themekit.suggest.stack import StackedSuggester
 
 if TYPE_CHECKING:
     from themekit.project import Project
 
-METHOD = "proto-knn-1"
+METHOD = "stack-1"
 CONTEXT_WEIGHT = 0.6
-NEIGHBOUR_WEIGHT = 0.5
+NEIGHBOUR_WEIGHT = 0.3
+# Suggestions scoring under this are not shown or stored: on the benchmarks' held-out
+# data (BENCHMARKS.md) fewer than one in five of them was right. See docs/suggestions.md.
+DEFAULT_FLOOR = 0.2
 ALL_CODERS = "all"
 EXAMPLE_REASON_CHARS = 60
 
@@ -238,7 +241,7 @@ class SuggestionEngine:
         project: Project,
         embedder: Embedder | None = None,
         *,
-        context_weight: float = CONTEXT_WEIGHT,
+        context_weight: float = NEIGHBOUR_WEIGHT,
         model_params: dict[str, Any] | None = None,
         progress: ProgressFactory = no_progress,
     ) -> None:
@@ -270,7 +273,7 @@ class SuggestionEngine:
     def segment_vectors(self, segments: Sequence[SegmentRow]) -> tuple[np.ndarray, int, int]:
         vectors, embedded, cached = self.embed([s.text for s in segments], "Embedding segments")
         keys = [(s.transcript_id, s.version, s.turn_index) for s in segments]
-        return turn_context(vectors, keys, self.context_weight), embedded, cached
+        return neighbour_context(vectors, keys, self.context_weight), embedded, cached
 
     def suggest(
         self,
@@ -280,13 +283,23 @@ class SuggestionEngine:
         top: int = 3,
         learn_from: str | None = None,
         store: bool = True,
+        floor: float = DEFAULT_FLOOR,
     ) -> SuggestRun:
-        """Rank codes for every codable segment (of ``transcripts``, default all)."""
+        """Rank codes for every codable segment (of ``transcripts``, default all).
+
+        Only suggestions scoring at least ``floor`` are kept (0 keeps all ``top``), so a
+        segment may have fewer than ``top`` suggestions, or none."""
         if top < 1:
             raise SuggestError(
                 f"top must be at least 1, not {top}.",
                 hint="For example 3.",
                 next_step="suggest.top",
+            )
+        if not 0.0 <= floor <= 1.0:
+            raise SuggestError(
+                f"floor must be between 0 and 1, not {floor}.",
+                hint="For example 0.2, or 0 to keep every suggestion.",
+                next_step="suggest.floor",
             )
         _version, _codebook, entries = current_codebook(self.project)
         for transcript in transcripts or []:
@@ -313,7 +326,10 @@ class SuggestionEngine:
         pieces = code_pieces(entries)
         piece_vectors, e1, c1 = self.embed(pieces.texts, "Embedding the codebook")
         X, e2, c2 = self.segment_vectors(segments)
-        estimator = CodeSuggester(piece_vectors, pieces.codes, **self.model_params).fit(X, Y)
+        groups = [s.transcript_id for s in segments]
+        estimator = StackedSuggester(piece_vectors, pieces.codes, **self.model_params).fit(
+            X, Y, groups=groups
+        )
 
         target_rows = np.asarray(targets, dtype=np.int64)
         self_index = np.full(len(segments), -1, dtype=np.int64)
@@ -330,6 +346,8 @@ class SuggestionEngine:
             segment = segments[row]
             ranked = []
             for c in order[local]:
+                if details.proba[local, c] < floor:
+                    break
                 entry = entries[c]
                 if details.by_examples[local, c]:
                     neighbour = segments[estimator.train_index_[details.neighbour[local, c]]]

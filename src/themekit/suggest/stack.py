@@ -256,7 +256,9 @@ class StackedSuggester:
         if self.oof_ is not None and own.size:
             s[own] = self.oof_[self_index[own]]
         proba = _sigmoid(self.slope_ * _logit(_softmax(s)) + self.offset_)
-        by_examples = details.by_examples | (logp is not None)
+        # With the classifier in the stack the coded examples drive the score wherever the
+        # code has some (the nearest of them is named as the reason).
+        by_examples = details.by_examples | ((logp is not None) & (details.neighbour >= 0))
         return ScoreDetails(
             proba=proba, by_examples=by_examples, piece=details.piece, neighbour=details.neighbour
         )
