@@ -219,7 +219,8 @@ def run_dataset(ds: Dataset, embedder: Any, draws: int, log: Callable[[str], Non
     raw = _cached_encode(embedder, ds.texts)
     pieces = _cached_encode(embedder, ds.piece_texts)
     heads = _cached_encode(embedder, ds.head_texts)
-    ctx = neighbour_context(raw.copy(), ds.docs, NEIGHBOUR_WEIGHT)
+    # As the engine: neighbours within a speaker turn (on the real sets a unit is its own).
+    ctx = neighbour_context(raw.copy(), ds.turns, NEIGHBOUR_WEIGHT)
     old_ctx = turn_context(raw.copy(), ds.turns, 0.6)
     n, n_codes = ds.Y.shape
     results: dict[int, dict[str, Any]] = {}
