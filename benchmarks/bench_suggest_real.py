@@ -26,12 +26,12 @@ reliability diagram of themekit's scores to ``docs/suggestions_reliability.png``
 from __future__ import annotations
 
 import argparse
-import warnings
 import csv
 import hashlib
 import json
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -289,8 +289,13 @@ def run_dataset(ds: Dataset, embedder: Any, draws: int, log: Callable[[str], Non
             },
         }
         log(f"  {ds.name} @{point}: done")
-    return {"units": n, "codes": n_codes, "docs": len(set(ds.docs)), "points": results,
-            "reliability": reliability}
+    return {
+        "units": n,
+        "codes": n_codes,
+        "docs": len(set(ds.docs)),
+        "points": results,
+        "reliability": reliability,
+    }
 
 
 def render(ds_name: str, res: dict, draws: int) -> str:
@@ -368,16 +373,17 @@ def main() -> None:
     all_res: dict[str, dict] = {}
     started = time.perf_counter()
     for ds in sets:
-        all_res[ds.name] = run_dataset(ds, embedder, args.draws, lambda m: print(m, file=sys.stderr))
+        all_res[ds.name] = run_dataset(
+            ds, embedder, args.draws, lambda m: print(m, file=sys.stderr)
+        )
         print(render(ds.name, all_res[ds.name], args.draws) + "\n", flush=True)
     print(f"embedder {embedder.model_id}; {time.perf_counter() - started:.1f} s in all\n")
     from themekit.suggest.model import fit_platt
 
     z0, y0 = np.concatenate(ZERO_SHOT_PAIRS[0]), np.concatenate(ZERO_SHOT_PAIRS[1])
-    print("zero-shot map fitted on these runs (slope, offset): %.3f, %.3f\n" % fit_platt(z0, y0))
-    summary = {
-        name: {str(k): v for k, v in res["points"].items()} for name, res in all_res.items()
-    }
+    slope, offset = fit_platt(z0, y0)
+    print(f"zero-shot map fitted on these runs (slope, offset): {slope:.3f}, {offset:.3f}\n")
+    summary = {name: {str(k): v for k, v in res["points"].items()} for name, res in all_res.items()}
     OUT.mkdir(exist_ok=True)
     (OUT / "suggest_real.json").write_text(json.dumps(summary, indent=1))
     if not args.fake and not args.only:

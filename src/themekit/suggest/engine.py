@@ -163,9 +163,7 @@ def turn_context(
     return vectors
 
 
-def neighbour_context(
-    vectors: np.ndarray, doc_keys: Sequence[Any], weight: float
-) -> np.ndarray:
+def neighbour_context(vectors: np.ndarray, doc_keys: Sequence[Any], weight: float) -> np.ndarray:
     """Each vector plus ``weight`` times the mean of its neighbours (the rows just before
     and after it with the same document key), then re-normalised; returns a new array.
 
