@@ -52,7 +52,7 @@ ZERO_SHOT_OFFSET = 0.61
 WEIGHT_GRID = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
 STACK_MIN_PER_CODE = 4
 STACK_MARGIN = 0.02
-MAX_SLOPE = 2.0
+MAX_SLOPE = 8.0
 _EPS = 1e-6
 _BACKGROUND_CAP = 1000
 
@@ -69,7 +69,23 @@ def _logit(p: np.ndarray) -> np.ndarray:
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+    # A wide clip: scores far in the tails must stay distinct for the ranking.
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -700, 700)))
+
+
+def _fit_offset(z: np.ndarray, y: np.ndarray, steps: int = 50) -> float:
+    """Intercept b of P(y=1) = sigmoid(z + b) by Newton's method."""
+    z = np.asarray(z, dtype=np.float64).ravel()
+    y = np.asarray(y, dtype=np.float64).ravel()
+    b = 0.0
+    for _ in range(steps):
+        p = _sigmoid(z + b)
+        step = float(np.sum(p - y)) / (float(np.sum(p * (1 - p))) + 1e-9)
+        step = float(np.clip(step, -2.0, 2.0))  # damped: flat where the rows separate
+        b -= step
+        if abs(step) < 1e-8:
+            break
+    return b
 
 
 @dataclass(frozen=True)
@@ -248,11 +264,13 @@ class StackedSuggester:
         y = np.take_along_axis(gold, top, axis=1)
         if y.any() and not y.all():
             slope, offset = fit_platt(z, y, l2=0.1)
-            # A map that falls with the score would reverse the ranking, and a very steep
-            # one (separable held-out rows, seen on the benchmarks) saturates at 0 and 1
-            # and so ties codes: either way the fit means nothing and the zero-shot map
-            # stays. Below MAX_SLOPE the probabilities stay distinct in float64.
-            if 0.05 < slope <= MAX_SLOPE and abs(offset) < 10:
+            # A map that falls with the score would reverse the ranking: then the fit means
+            # nothing and the zero-shot map stays. A very steep one (separable held-out
+            # rows, seen on the benchmarks) is capped and its offset refitted, so that the
+            # probabilities of close codes stay distinct.
+            if slope > MAX_SLOPE:
+                slope, offset = MAX_SLOPE, _fit_offset(MAX_SLOPE * z, y)
+            if slope > 0.05 and abs(offset) < 50:
                 self.slope_, self.offset_ = slope, offset
                 self.calibrated_ = True
 
