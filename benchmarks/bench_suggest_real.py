@@ -300,7 +300,7 @@ def run_dataset(ds: Dataset, embedder: Any, draws: int, log: Callable[[str], Non
 
 def render(ds_name: str, res: dict, draws: int) -> str:
     lines = [
-        f"### {ds_name}",
+        f"#### {ds_name}",
         "",
         f"{res['units']} coded units, {res['codes']} codes, {res['docs']} documents;"
         f" {draws} random splits by document (30% of documents held out), mean of the splits.",
@@ -372,6 +372,13 @@ def main() -> None:
     sets = [d for d in sets if args.only in d.name]
     all_res: dict[str, dict] = {}
     started = time.perf_counter()
+    print(
+        "### Suggestion quality: learning curves on real human coding and the synthetic set\n\n"
+        "Every method on the same splits and examples; `too small`: the codes have fewer"
+        " examples than the point asks for in the training pool (the mean drawn is given),"
+        " and points beyond it are left out.\n",
+        flush=True,
+    )
     for ds in sets:
         all_res[ds.name] = run_dataset(
             ds, embedder, args.draws, lambda m: print(m, file=sys.stderr)

@@ -7,18 +7,22 @@ The engine gathers what the estimator needs and turns its numbers back into word
    "(Probation Service)"-style attribution removed) as separate *pieces*.
 2. **Vectors.** Pieces and all codable segments of the current transcript versions are
    embedded through the SQLite cache (``cache.embed_texts``): only new or changed texts
-   are encoded. A segment's vector is then mixed with the mean of its speaker turn
-   (``context_weight``), because a sentence is often only codable in its turn's context.
+   are encoded. A segment's vector is then mixed with its neighbours in the same speaker
+   turn (``neighbour_context``, ``context_weight``), because a sentence is often only
+   codable in context.
 3. **Labels.** The codings of the coder named by ``learn_from`` (or of everyone, with
    ``"all"``) mark coded segments as examples; all other segments are background.
-4. **Scores.** ``CodeSuggester`` (``model.py``) blends definition and examples and
-   calibrates. Coded segments are scored without themselves, so a segment never
-   suggests its own code "because it is similar to itself".
+4. **Scores.** ``StackedSuggester`` (``stack.py``) blends definition and examples
+   (``CodeSuggester``, ``model.py``), adds a classifier where held-out codings show it
+   helps, and calibrates on held-out codings. Coded segments get held-out scores, so a
+   segment never suggests its own code "because it is similar to itself". Suggestions
+   under ``floor`` are dropped (``DEFAULT_FLOOR``).
 5. **Reasons.** The driver of each score is named: ``definition``, ``example: '...'``
    or ``similar to P03 line 12 (coded by ana)``.
 
-The functions below the engine (``code_pieces``, ``turn_context``, ``label_matrix``) are
-shared with the evaluation.
+The functions below the engine (``code_pieces``, ``neighbour_context``, ``turn_context``
+(the previous context, kept for the benchmarks), ``label_matrix``) are shared with the
+evaluation.
 """
 
 from __future__ import annotations
