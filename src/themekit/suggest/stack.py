@@ -152,13 +152,17 @@ class StackedSuggester:
     ) -> CodeSuggester:
         """CodeSuggester on ``rows``' labels, the other rows as background (a capped random
         sample of them inside the folds, where only the ranking matters)."""
+        params = {"calibrate": False, **self.example_params}
+        if not cap:
+            # Every labelled row: fit on X as it is (no copy of a large matrix); the
+            # blend's training indices are then the positions in ``rows`` as well.
+            return CodeSuggester(self.prototypes, self.prototype_codes, **params).fit(X, Y)
         rest = np.setdiff1d(np.arange(X.shape[0]), rows)
-        if cap and rest.size > _BACKGROUND_CAP:
+        if rest.size > _BACKGROUND_CAP:
             # Inside the folds the background only sets each code's mean and spread.
             rest = np.random.default_rng(self.seed).choice(rest, _BACKGROUND_CAP, replace=False)
         fit_X = np.vstack([X[rows], X[rest]])
         fit_Y = np.vstack([Y[rows], np.zeros((rest.size, Y.shape[1]), bool)])
-        params = {"calibrate": False, **self.example_params}
         return CodeSuggester(self.prototypes, self.prototype_codes, **params).fit(fit_X, fit_Y)
 
     @staticmethod
@@ -179,8 +183,7 @@ class StackedSuggester:
         self.n_codes_ = Y.shape[1]
         labelled = Y.any(axis=1)
         rows = np.flatnonzero(labelled)
-        # The blend sees every row (the labelled ones first, so that its training indices
-        # are ours) and scores its own training rows without themselves.
+        # The blend sees every row and scores its own training rows without themselves.
         self.blend_ = self._blend_model(X, Y, rows, cap=False)
         self.train_index_ = rows
         self.n_examples_ = Y[rows].sum(axis=0).astype(np.int64)
