@@ -120,3 +120,13 @@ def test_table_output_is_a_summary_unless_all(project: Project, cli) -> None:  #
     assert "The budget for the pilot" not in result.stdout  # no per-segment rows
     full = cli("suggest", "--all")
     assert "The budget for the pilot" in full.stdout
+
+
+def test_accept_above_under_the_floor_warns(project: Project, cli) -> None:  # type: ignore[no-untyped-def]
+    build(project)
+    result = cli("suggest", "--coder", "ana", "--accept-above", "0.1", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert (
+        "--accept-above 0.1 is under --floor 0.2: suggestions under the floor are not"
+        " stored, so none scoring under it will be accepted." in result.stderr
+    )

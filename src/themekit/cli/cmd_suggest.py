@@ -94,6 +94,11 @@ def suggest(
             f"learning from {learn_from}'s codings: the suggestions and their reasons show"
             f" {learn_from}'s decisions to {coder}, so this is not blind coding."
         )
+    if accept_above is not None and accept_above < floor:
+        e.warn(
+            f"--accept-above {accept_above:g} is under --floor {floor:g}: suggestions under the"
+            " floor are not stored, so none scoring under it will be accepted."
+        )
     engine = SuggestionEngine(project, progress=e.progress)
     run = engine.suggest(
         coder=coder, transcripts=transcript or None, top=top, learn_from=learn_from, floor=floor
