@@ -1,36 +1,33 @@
-"""``StackedSuggester``: the estimator the engine uses; three channels, stacked by how much
-is coded, and calibrated on held-out scores.
+"""``StackedSuggester``: the estimator the engine uses: the blend, a classifier where the
+coder's own codings show it helps, and scores calibrated on held-out codings.
 
-Why not one channel. Measured on real human coding (themekit issue 17), the prototype
-(definition) channel wins with nothing coded, a discriminative classifier on the sentence
-vectors wins once codes have ~10 examples, and a fixed blend of the two loses to the plain
-classifier at every amount of coding. So the channels are *stacked* with weights that are
-chosen on the coder's own codings:
+Channels:
 
-* **prior** (``prior_z``): similarity of the segment to the code's description (half the
-  "label. definition" piece, half the best of all its pieces, so that one codebook example
-  cannot decide alone), standardised *against the codebook itself*: each code's mean and
-  spread of that similarity over the other codes' pieces. A broad code that resembles
-  everything gets a high mean and so no head start; and the score depends only on the
-  segment and the codebook, never on which other transcripts are in the project.
-* **examples**: ``CodeSuggester``'s centroid / nearest-neighbour similarity to the coded
-  segments (``model.py``), standardised per code.
+* **blend**: ``CodeSuggester`` (``model.py``): similarity to the code's description
+  pieces and to its coded examples, each standardised per code over the project's
+  segments (so a broad code that resembles everything gets no head start), blended
+  with weight n / (n + 4) on the examples.
 * **classifier**: multinomial logistic regression (scikit-learn) on the vectors of the
   coded segments; a segment with several codes counts once per code, weighted 1/g.
 
-``fit`` with enough codings (``min_rows`` labelled rows in at least two codes) splits the
-labelled rows into folds (by ``groups``, e.g. transcript, when given), scores each fold
-with channels fitted on the others, and picks the weights of the prior and the examples
-channel (the classifier's weight is 1) from a small grid by held-out top-1 + top-3. Plain
-classifier weights (0, 0) come first in the grid, so ties keep the classifier alone.
+Why the classifier has to earn its place. Issue 17 measured on real interviews that a
+discriminative channel helps once codes have ~10 examples; on the benchmarks here
+(BENCHMARKS.md) the blend alone beat the stack at every point. So ``fit``, with enough
+codings (``min_rows`` labelled rows in at least two codes), splits the labelled rows
+into folds (by ``groups``, e.g. transcript, when there are enough), scores each fold
+with models fitted on the others, and adds the classifier (score = w x blend + log P)
+only where some w in ``WEIGHT_GRID`` beats the blend alone on held-out top-1 + top-3 by
+``STACK_MARGIN``, and only with ``STACK_MIN_PER_CODE`` or more examples per code on
+average (below that the choice is noise).
 
-Scores. The stacked score ``s`` becomes a distribution over codes (softmax) and then a
-probability that the code applies by a logistic map of log-odds, fitted (Platt) on the
-held-out top-3 suggestions: a suggestion scored 0.7 was right about 70% of the time on the
-coder's held-out codings. With too few codings the map is the fixed zero-shot one
-(``ZERO_SHOT_SLOPE``/``ZERO_SHOT_OFFSET``), fitted once on the benchmarks (BENCHMARKS.md).
-Training rows are scored by their held-out (out-of-fold) scores, so a coded segment never
-suggests its own code because it was learned from.
+Scores. The score becomes a distribution over codes (softmax) and then a probability
+that the code applies by a logistic map of its log-odds, fitted (Platt) on the held-out
+top-3 suggestions of those folds: a suggestion scored 0.7 was right about 70% of the
+time on the coder's held-out codings. A steep fit is capped (``MAX_SLOPE``) so close
+codes keep distinct scores. With too few codings the map is the fixed zero-shot one
+(``ZERO_SHOT_SLOPE``/``ZERO_SHOT_OFFSET``), fitted once on the benchmarks. Training rows
+get their held-out scores, so a coded segment never suggests its own code because it
+was learned from.
 """
 
 from __future__ import annotations
@@ -43,8 +40,8 @@ import numpy as np
 
 from themekit.suggest.model import CodeSuggester, ScoreDetails, fit_platt
 
-# Fitted on the zero-shot points of the benchmarks (benchmarks/bench_suggest_real.py):
-# logistic map of the softmax log-odds of the prior channel.
+# Fitted on the zero-shot points of the benchmarks (benchmarks/bench_suggest_real.py
+# prints the fit): logistic map of the softmax log-odds of the zero-shot blend.
 ZERO_SHOT_SLOPE = 0.80
 ZERO_SHOT_OFFSET = 0.61
 # Weights of the blend next to the classifier's log-probability (0: classifier alone);
