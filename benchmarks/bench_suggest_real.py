@@ -211,7 +211,27 @@ def split(docs: list[str], rng: np.random.Generator) -> tuple[np.ndarray, np.nda
     return np.flatnonzero(~is_test), np.flatnonzero(is_test)
 
 
-ZERO_SHOT_PAIRS: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])
+# Per dataset: (log-odds, right, ln K) of the zero-shot top-3, to fit the zero-shot map.
+ZERO_SHOT_PAIRS: list[tuple[np.ndarray, np.ndarray, float]] = []
+
+
+def fit_zero_shot_map() -> tuple[float, float, float]:
+    """sigmoid(a * logodds + b + c * ln K), each dataset weighted equally (Newton, tiny ridge)."""
+    z = np.concatenate([p[0] for p in ZERO_SHOT_PAIRS])
+    y = np.concatenate([p[1] for p in ZERO_SHOT_PAIRS]).astype(float)
+    lk = np.concatenate([np.full(p[0].size, p[2]) for p in ZERO_SHOT_PAIRS])
+    w = np.concatenate([np.full(p[0].size, 1.0 / p[0].size) for p in ZERO_SHOT_PAIRS])
+    w *= w.size / w.sum()
+    F = np.stack([z, np.ones_like(z), lk], axis=1)
+    coef = np.zeros(3)
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-np.clip(F @ coef, -30, 30)))
+        grad = F.T @ (w * (p - y)) + 1e-3 * coef
+        hess = (F * (w * p * (1 - p))[:, None]).T @ F + 1e-3 * np.eye(3)
+        coef -= np.linalg.solve(hess, grad)
+    return float(coef[0]), float(coef[1]), float(coef[2])
+
+
 Scores = dict[str, list[tuple[np.ndarray, np.ndarray]]]
 
 
@@ -225,6 +245,8 @@ def run_dataset(ds: Dataset, embedder: Any, draws: int, log: Callable[[str], Non
     n, n_codes = ds.Y.shape
     results: dict[int, dict[str, Any]] = {}
     reliability: dict[int, tuple[list[np.ndarray], list[np.ndarray]]] = {}
+    zero_z: list[np.ndarray] = []
+    zero_y: list[np.ndarray] = []
     for point in POINTS:
         previous = results.get(max([q for q in results if q < point], default=-1))
         if previous and 0 < previous["mean_examples"] < 0.8 * max(results):
@@ -255,8 +277,8 @@ def run_dataset(ds: Dataset, embedder: Any, draws: int, log: Callable[[str], Non
                 from themekit.suggest.stack import _logit, _softmax
 
                 z, y = top3_pairs(_logit(_softmax(est.decision_function(ctx[test]))), gold)
-                ZERO_SHOT_PAIRS[0].append(z)
-                ZERO_SHOT_PAIRS[1].append(y)
+                zero_z.append(z)
+                zero_y.append(y)
             old = CodeSuggester(pieces, ds.piece_codes).fit(old_ctx, Y_fit)
             scores["themekit (old)"] = old.predict_proba(old_ctx[test])
             if point == 0:
@@ -289,6 +311,10 @@ def run_dataset(ds: Dataset, embedder: Any, draws: int, log: Callable[[str], Non
             },
         }
         log(f"  {ds.name} @{point}: done")
+        if point == 0:
+            ZERO_SHOT_PAIRS.append(
+                (np.concatenate(zero_z), np.concatenate(zero_y), float(np.log(n_codes)))
+            )
     return {
         "units": n,
         "codes": n_codes,
@@ -385,11 +411,11 @@ def main() -> None:
         )
         print(render(ds.name, all_res[ds.name], args.draws) + "\n", flush=True)
     print(f"embedder {embedder.model_id}; {time.perf_counter() - started:.1f} s in all\n")
-    from themekit.suggest.model import fit_platt
-
-    z0, y0 = np.concatenate(ZERO_SHOT_PAIRS[0]), np.concatenate(ZERO_SHOT_PAIRS[1])
-    slope, offset = fit_platt(z0, y0)
-    print(f"zero-shot map fitted on these runs (slope, offset): {slope:.3f}, {offset:.3f}\n")
+    slope, offset, per_log_code = fit_zero_shot_map()
+    print(
+        "zero-shot map fitted on these runs, datasets weighted equally (slope, offset,"
+        f" per ln K): {slope:.3f}, {offset:.3f}, {per_log_code:.3f}\n"
+    )
     summary = {name: {str(k): v for k, v in res["points"].items()} for name, res in all_res.items()}
     OUT.mkdir(exist_ok=True)
     (OUT / "suggest_real.json").write_text(json.dumps(summary, indent=1))
