@@ -17,7 +17,7 @@ def _fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_json_lists_every_codable_segment_with_ranked_suggestions(project: Project, cli) -> None:  # type: ignore[no-untyped-def]
     build(project)
-    result = cli("suggest", "--format", "json", "--top", "2")
+    result = cli("suggest", "--format", "json", "--top", "2", "--floor", "0")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [(d["transcript"], d["line"]) for d in data] == [

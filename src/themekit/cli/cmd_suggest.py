@@ -61,6 +61,17 @@ def suggest(
     threshold: float = typer.Option(
         0.5, "--threshold", help="Score at which --evaluate counts a suggestion as a coding."
     ),
+    floor: float = typer.Option(
+        0.2,
+        "--floor",
+        help="Hide and do not store suggestions scoring under this (0-1; 0 keeps all).",
+    ),
+    show_all: bool = typer.Option(
+        False,
+        "--all",
+        help="Print every segment's suggestions as a table (default: a summary;"
+        " --format csv/json always list them all).",
+    ),
 ) -> None:
     """Rank codebook codes for every codable segment, with a score and a reason."""
     from themekit.suggest.engine import SuggestionEngine
@@ -88,9 +99,14 @@ def suggest(
             f"learning from {learn_from}'s codings: the suggestions and their reasons show"
             f" {learn_from}'s decisions to {coder}, so this is not blind coding."
         )
+    if accept_above is not None and accept_above < floor:
+        e.warn(
+            f"--accept-above {accept_above:g} is under --floor {floor:g}: suggestions under the"
+            " floor are not stored, so none scoring under it will be accepted."
+        )
     engine = SuggestionEngine(project, progress=e.progress)
     run = engine.suggest(
-        coder=coder, transcripts=transcript or None, top=top, learn_from=learn_from
+        coder=coder, transcripts=transcript or None, top=top, learn_from=learn_from, floor=floor
     )
     for note in run.notes:
         e.message(note)
@@ -103,7 +119,30 @@ def suggest(
         assert coder is not None
         _accept(project, coder, accept_above, [s.segment_id for s in run.segments], dry_run, fmt)
         return
+    if fmt == TableFormat.table and not show_all:
+        _print_summary(run.segments, floor)
+        return
     _print_suggestions(run.segments, fmt)
+
+
+def _print_summary(segments: list[Any], floor: float) -> None:
+    """Counts instead of thousands of rows: per code, how many segments it is suggested for."""
+    with_any = [s for s in segments if s.suggestions]
+    per_code: dict[str, dict[str, Any]] = {}
+    for s in with_any:
+        for rank, g in enumerate(s.suggestions, start=1):
+            row = per_code.setdefault(
+                g.code_id, {"code_id": g.code_id, "path": g.path, "top": 0, "suggested": 0}
+            )
+            row["suggested"] += 1
+            row["top"] += rank == 1
+    env().message(
+        f"{len(segments)} segments; {len(with_any)} with a suggestion scoring at least"
+        f" {floor:g}, {len(segments) - len(with_any)} with none; {len(per_code)} codes"
+        " suggested. Add --all to list them, or --format csv/json for every row."
+    )
+    rows = sorted(per_code.values(), key=lambda r: (-r["top"], -r["suggested"], r["code_id"]))
+    render_rows(rows, ["code_id", "path", "top", "suggested"], TableFormat.table)
 
 
 def _print_suggestions(segments: list[Any], fmt: TableFormat) -> None:

@@ -147,6 +147,7 @@ CLI_STEPS: dict[str, str] = {
     "suggest.folds": "For example --folds 5.",
     "suggest.threshold": "For example --threshold 0.3.",
     "suggest.top": "For example --top 3.",
+    "suggest.floor": "For example --floor 0.2, or --floor 0 to show every suggestion.",
     # team/
     "team.ask_bundle": (
         "Ask for the bundle again ('themekit bundle --coder NAME -o FILE'),"

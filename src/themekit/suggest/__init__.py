@@ -7,7 +7,10 @@ Layout (data flows down the list):
   which honours ``THEMEKIT_EMBEDDER`` (the test seam).
 * ``cache``: texts -> vectors through the project's SQLite embedding cache.
 * ``model``: ``CodeSuggester``, a scikit-learn-style estimator (definitions and examples
-  as prototypes, nearest coded neighbours, calibrated scores).
+  as prototypes, nearest coded neighbours): the *blend*.
+* ``stack``: ``StackedSuggester``, the estimator the engine uses: the blend, plus a
+  logistic-regression classifier where held-out codings show it helps, calibrated on
+  held-out codings.
 * ``engine``: ``SuggestionEngine``: project -> ranked, explained, stored suggestions.
 * ``accept``: bulk acceptance of stored suggestions above a threshold.
 * ``evaluate``: cross-validation against a coder, with a TF-IDF baseline.

@@ -33,7 +33,7 @@ import numpy as np
 
 from themekit.errors import SuggestError
 from themekit.suggest.engine import (
-    CONTEXT_WEIGHT,
+    NEIGHBOUR_WEIGHT,
     ProgressFactory,
     SuggestionEngine,
     code_pieces,
@@ -41,7 +41,7 @@ from themekit.suggest.engine import (
     label_matrix,
     no_progress,
 )
-from themekit.suggest.model import CodeSuggester
+from themekit.suggest.stack import StackedSuggester
 
 if TYPE_CHECKING:
     from themekit.project import Project
@@ -221,7 +221,11 @@ def evaluate_arrays(
         fit_Y = np.vstack(
             [Y[train], np.zeros((rest.size + data.background.shape[0], n_codes), bool)]
         )
-        est = CodeSuggester(data.piece_vectors, data.piece_codes, **params).fit(fit_X, fit_Y)
+        fit_groups = [data.groups[i] for i in train] + [data.groups[i] for i in rest]
+        fit_groups += ["(background)"] * data.background.shape[0]
+        est = StackedSuggester(data.piece_vectors, data.piece_codes, **params).fit(
+            fit_X, fit_Y, groups=fit_groups
+        )
         return est.predict_proba(X[test])
 
     def baseline(train: np.ndarray, test: np.ndarray) -> np.ndarray:
@@ -248,7 +252,7 @@ def evaluate_arrays(
                 hits = np.take_along_axis(Y[test], top, axis=1).any(axis=1)
                 store[point].append(np.asarray(hits))
 
-    zero = CodeSuggester(data.piece_vectors, data.piece_codes, **params).fit(
+    zero = StackedSuggester(data.piece_vectors, data.piece_codes, **params).fit(
         np.vstack([X, data.background]), np.zeros((n + data.background.shape[0], n_codes), bool)
     )
     pred = model_scores >= threshold
@@ -314,7 +318,7 @@ def evaluate_coder(
     embedder: Embedder | None = None,
     seed: int = 0,
     progress: ProgressFactory = no_progress,
-    context_weight: float = CONTEXT_WEIGHT,
+    context_weight: float = NEIGHBOUR_WEIGHT,
     model_params: dict[str, Any] | None = None,
 ) -> Evaluation:
     """Cross-validate the suggester on ``coder``'s codings in ``project``."""
