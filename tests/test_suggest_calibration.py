@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from helpers_suggest import build
+from themekit.coding.coders import add_coder
 from themekit.project import Project
 from themekit.suggest.stack import StackedSuggester
 
@@ -124,6 +125,7 @@ def test_table_output_is_a_summary_unless_all(project: Project, cli) -> None:  #
 
 def test_accept_above_under_the_floor_warns(project: Project, cli) -> None:  # type: ignore[no-untyped-def]
     build(project)
+    add_coder(project, "ana")  # coders are created on purpose; suggest refuses unknown ones
     result = cli("suggest", "--coder", "ana", "--accept-above", "0.1", "--dry-run")
     assert result.exit_code == 0, result.output
     assert (
