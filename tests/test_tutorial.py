@@ -4,12 +4,13 @@ Each ```console block holds commands (``$ themekit ...`` or ``$ cd DIR``) follow
 output lines the reader is shown. A shown line must appear, as a whole line, in what the
 command printed (stdout and stderr together); ``...`` lines stand for output left out,
 and ``...`` inside a line for any text (a path that differs from machine to machine). The commands
-run in order in a fresh folder holding copies of the sample transcripts and codebooks.
+run in order in a fresh folder holding copies of the sample transcripts and codebooks, with
+the network switched off in every process (tests/helpers_offline.py): the whole pipeline,
+from import to the anonymised exports, must work offline.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import shutil
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CODEBOOKS, HANG_GUARD_S, REPO, SAMPLE
+from helpers_offline import offline_env
 
 pytestmark = pytest.mark.subprocess
 
@@ -48,8 +50,10 @@ def shown_line_matches(expected: str, printed: list[str]) -> bool:
 def test_every_tutorial_command_runs_and_prints_what_the_page_shows(tmp_path: Path) -> None:
     shutil.copytree(SAMPLE, tmp_path / "transcripts_sample")
     shutil.copytree(CODEBOOKS, tmp_path / "codebooks")
-    env = dict(os.environ, HF_HUB_OFFLINE="1", COLUMNS="200")
-    env.pop("THEMEKIT_PROJECT", None)
+    # The whole pipeline runs with the network switched off in every process.
+    guard = tmp_path / "offline"
+    guard.mkdir()
+    env = dict(offline_env(guard), COLUMNS="200")
     cwd = tmp_path
     steps = console_steps(TUTORIAL.read_text(encoding="utf-8"))
     assert len(steps) >= 20
@@ -68,6 +72,7 @@ def test_every_tutorial_command_runs_and_prints_what_the_page_shows(tmp_path: Pa
             timeout=HANG_GUARD_S,
         )
         assert result.returncode == 0, f"{command}\n{result.stderr}"
+        assert "network access is disabled" not in result.stderr, command
         printed = [line.rstrip() for line in (result.stdout + result.stderr).splitlines()]
         missing = [
             line
@@ -77,3 +82,6 @@ def test_every_tutorial_command_runs_and_prints_what_the_page_shows(tmp_path: Pa
         assert not missing, f"{command}: not printed: {missing}\n--- printed:\n" + "\n".join(
             printed[:60]
         )
+    # Every themekit process ran under the guard.
+    ran = sum(1 for command, _shown in steps if not command.startswith("cd "))
+    assert len(list((guard / "markers").iterdir())) >= ran
