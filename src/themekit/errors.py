@@ -241,3 +241,7 @@ class TextDecodeError(InputFileError):
 
 class OutputExists(ExportError):
     """An output file exists and the caller asked not to overwrite it."""
+
+
+class UnknownTranscript(CodingError):
+    """A transcript id that the project does not have."""

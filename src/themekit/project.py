@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from themekit.errors import ProjectExists, ProjectNotFound, ThemekitError
+from themekit.errors import ProjectExists, ProjectNotFound, ThemekitError, UnknownTranscript
 from themekit.files.writer import atomic_write_text, atomic_writer, check_destination
 from themekit.model.rows import Participant, ParticipantResolver, SegmentRow
 from themekit.settings import Settings, render_default_settings
@@ -152,6 +152,16 @@ class Project:
 
     # -- transcripts ---------------------------------------------------------------------
     # -- participants ----------------------------------------------------------------------
+    def require_transcript(self, transcript_id: str) -> str:
+        """``transcript_id`` if the project has it, else the one error every caller gives."""
+        if not self.store.has_transcript(transcript_id):
+            raise UnknownTranscript(
+                f"No transcript '{transcript_id}'.",
+                hint="Check the id against the project's transcripts.",
+                next_step="transcripts.list",
+            )
+        return transcript_id
+
     def participants(self) -> list[Participant]:
         return self.store.participants()
 

@@ -108,6 +108,20 @@ class SourceRow:
     counts: DecisionCounts
     coefficients: dict[str, Coefficient]  # percent_agreement and cohen_kappa
 
+    def cells(self, digits: int) -> list[str]:
+        """The row as every format shows it: code, source, the four counts, % and kappa."""
+        c = self.counts
+        return [
+            self.code.path,
+            self.transcript,
+            str(c.both),
+            str(c.a_only),
+            str(c.b_only),
+            str(c.neither),
+            self.coefficients["percent_agreement"].format(digits),
+            self.coefficients["cohen_kappa"].format(digits),
+        ]
+
 
 @dataclass(frozen=True)
 class ThresholdFailure:
@@ -664,17 +678,7 @@ class AgreementReport:
             for heading in ("Both", f"{a} only", f"{b} only", "Neither", "% agree", "Cohen κ"):
                 table.add_column(heading, justify="right")
             for r in self.sources:
-                c = r.counts
-                table.add_row(
-                    r.code.path,
-                    r.transcript,
-                    str(c.both),
-                    str(c.a_only),
-                    str(c.b_only),
-                    str(c.neither),
-                    r.coefficients["percent_agreement"].format(self.digits),
-                    r.coefficients["cohen_kappa"].format(self.digits),
-                )
+                table.add_row(*r.cells(self.digits))
             parts.append(table)
         return Group(*parts)
 

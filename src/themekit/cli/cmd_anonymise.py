@@ -110,10 +110,8 @@ def preview(
 
     project = open_project()
     store = project.store
-    if transcript is not None and not store.has_transcript(transcript):
-        raise AnonymisationError(
-            f"No transcript '{transcript}'.", hint="See 'themekit transcripts list'."
-        )
+    if transcript is not None:
+        project.require_transcript(transcript)
     e = env()
     anonymiser = ExportAnonymiser(project)
     if anonymiser.created_register:

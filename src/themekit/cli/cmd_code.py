@@ -76,8 +76,8 @@ def code(
     from themekit.coding.coders import require_known
 
     name = require_known(project, coder)
-    if transcript is not None and not project.store.has_transcript(transcript):
-        raise CodingError(f"No transcript '{transcript}'.", hint="See 'themekit transcripts list'.")
+    if transcript is not None:
+        project.require_transcript(transcript)
     from themekit.coding.tui import run_coding_app
 
     run_coding_app(project, coder=name, transcript=transcript, show_others=show_others)

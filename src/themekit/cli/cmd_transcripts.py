@@ -66,8 +66,7 @@ def show_transcript(
 ) -> None:
     """Print a transcript's segments with line numbers and speakers."""
     project = open_project()
-    if not project.store.has_transcript(transcript):
-        raise CodingError(f"No transcript '{transcript}'.", hint="See 'themekit transcripts list'.")
+    project.require_transcript(transcript)
     rows = [
         {
             "line": s.line,

@@ -102,12 +102,8 @@ def coded_passages(
     entry = resolve_code(current[1], code)
     if coder is not None:
         coder = require_known(project, coder)
-    if transcript is not None and not store.has_transcript(transcript):
-        raise CodingError(
-            f"No transcript '{transcript}'.",
-            hint="Check the id against the project's transcripts.",
-            next_step="transcripts.list",
-        )
+    if transcript is not None:
+        project.require_transcript(transcript)
     resolver = project.resolver()
     memos = store.segment_memos(coder)
     result = CodedText(entry.code.id, entry.path_text, by)

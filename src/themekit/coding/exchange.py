@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from themekit.coding.coders import require_known
-from themekit.errors import CodingError, ExportError
+from themekit.errors import ExportError
 from themekit.files.formats import infer_output_format
 from themekit.files.writer import (
     atomic_write_text,
@@ -143,12 +143,8 @@ def codings_table(
 ) -> CodingsTable:
     """Every current (not orphaned) coding, filtered by coder and/or transcript."""
     store = project.store
-    if transcript is not None and not store.has_transcript(transcript):
-        raise CodingError(
-            f"No transcript '{transcript}'.",
-            hint="Check the id against the project's transcripts.",
-            next_step="transcripts.list",
-        )
+    if transcript is not None:
+        project.require_transcript(transcript)
     if coder is not None:
         coder = require_known(project, coder)
     codings = store.codings(transcript_id=transcript, coder=coder)

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from themekit.coding.coders import require_known
-from themekit.errors import CodingError
 from themekit.files.formats import infer_output_format
 from themekit.files.writer import atomic_write_text, wants_stdout
 
@@ -39,12 +38,8 @@ def memo_table(
     store = project.store
     if coder is not None:
         coder = require_known(project, coder)
-    if transcript is not None and not store.has_transcript(transcript):
-        raise CodingError(
-            f"No transcript '{transcript}'.",
-            hint="Check the id against the project's transcripts.",
-            next_step="transcripts.list",
-        )
+    if transcript is not None:
+        project.require_transcript(transcript)
     return [
         {
             "transcript": m.transcript_id,

@@ -87,19 +87,7 @@ def source_table(report: AgreementReport) -> Table | None:
         ["Code", "Source", "Both", f"{a} only", f"{b} only", "Neither", "% agree", "Cohen κ"],
     )
     for r in report.sources:
-        c = r.counts
-        table.rows.append(
-            [
-                r.code.path,
-                r.transcript,
-                str(c.both),
-                str(c.a_only),
-                str(c.b_only),
-                str(c.neither),
-                r.coefficients["percent_agreement"].format(report.digits),
-                r.coefficients["cohen_kappa"].format(report.digits),
-            ]
-        )
+        table.rows.append([*r.cells(report.digits)])
     return table
 
 

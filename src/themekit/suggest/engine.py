@@ -309,12 +309,7 @@ class SuggestionEngine:
             )
         _version, _codebook, entries = current_codebook(self.project)
         for transcript in transcripts or []:
-            if not self.store.has_transcript(transcript):
-                raise SuggestError(
-                    f"No transcript '{transcript}'.",
-                    hint="Check the id against the project's transcripts.",
-                    next_step="transcripts.list",
-                )
+            self.project.require_transcript(transcript)
         segments = self.store.all_current_segments(codable_only=True)
         wanted = set(transcripts or [])
         targets = [i for i, s in enumerate(segments) if not wanted or s.transcript_id in wanted]

@@ -28,12 +28,8 @@ def create_coding_app(
     from themekit.coding.service import CodingSession
 
     session = CodingSession(project, require_known(project, coder))
-    if transcript is not None and not project.store.has_transcript(transcript):
-        raise CodingError(
-            f"No transcript '{transcript}'.",
-            hint="Check the id against the project's transcripts.",
-            next_step="transcripts.list",
-        )
+    if transcript is not None:
+        project.require_transcript(transcript)
     if transcript is None and not project.store.transcript_ids():
         raise CodingError(
             "This project has no transcripts yet.",
