@@ -507,14 +507,24 @@ def test_cli_transcripts_done_and_undo(study: Project, cli) -> None:
     assert study.store.coders() == []
     study.store.ensure_coder("ana")
     study.store.ensure_coder("ben")
-    result = cli("transcripts", "done", "P01", "P02", "--coder", "ana")
+    # Nothing coded yet: without a terminal to confirm in, nothing is marked.
+    refused = cli("transcripts", "done", "P01", "P02", "--coder", "ana")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("Error: P01: ")
+    assert refused.stderr.endswith(
+        " codable lines are not coded yet (0% coded); nothing was marked."
+        " Code them first, or add --yes to mark them done anyway.\n"
+    )
+    assert "; P02: " in refused.stderr
+    assert study.store.done_transcripts("ana") == set()
+    result = cli("transcripts", "done", "P01", "P02", "--coder", "ana", "--yes")
     assert result.exit_code == 0, result.output
     assert result.stderr == "Marked P01, P02 as done by ana\n"
     assert study.store.done_transcripts("ana") == {"P01", "P02"}
     result = cli("transcripts", "done", "P02", "--coder", "ana", "--undo")
     assert result.stderr == "Marked P02 as not done by ana\n"
     assert study.store.done_transcripts("ana") == {"P01"}
-    result = cli("transcripts", "done", "P01", "P77", "P78", "--coder", "ben")
+    result = cli("transcripts", "done", "P01", "P77", "P78", "--coder", "ben", "--yes")
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: No transcript 'P77', 'P78'; nothing was marked. See 'themekit transcripts list'.\n"

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from themekit.cli.app import app, env, open_project
 from themekit.cli.render import FORMAT_OPTION, TableFormat, render_rows
 from themekit.errors import CodingError
+
+if TYPE_CHECKING:
+    from themekit.coding.service import CodingSession
 
 transcripts_app = typer.Typer(help="Imported transcripts.", no_args_is_help=True)
 app.add_typer(transcripts_app, name="transcripts")
@@ -90,8 +95,15 @@ def done_transcripts(
     transcripts: list[str] = typer.Argument(..., help="Transcript ids."),
     coder: str = typer.Option(..., "--coder", "-c", help="The coder who finished them."),
     undo: bool = typer.Option(False, "--undo", help="Mark them as not done again."),
+    yes: bool = typer.Option(
+        False, "--yes", help="Mark them done even where codable lines are not coded yet."
+    ),
 ) -> None:
-    """Mark transcripts as finished by a coder (agreement compares finished transcripts)."""
+    """Mark transcripts as finished by a coder (agreement compares finished transcripts).
+
+    A transcript with codable lines the coder has not coded is marked only after a
+    confirmation (or with --yes): marking done sends it to agreement.
+    """
     from themekit.coding.service import CodingSession
 
     project = open_project()
@@ -105,11 +117,40 @@ def done_transcripts(
 
     coder = require_known(project, coder)
     session = CodingSession(project, coder)
+    if not undo and not yes:
+        _confirm_uncoded(session, list(dict.fromkeys(transcripts)))
     with project.store.db.transaction():
         for transcript_id in dict.fromkeys(transcripts):
             session.set_done(transcript_id, not undo)
     state = "not done" if undo else "done"
     env().message(f"Marked {', '.join(dict.fromkeys(transcripts))} as {state} by {session.coder}")
+
+
+def _confirm_uncoded(session: CodingSession, transcripts: list[str]) -> None:
+    """Ask before marking done a transcript with uncoded codable lines (refuse without a
+    terminal to ask in): a slip must not send a half-coded transcript to agreement."""
+    import sys
+
+    progress = {t: (coded, codable) for t, coded, codable, _done in session.progress()}
+    short = [
+        f"{t}: {codable - coded} of {codable} codable lines are not coded yet"
+        f" ({coded / codable:.0%} coded)"
+        for t in transcripts
+        for coded, codable in [progress.get(t, (0, 0))]
+        if coded < codable
+    ]
+    if not short:
+        return
+    if sys.stdin.isatty():
+        for line in short:
+            env().message(line)
+        if typer.confirm("Mark them done anyway?", default=False, err=True):
+            return
+    raise CodingError(
+        "; ".join(short) + "; nothing was marked.",
+        hint="Code them first, or confirm that they are finished.",
+        next_step="transcripts.done_anyway",
+    )
 
 
 @transcripts_app.command("speakers")
