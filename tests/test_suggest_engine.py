@@ -6,7 +6,7 @@ import pytest
 
 from helpers_suggest import P01, add_transcript, build, code, counting_embedder
 from themekit.cli.hints import render_error
-from themekit.errors import ModelLoadError, SuggestError
+from themekit.errors import ModelLoadError, SuggestError, UnknownTranscript
 from themekit.project import Project
 from themekit.suggest.accept import accept, plan_acceptance
 from themekit.suggest.embedder import FakeEmbedder
@@ -226,8 +226,11 @@ def test_no_codable_segments_is_a_clear_error(project: Project) -> None:
 
 def test_unknown_transcript_is_a_clear_error(project: Project) -> None:
     build(project)
-    with pytest.raises(SuggestError, match="No transcript 'P99'"):
+    with pytest.raises(UnknownTranscript) as info:
         SuggestionEngine(project, FakeEmbedder()).suggest(transcripts=["P99"])
+    assert str(info.value) == (
+        "No transcript 'P99'. Check the id against the project's transcripts."
+    )
 
 
 def test_a_model_folder_that_does_not_exist_fails_fast(project: Project) -> None:
