@@ -18,9 +18,11 @@ Sources of the expected values (each test names its own):
   Conger's kappa 0.76282 with chance agreement 0.2334252 (Conger 1980 as in Gwet 2014).
 * Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability (ASC departmental
   paper 43), the 4 observers x 12 units example with the ratio metric: alpha = .797.
-* Bangdiwala's B (Bangdiwala 1985): no printed value was at hand; the expected value is
-  computed by hand from the definition B = sum n_kk^2 / sum n_k. n_.k on the
-  ``cont3x3abstractors`` table: (13^2 + 20^2 + 56^2) / (13*13 + 27*24 + 60*63) = 3705/4597.
+* Bangdiwala's B (Bangdiwala 1985): computed by hand from the definition B = sum n_kk^2 /
+  sum n_k. n_.k on the ``cont3x3abstractors`` table: (13^2 + 20^2 + 56^2) /
+  (13*13 + 27*24 + 60*63) = 3705/4597; and on the husbands' and wives' ratings of sexual
+  fun (Hout, Duncan and Sobel 1987; the ``SexualFun`` table of R's vcd package), for which
+  Friendly and Meyer (2016), Discrete Data Analysis with R, section 4.4, print B = 0.146.
 """
 
 from __future__ import annotations
@@ -124,6 +126,15 @@ def test_bangdiwala_b_by_hand_on_the_abstractors_table() -> None:
     assert value(result, "bangdiwala_b") == pytest.approx(3705 / 4597)
     # Perfect agreement gives 1.
     assert float(bangdiwala_b(np.diag([3, 4, 5]))) == pytest.approx(1.0)
+
+
+def test_bangdiwala_b_on_the_sexual_fun_table() -> None:
+    """Rows the husband's rating, columns the wife's (never, fairly often, very often,
+    almost always fun): B = (7^2 + 8^2 + 4^2 + 14^2) / (19*12 + 20*28 + 19*18 + 33*33)."""
+    sexual_fun = [[7, 7, 2, 3], [2, 8, 3, 7], [1, 5, 4, 9], [2, 8, 9, 14]]
+    b = float(bangdiwala_b(np.array(sexual_fun)))
+    assert b == pytest.approx(325 / 2219)
+    assert round(b, 3) == 0.146
 
 
 def test_linear_weighted_kappa_matches_sklearn() -> None:
