@@ -148,8 +148,7 @@ def _confirm_uncoded(session: CodingSession, transcripts: list[str]) -> None:
             return
     raise CodingError(
         "; ".join(short) + "; nothing was marked.",
-        hint="Code them first, or confirm that they are finished.",
-        next_step="transcripts.done_anyway",
+        hint="Code them first, or add --yes to mark them done anyway.",
     )
 
 

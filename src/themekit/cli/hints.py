@@ -171,7 +171,6 @@ CLI_STEPS: dict[str, str] = {
     ),
     "transcripts.check_list": "Check 'themekit transcripts list'.",
     "transcripts.list": "See 'themekit transcripts list'.",
-    "transcripts.done_anyway": "Code them first, or add --yes to mark them done anyway.",
     "transcripts.show": "See 'themekit transcripts show {transcript}'.",
 }
 
