@@ -178,6 +178,7 @@ def main() -> None:
             "json",
             "-o",
             str(out),
+            "--force",  # each repeat writes the same file
         ]
         cli = best(args.repeats, argv)
         data = json.loads(out.read_text(encoding="utf-8"))

@@ -149,14 +149,24 @@ def main() -> None:
         steps = [
             (
                 "table1 (docx, participants by role)",
-                ["export", "table1", "--counts", "participants", "--by", "role", "-o", "t1.docx"],
+                [
+                    "export",
+                    "table1",
+                    "--counts",
+                    "participants",
+                    "--by",
+                    "role",
+                    "-o",
+                    "t1.docx",
+                    "--force",
+                ],
             ),
-            ("quotes (docx, 3 per sub-theme)", ["export", "quotes", "-o", "q.docx"]),
+            ("quotes (docx, 3 per sub-theme)", ["export", "quotes", "-o", "q.docx", "--force"]),
             (
                 "matrix (xlsx, with framework sheet)",
-                ["export", "matrix", "--by", "role", "-o", "m.xlsx"],
+                ["export", "matrix", "--by", "role", "-o", "m.xlsx", "--force"],
             ),
-            ("matrix (csv)", ["export", "matrix", "--by", "role", "-o", "m.csv"]),
+            ("matrix (csv)", ["export", "matrix", "--by", "role", "-o", "m.csv", "--force"]),
         ]
         timings: dict[str, list[float]] = {name: [] for name, _ in steps}
         for _run in ("cold", "warm"):
