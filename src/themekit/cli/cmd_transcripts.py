@@ -141,7 +141,7 @@ def _confirm_uncoded(session: CodingSession, transcripts: list[str]) -> None:
     ]
     if not short:
         return
-    if sys.stdin.isatty():
+    if sys.stdin is not None and sys.stdin.isatty():
         for line in short:
             env().message(line)
         if typer.confirm("Mark them done anyway?", default=False, err=True):
