@@ -232,6 +232,39 @@ def test_reconcile_with_decisions_file(project: Project, cli, tmp_path: Path) ->
     }
 
 
+def test_reconcile_decisions_from_a_workbook_with_a_bad_row(
+    project: Project, cli, tmp_path: Path
+) -> None:
+    """Decisions are read by the one table reader: an .xlsx works like a CSV, and a bad row
+    is reported with its spreadsheet row number, nothing decided."""
+    from openpyxl import Workbook
+
+    make_project(project)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Transcript", "Line", "Decision"])
+    sheet.append(["T1", 4, "ana"])
+    sheet.append(["T1", 99, "ben"])
+    decisions = tmp_path / "decisions.xlsx"
+    book.save(decisions)
+    result = cli(
+        "reconcile", "--coders", "ana,ben", "--into", "consensus", "--decisions", str(decisions)
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {decisions}: 1 bad row, nothing applied: row 3: T1 line 99 is not a disputed"
+        " unit. Fix the rows listed and run the same command again.\n"
+    )
+    assert project.store.codings(coder="consensus") == []
+    sheet.delete_rows(3)
+    book.save(decisions)
+    result = cli(
+        "reconcile", "--coders", "ana,ben", "--into", "consensus", "--decisions", str(decisions)
+    )
+    assert result.exit_code == 0, result.output
+    assert (4, "c1") in {(c.line, c.code_id) for c in project.store.codings(coder="consensus")}
+
+
 def test_reconcile_interactive(project: Project, cli) -> None:
     make_project(project)
     result = cli("reconcile", "--coders", "ana,ben", "--into", "agreed", input="b\nquit\n")

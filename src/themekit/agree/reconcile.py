@@ -10,7 +10,6 @@ an optional memo. Every consensus coding records where it came from in ``origin`
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 from themekit.agree.units import build_units
 from themekit.coding.service import CodingSession
 from themekit.errors import AgreementError, BulkApplyError, CodingError
+from themekit.files.tables import read_table
 
 if TYPE_CHECKING:
     from themekit.model.rows import SegmentRow
@@ -207,7 +207,8 @@ Decision = tuple[UnitDisagreement, str, str | None, str | None]
 def read_decisions_file(
     plan: ReconcilePlan, session: CodingSession, path: str | Path
 ) -> list[Decision]:
-    """Check a decisions CSV (transcript, line, decision[, code][, memo]); raise on any bad row."""
+    """Check a decisions table, CSV or .xlsx (transcript, line, decision[, code][, memo]);
+    raise on any bad row."""
     path = Path(path)
     if not path.is_file():
         raise AgreementError(
@@ -215,14 +216,12 @@ def read_decisions_file(
             hint="Check the path to the decisions file.",
             next_step="agree.decisions_path",
         )
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AgreementError(
-            f"{path}: cannot be read as UTF-8 text.", hint="Save it as UTF-8 CSV."
-        ) from exc
-    rows = list(csv.DictReader(text.splitlines()))
-    if not rows or not {"transcript", "line", "decision"} <= set(rows[0]):
+    # The one table reader: CSV in any encoding themekit reads, or an .xlsx sheet.
+    table = read_table(path)
+    header = table.header
+    names = [cell.strip().casefold() for cell in header.cells] if header else []
+    rows = [(row.number, dict(zip(names, row.cells, strict=False))) for row in table.body()]
+    if not rows or not {"transcript", "line", "decision"} <= set(names):
         raise AgreementError(
             f"{path}: needs the columns transcript, line, decision (optional: code, memo).",
             hint="Start from the disagreements listed as CSV.",
@@ -230,14 +229,14 @@ def read_decisions_file(
         )
     units = {(u.segment.transcript_id, u.segment.line): u for u in plan.disputed}
     errors, actions = [], []
-    for number, row in enumerate(rows, start=2):
-        key = (row["transcript"].strip(), row["line"].strip())
+    for number, row in rows:
+        key = (row.get("transcript", "").strip(), row.get("line", "").strip())
         try:
             unit = units[(key[0], int(key[1]))]
         except (KeyError, ValueError):
             errors.append(f"row {number}: {key[0]} line {key[1]} is not a disputed unit")
             continue
-        decision = row["decision"].strip()
+        decision = row.get("decision", "").strip()
         if decision not in (*plan.coders, *DECISIONS):
             errors.append(f"row {number}: unknown decision '{decision}'")
             continue
