@@ -271,7 +271,9 @@ def reconcile(
     coders: str = CODERS,
     into: str = typer.Option(..., "--into", help="Name of the consensus coder to create."),
     decisions: Path | None = typer.Option(
-        None, "--decisions", help="A table of decisions, CSV or .xlsx (transcript, line, decision, code, memo)."
+        None,
+        "--decisions",
+        help="A table of decisions, CSV or .xlsx (transcript, line, decision, code, memo).",
     ),
     transcripts: list[str] | None = TRANSCRIPTS,
     include_partial: bool = PARTIAL,
