@@ -128,3 +128,20 @@ def test_probabilities_always_in_unit_interval(seed: int) -> None:
     proba = model.predict_proba(X)
     assert proba.shape == (12, 3)
     assert np.all(np.isfinite(proba)) and np.all((proba >= 0) & (proba <= 1))
+
+
+def test_a_background_mask_scales_on_those_rows_alone() -> None:
+    X = unit([0.9, 0.1, 0.0], [0.1, 0.9, 0.2], [0.0, 0.2, 1.0], [0.5, 0.5, 0.5], [1, 1, 0])
+    keep = np.array([True, True, True, False, False])
+    masked = CodeSuggester(PIECES, PIECE_CODES).fit(X, np.zeros((5, 3), bool), background=keep)
+    alone = CodeSuggester(PIECES, PIECE_CODES).fit(X[keep], np.zeros((3, 3), bool))
+    everything = CodeSuggester(PIECES, PIECE_CODES).fit(X, np.zeros((5, 3), bool))
+    assert np.allclose(masked.predict_proba(X), alone.predict_proba(X))
+    assert not np.allclose(masked.predict_proba(X), everything.predict_proba(X))
+    # An empty mask scales on every row, as no mask does.
+    empty = CodeSuggester(PIECES, PIECE_CODES).fit(
+        X, np.zeros((5, 3), bool), background=~keep & False
+    )
+    assert np.allclose(empty.predict_proba(X), everything.predict_proba(X))
+    with pytest.raises(ValueError, match="one entry per row"):
+        CodeSuggester(PIECES, PIECE_CODES).fit(X, np.zeros((5, 3), bool), background=keep[:3])

@@ -66,6 +66,12 @@ def suggest(
         "--floor",
         help="Hide and do not store suggestions scoring under this (0-1; 0 keeps all).",
     ),
+    rescale: bool = typer.Option(
+        False,
+        "--rescale",
+        help="Set the score scale afresh on every transcript now in the project"
+        " (see docs/suggestions.md).",
+    ),
     show_all: bool = typer.Option(
         False,
         "--all",
@@ -106,10 +112,17 @@ def suggest(
         )
     engine = SuggestionEngine(project, progress=e.progress)
     run = engine.suggest(
-        coder=coder, transcripts=transcript or None, top=top, learn_from=learn_from, floor=floor
+        coder=coder,
+        transcripts=transcript or None,
+        top=top,
+        learn_from=learn_from,
+        floor=floor,
+        rescale=rescale,
     )
     for note in run.notes:
         e.message(note)
+    if run.scale is not None:
+        _report_scale(run.scale)
     e.message(
         f"Suggested codes for {len(run.segments)} segments (learned from {run.learned_from},"
         f" {run.examples} coded segments; {run.embedded} texts embedded, {run.cached} from the"
@@ -123,6 +136,32 @@ def suggest(
         _print_summary(run.segments, floor)
         return
     _print_suggestions(run.segments, fmt)
+
+
+def _report_scale(scale: Any) -> None:
+    """Say which transcripts set the scores' scale when that changed, and which are
+    scored without being part of it."""
+    e = env()
+    count = len(scale.transcripts)
+    if scale.reset:
+        why = {
+            "new": "set",
+            "asked": "set afresh",
+            "emptied": "set afresh (none of its transcripts is left)",
+        }[scale.reset]
+        e.message(
+            f"Score scale {why} on the {count} transcript{'s' if count != 1 else ''} now in"
+            " the project: transcripts imported later will not move these scores."
+        )
+    if scale.dropped:
+        e.message(f"Left the score scale (no longer in the project): {', '.join(scale.dropped)}.")
+    if scale.outside:
+        e.warn(
+            f"{len(scale.outside)} transcript{'s are' if len(scale.outside) != 1 else ' is'}"
+            f" scored but not in the score scale (imported after it was set):"
+            f" {', '.join(scale.outside)}. Run 'themekit suggest --rescale' to include"
+            " them if they belong to this study; the other scores will then change."
+        )
 
 
 def _print_summary(segments: list[Any], floor: float) -> None:

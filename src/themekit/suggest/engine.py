@@ -14,7 +14,14 @@ The engine gathers what the estimator needs and turns its numbers back into word
    ``"all"``) mark coded segments as examples; all other segments are background.
 4. **Scores.** ``StackedSuggester`` (``stack.py``) blends definition and examples
    (``CodeSuggester``, ``model.py``), adds a classifier where held-out codings show it
-   helps, and calibrates on held-out codings. Coded segments get held-out scores, so a
+   helps, and calibrates on held-out codings. Each code's similarities are put on a
+   common scale by their mean and spread over the segments of the *score scale*: the
+   transcripts present when suggestions were first computed (kept in ``project_meta``,
+   reset with ``rescale=True``). Transcripts imported later are scored but do not move
+   that scale, so adding an interview, above all one from another study, leaves the
+   other segments' scores exactly as they were (issue 17: with the whole project as
+   the scale, unrelated text moved every score and cost 3-5 points of top-1 on the
+   benchmarks; BENCHMARKS.md). Coded segments get held-out scores, so a
    segment never suggests its own code "because it is similar to itself". Suggestions
    under ``floor`` are dropped (``DEFAULT_FLOOR``).
 5. **Reasons.** The driver of each score is named: ``definition``, ``example: '...'``
@@ -27,6 +34,7 @@ evaluation.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -47,6 +55,7 @@ if TYPE_CHECKING:
     from themekit.project import Project
 
 METHOD = "stack-1"
+SCALE_KEY = "suggest.scale"
 CONTEXT_WEIGHT = 0.6
 NEIGHBOUR_WEIGHT = 0.3
 # Suggestions scoring under this are not shown or stored: on the benchmarks' held-out
@@ -100,6 +109,21 @@ class SuggestRun:
     cached: int
     stored: int = 0
     notes: list[str] = field(default_factory=list)
+    scale: ScoreScale | None = None
+
+
+@dataclass(frozen=True)
+class ScoreScale:
+    """The transcripts whose segments set each code's scale (module docstring, step 4).
+
+    ``outside``: transcripts scored in this run but not in the scale (imported after it
+    was set); ``dropped``: members no longer in the project; ``reset``: why the scale was
+    (re)set in this run (``"new"``, ``"asked"``, ``"emptied"``), or ``""``."""
+
+    transcripts: tuple[str, ...]
+    outside: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+    reset: str = ""
 
 
 # -- shared building blocks --------------------------------------------------------------
@@ -281,6 +305,40 @@ class SuggestionEngine:
         keys = [(s.transcript_id, s.version, s.turn_index) for s in segments]
         return neighbour_context(vectors, keys, self.context_weight), embedded, cached
 
+    def score_scale(
+        self, transcript_ids: Sequence[str], *, rescale: bool = False, save: bool = True
+    ) -> ScoreScale:
+        """The scale for segments of ``transcript_ids`` (one id per segment): the saved one,
+        less the transcripts gone from the project; set on every transcript present when
+        there is none, when none of it is left, or with ``rescale``. ``save``: record a
+        new or changed scale in the project at once."""
+        present = sorted(set(transcript_ids))
+        saved = self._saved_scale()
+        reset = "asked" if rescale else "new" if saved is None else ""
+        members = [t for t in saved or [] if t in set(present)]
+        dropped = tuple(t for t in saved or [] if t not in set(present))
+        if not reset and not members:
+            reset = "emptied"
+        if reset:
+            members, dropped = present, ()
+        if save and (reset or dropped):
+            self.store.set_meta(SCALE_KEY, json.dumps({"transcripts": members}))
+        outside = tuple(t for t in present if t not in set(members))
+        return ScoreScale(tuple(members), outside, dropped, reset)
+
+    def _saved_scale(self) -> list[str] | None:
+        text = self.store.get_meta(SCALE_KEY)
+        if text is None:
+            return None
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return None
+        members = value.get("transcripts") if isinstance(value, dict) else None
+        if not isinstance(members, list) or not all(isinstance(t, str) for t in members):
+            return None  # unreadable: set afresh, as in a new project
+        return members
+
     def suggest(
         self,
         *,
@@ -290,11 +348,13 @@ class SuggestionEngine:
         learn_from: str | None = None,
         store: bool = True,
         floor: float = DEFAULT_FLOOR,
+        rescale: bool = False,
     ) -> SuggestRun:
         """Rank codes for every codable segment (of ``transcripts``, default all).
 
         Only suggestions scoring at least ``floor`` are kept (0 keeps all ``top``), so a
-        segment may have fewer than ``top`` suggestions, or none."""
+        segment may have fewer than ``top`` suggestions, or none. ``rescale``: set the
+        score scale afresh on every transcript now in the project (``ScoreScale``)."""
         if top < 1:
             raise SuggestError(
                 f"top must be at least 1, not {top}.",
@@ -328,8 +388,11 @@ class SuggestionEngine:
         piece_vectors, e1, c1 = self.embed(pieces.texts, "Embedding the codebook")
         X, e2, c2 = self.segment_vectors(segments)
         groups = [s.transcript_id for s in segments]
+        scale = self.score_scale(groups, rescale=rescale, save=store)
+        members = set(scale.transcripts)
+        background = np.fromiter((g in members for g in groups), dtype=bool, count=len(groups))
         estimator = StackedSuggester(piece_vectors, pieces.codes, **self.model_params).fit(
-            X, Y, groups=groups
+            X, Y, groups=groups, background=background
         )
 
         target_rows = np.asarray(targets, dtype=np.int64)
@@ -381,6 +444,7 @@ class SuggestionEngine:
             int(estimator.train_index_.size),
             e1 + e2,
             c1 + c2,
+            scale=scale,
         )
         if not estimator.train_index_.size:
             run.notes.append(

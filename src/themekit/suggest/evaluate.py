@@ -356,7 +356,17 @@ def evaluate_coder(
     pieces = code_pieces(entries)
     piece_vectors, _, _ = engine.embed(pieces.texts, "Embedding the codebook")
     X_all, _, _ = engine.segment_vectors(segments)
-    uncoded = np.setdiff1d(np.arange(len(segments)), coded)
+    # As in ``suggest``: only the score scale's uncoded segments set the codes' scale.
+    scale = engine.score_scale([s.transcript_id for s in segments], save=False)
+    members = set(scale.transcripts)
+    uncoded = np.array(
+        [
+            i
+            for i in np.setdiff1d(np.arange(len(segments)), coded)
+            if segments[i].transcript_id in members
+        ],
+        dtype=np.int64,
+    )
     data = EvalArrays(
         X=X_all[coded],
         Y=Y_all[coded],

@@ -18,12 +18,15 @@ Two channels, each a cosine similarity:
 
 Each channel is standardised per code over the background rows (a z-score: how unusual
 this similarity is *for this code*), which makes codes with long and short definitions
-comparable. The two are blended with weight ``n / (n + prior_strength)`` on the examples,
-where ``n`` is the number of coded examples of the code: with nothing coded the
-definition decides; with many examples they do. A logistic map turns the blended z into
-a probability in [0, 1]: its slope and intercept are fitted (Platt scaling) on the coded
-segments, each scored without itself (leave-one-out), or set to ``zero_shot_slope`` and
-``zero_shot_offset`` when nothing is coded. Codes are scored independently (multi-label).
+comparable. ``fit(..., background=mask)`` restricts the statistics to some rows (the
+engine's *score scale*: the transcripts it was set on), so that text added later,
+related or not, cannot move the scores of the rest. The two are blended with weight ``n
+/ (n + prior_strength)`` on the examples, where ``n`` is the number of coded examples of
+the code: with nothing coded the definition decides; with many examples they do. A
+logistic map turns the blended z into a probability in [0, 1]: its slope and intercept
+are fitted (Platt scaling) on the coded segments, each scored without itself (leave-one-
+out), or set to ``zero_shot_slope`` and ``zero_shot_offset`` when nothing is coded.
+Codes are scored independently (multi-label).
 
 ``score_details`` also says what drove each score: the best-matching piece, or the
 nearest coded segment, whichever contributed more to the blend.
@@ -106,11 +109,21 @@ class CodeSuggester:
         self.chunk_size = chunk_size
 
     # -- fitting ---------------------------------------------------------------------------
-    def fit(self, X: np.ndarray, Y: np.ndarray) -> CodeSuggester:
+    def fit(
+        self, X: np.ndarray, Y: np.ndarray, background: np.ndarray | None = None
+    ) -> CodeSuggester:
+        """``background``: a boolean mask over the rows of ``X``; only those rows set each
+        code's mean and spread (default: every row)."""
         X = np.asarray(X, dtype=np.float32)
         Y = np.asarray(Y).astype(bool)
         if X.ndim != 2 or Y.ndim != 2 or X.shape[0] != Y.shape[0]:
             raise ValueError(f"X {X.shape} and Y {Y.shape} must be 2-D with the same rows")
+        if background is not None:
+            background = np.asarray(background, dtype=bool)
+            if background.shape != (X.shape[0],):
+                raise ValueError(f"background {background.shape} must have one entry per row")
+            if not background.any():
+                background = None  # nothing to scale on: every row, as without a mask
         n_codes = Y.shape[1]
         self.n_codes_ = n_codes
         if self.prototypes is None or len(self.prototypes) == 0:
@@ -129,17 +142,23 @@ class CodeSuggester:
         self.code_sums_ = (self.train_Y_.T.astype(np.float32) @ self.train_X_).astype(np.float32)
         self.code_sum_norms2_ = np.einsum("cd,cd->c", self.code_sums_, self.code_sums_)
 
-        # Background statistics of each channel, per code, over every row of X.
+        # Background statistics of each channel, per code, over the background rows of X.
         self_index = np.full(X.shape[0], -1, dtype=np.int64)
         self_index[self.train_index_] = np.arange(self.train_index_.size)
+        scale_rows = None if background is None else np.flatnonzero(background)
+        n_scale = X.shape[0] if scale_rows is None else scale_rows.size
         proto_sum = np.zeros(n_codes)
         proto_sq = np.zeros(n_codes)
         few_sum = np.zeros(n_codes)
         few_sq = np.zeros(n_codes)
         few_n = np.zeros(n_codes)
-        for start in range(0, X.shape[0], self.chunk_size):
-            stop = start + self.chunk_size
-            proto, few, _n, _piece, _nb = self._channels(X[start:stop], self_index[start:stop])
+        for start in range(0, n_scale, self.chunk_size):
+            if scale_rows is None:
+                chunk = slice(start, start + self.chunk_size)
+                proto, few, _n, _piece, _nb = self._channels(X[chunk], self_index[chunk])
+            else:
+                picked = scale_rows[start : start + self.chunk_size]
+                proto, few, _n, _piece, _nb = self._channels(X[picked], self_index[picked])
             proto_sum += proto.sum(axis=0)
             proto_sq += (proto.astype(np.float64) ** 2).sum(axis=0)
             ok = ~np.isnan(few)
@@ -147,7 +166,7 @@ class CodeSuggester:
             few_sum += few0.sum(axis=0)
             few_sq += (few0**2).sum(axis=0)
             few_n += ok.sum(axis=0)
-        n_rows = max(X.shape[0], 1)
+        n_rows = max(n_scale, 1)
         self.proto_mean_ = proto_sum / n_rows
         self.proto_scale_ = np.sqrt(np.maximum(proto_sq / n_rows - self.proto_mean_**2, 0))
         self.proto_scale_ = np.maximum(self.proto_scale_, _SCALE_FLOOR)

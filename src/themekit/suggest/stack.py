@@ -149,16 +149,25 @@ class StackedSuggester:
         self.example_params = blend_params
 
     def _blend_model(
-        self, X: np.ndarray, Y: np.ndarray, rows: np.ndarray, cap: bool
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        rows: np.ndarray,
+        cap: bool,
+        background: np.ndarray | None = None,
     ) -> CodeSuggester:
-        """CodeSuggester on ``rows``' labels, the other rows as background (a capped random
-        sample of them inside the folds, where only the ranking matters)."""
+        """CodeSuggester on ``rows``' labels, the ``background`` rows (default all) setting
+        each code's scale (a capped random sample of them inside the folds, where only the
+        ranking matters)."""
         params = {"calibrate": False, **self.example_params}
         if not cap:
             # Every labelled row: fit on X as it is (no copy of a large matrix); the
             # blend's training indices are then the positions in ``rows`` as well.
-            return CodeSuggester(self.prototypes, self.prototype_codes, **params).fit(X, Y)
-        rest = np.setdiff1d(np.arange(X.shape[0]), rows)
+            return CodeSuggester(self.prototypes, self.prototype_codes, **params).fit(
+                X, Y, background=background
+            )
+        scale = np.arange(X.shape[0]) if background is None else np.flatnonzero(background)
+        rest = np.setdiff1d(scale, rows)
         if rest.size > _BACKGROUND_CAP:
             # Inside the folds the background only sets each code's mean and spread.
             rest = np.random.default_rng(self.seed).choice(rest, _BACKGROUND_CAP, replace=False)
@@ -175,8 +184,16 @@ class StackedSuggester:
 
     # -- fitting -----------------------------------------------------------------------------
     def fit(
-        self, X: np.ndarray, Y: np.ndarray, groups: Sequence[Any] | None = None
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        groups: Sequence[Any] | None = None,
+        background: np.ndarray | None = None,
     ) -> StackedSuggester:
+        """``groups``: a key per row (transcript) for the folds; ``background``: a boolean
+        mask of the rows that set each code's scale (default every row; see
+        ``CodeSuggester.fit``). Rows outside it change no other row's score unless they
+        are coded (then they are examples)."""
         X = np.asarray(X, dtype=np.float32)
         Y = np.asarray(Y).astype(bool)
         if X.ndim != 2 or Y.ndim != 2 or X.shape[0] != Y.shape[0]:
@@ -184,8 +201,9 @@ class StackedSuggester:
         self.n_codes_ = Y.shape[1]
         labelled = Y.any(axis=1)
         rows = np.flatnonzero(labelled)
+        self.background_ = None if background is None else np.asarray(background, dtype=bool)
         # The blend sees every row and scores its own training rows without themselves.
-        self.blend_ = self._blend_model(X, Y, rows, cap=False)
+        self.blend_ = self._blend_model(X, Y, rows, cap=False, background=self.background_)
         self.train_index_ = rows
         self.n_examples_ = Y[rows].sum(axis=0).astype(np.int64)
         self.weight_ = float("inf")
@@ -232,7 +250,7 @@ class StackedSuggester:
             train = np.flatnonzero(fold != f)
             if not train.size:
                 continue
-            model = self._blend_model(X, Y, rows[train], cap=True)
+            model = self._blend_model(X, Y, rows[train], cap=True, background=self.background_)
             blend[test] = model.decision_function(X[rows[test]])
             lp = None
             if stack:

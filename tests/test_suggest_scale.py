@@ -1,0 +1,133 @@
+"""The score scale: transcripts imported after suggestions were first computed do not move
+the scores of the rest, until the user asks for a new scale (issue 17)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers_suggest import add_transcript, build, code
+from themekit.project import Project
+from themekit.suggest.embedder import FakeEmbedder
+from themekit.suggest.engine import SCALE_KEY, SuggestionEngine
+
+# An interview from another study: nothing in it concerns the codebook.
+UNRELATED = [
+    ("R", "We planted tomatoes along the south wall of the allotment this spring.", 0),
+    ("R", "The choir rehearses on Thursdays in the village hall.", 1),
+    ("R", "My grandson repairs bicycles and sells them at the market.", 2),
+    ("R", "Funding for the choir comes from ticket sales.", 3),
+]
+
+
+def scores(run) -> dict[tuple[str, int, str], float]:  # type: ignore[no-untyped-def]
+    return {(s.transcript, s.line, g.code_id): g.score for s in run.segments for g in s.suggestions}
+
+
+def only(found: dict[tuple[str, int, str], float], tid: str) -> dict[tuple[str, int, str], float]:
+    return {k: v for k, v in found.items() if k[0] == tid}
+
+
+def test_zero_shot_scores_do_not_move_when_an_unrelated_transcript_is_added(
+    project: Project,
+) -> None:
+    build(project)
+    before = SuggestionEngine(project, FakeEmbedder()).suggest(floor=0.0)
+    assert before.scale is not None
+    assert (before.scale.transcripts, before.scale.reset) == (("P01", "P02"), "new")
+    assert json.loads(project.store.get_meta(SCALE_KEY) or "") == {"transcripts": ["P01", "P02"]}
+
+    add_transcript(project, "Q01", UNRELATED)
+    after = SuggestionEngine(project, FakeEmbedder()).suggest(floor=0.0)
+    assert after.scale is not None
+    assert (after.scale.transcripts, after.scale.outside, after.scale.reset) == (
+        ("P01", "P02"),
+        ("Q01",),
+        "",
+    )
+    old, new = scores(before), scores(after)
+    assert only(new, "Q01")  # the new transcript is scored
+    # Equal up to float32 rounding (the matrix products see a different number of rows).
+    assert {k: v for k, v in new.items() if k[0] != "Q01"} == pytest.approx(old, abs=1e-6)
+
+    # Asked for, the scale takes the new transcript in, and the other scores move.
+    rescaled = SuggestionEngine(project, FakeEmbedder()).suggest(floor=0.0, rescale=True)
+    assert rescaled.scale is not None
+    assert (rescaled.scale.transcripts, rescaled.scale.outside, rescaled.scale.reset) == (
+        ("P01", "P02", "Q01"),
+        (),
+        "asked",
+    )
+    moved = scores(rescaled)
+    assert moved.keys() >= old.keys()
+    assert max(abs(moved[k] - old[k]) for k in old) > 0.01
+
+
+def test_the_scale_does_not_hold_back_what_the_coder_teaches(project: Project) -> None:
+    build(project)
+    SuggestionEngine(project, FakeEmbedder()).suggest(floor=0.0)
+    add_transcript(project, "Q01", UNRELATED)
+    before = scores(SuggestionEngine(project, FakeEmbedder()).suggest(floor=0.0))
+    # Codings in a transcript outside the scale are examples like any other.
+    code(project, "ana", [("Q01", 4, "funding")])
+    after = SuggestionEngine(project, FakeEmbedder()).suggest(learn_from="ana", floor=0.0)
+    assert after.examples == 1
+    assert max(abs(scores(after).get(k, 0.0) - v) for k, v in before.items()) > 0.01
+
+
+def test_a_removed_member_leaves_the_scale_and_an_empty_scale_is_set_afresh(
+    project: Project,
+) -> None:
+    build(project)
+    engine = SuggestionEngine(project, FakeEmbedder())
+    project.store.set_meta(SCALE_KEY, json.dumps({"transcripts": ["P01", "P09"]}))
+    scale = engine.score_scale(["P01", "P02", "P02"])
+    assert (scale.transcripts, scale.outside, scale.dropped, scale.reset) == (
+        ("P01",),
+        ("P02",),
+        ("P09",),
+        "",
+    )
+    assert json.loads(project.store.get_meta(SCALE_KEY) or "") == {"transcripts": ["P01"]}
+    project.store.set_meta(SCALE_KEY, json.dumps({"transcripts": ["P09"]}))
+    scale = engine.score_scale(["P01", "P02"])
+    assert (scale.transcripts, scale.dropped, scale.reset) == (("P01", "P02"), (), "emptied")
+    project.store.set_meta(SCALE_KEY, "not json")
+    assert engine.score_scale(["P02"]).reset == "new"
+
+
+def test_a_scale_computed_without_storing_is_not_saved(project: Project) -> None:
+    build(project)
+    SuggestionEngine(project, FakeEmbedder()).suggest(store=False)
+    assert project.store.get_meta(SCALE_KEY) is None
+
+
+def test_cli_says_when_the_scale_is_set_and_which_transcripts_are_outside_it(
+    project: Project,
+    cli,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    monkeypatch.setenv("THEMEKIT_EMBEDDER", "fake")
+    build(project)
+    first = cli("suggest")
+    assert first.exit_code == 0, first.output
+    assert (
+        "Score scale set on the 2 transcripts now in the project: transcripts imported"
+        " later will not move these scores." in " ".join(first.stderr.split())
+    )
+    add_transcript(project, "Q01", UNRELATED)
+    second = cli("suggest")
+    assert second.exit_code == 0, second.output
+    assert "Score scale" not in second.stderr
+    assert (
+        "1 transcript is scored but not in the score scale (imported after it was set):"
+        " Q01. Run 'themekit suggest --rescale' to include them if they belong to this"
+        " study; the other scores will then change." in " ".join(second.stderr.split())
+    )
+    third = cli("suggest", "--rescale")
+    assert third.exit_code == 0, third.output
+    assert "Score scale set afresh on the 3 transcripts now in the project" in " ".join(
+        third.stderr.split()
+    )
+    assert "not in the score scale" not in third.stderr
