@@ -60,7 +60,7 @@ from themekit.suggest.engine import (  # noqa: E402
 )
 from themekit.suggest.evaluate import subsample_per_code, tfidf_baseline  # noqa: E402
 from themekit.suggest.model import CodeSuggester  # noqa: E402
-from themekit.suggest.stack import StackedSuggester  # noqa: E402
+from themekit.suggest.stack import StackedSuggester, zero_shot_design  # noqa: E402
 
 POINTS = (0, 3, 10, 30)
 TEST_SHARE = 0.3
@@ -211,25 +211,95 @@ def split(docs: list[str], rng: np.random.Generator) -> tuple[np.ndarray, np.nda
     return np.flatnonzero(~is_test), np.flatnonzero(is_test)
 
 
-# Per dataset: (log-odds, right, ln K) of the zero-shot top-3, to fit the zero-shot map.
-ZERO_SHOT_PAIRS: list[tuple[np.ndarray, np.ndarray, float]] = []
+# Per dataset: (design rows, right) of the zero-shot top-3, to fit the zero-shot map.
+ZERO_SHOT_PAIRS: list[tuple[np.ndarray, np.ndarray]] = []
+MAP_TERMS = ("first", "second", "third or lower", "gap to first", "first-second margin")
 
 
-def fit_zero_shot_map() -> tuple[float, float, float]:
-    """sigmoid(a * logodds + b + c * ln K), each dataset weighted equally (Newton, tiny ridge)."""
-    z = np.concatenate([p[0] for p in ZERO_SHOT_PAIRS])
-    y = np.concatenate([p[1] for p in ZERO_SHOT_PAIRS]).astype(float)
-    lk = np.concatenate([np.full(p[0].size, p[2]) for p in ZERO_SHOT_PAIRS])
-    w = np.concatenate([np.full(p[0].size, 1.0 / p[0].size) for p in ZERO_SHOT_PAIRS])
+def zero_shot_rows(scores: np.ndarray, gold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The zero-shot map's design (``stack.zero_shot_design``) for each top-3 suggestion."""
+    bucket, gap, margin = zero_shot_design(scores)
+    top = np.argsort(-scores, axis=1, kind="stable")[:, :3]
+    b = np.take_along_axis(bucket, top, axis=1).ravel()
+    F = np.stack(
+        [
+            b == 0,
+            b == 1,
+            b == 2,
+            np.take_along_axis(gap, top, axis=1).ravel(),
+            np.take_along_axis(np.ascontiguousarray(margin), top, axis=1).ravel(),
+        ],
+        axis=1,
+    ).astype(float)
+    return F, np.take_along_axis(gold, top, axis=1).ravel().astype(float)
+
+
+def fit_zero_shot_map(leave_out: int | None = None) -> np.ndarray:
+    """Coefficients of ``MAP_TERMS`` (logistic regression, Newton, tiny ridge), each dataset
+    weighted equally; ``leave_out``: fit without that dataset (to measure the map on data it
+    never saw)."""
+    used = [p for i, p in enumerate(ZERO_SHOT_PAIRS) if i != leave_out]
+    F = np.vstack([p[0] for p in used])
+    y = np.concatenate([p[1] for p in used])
+    w = np.concatenate([np.full(p[1].size, 1.0 / p[1].size) for p in used])
     w *= w.size / w.sum()
-    F = np.stack([z, np.ones_like(z), lk], axis=1)
-    coef = np.zeros(3)
+    coef = np.zeros(F.shape[1])
     for _ in range(100):
         p = 1 / (1 + np.exp(-np.clip(F @ coef, -30, 30)))
         grad = F.T @ (w * (p - y)) + 1e-3 * coef
-        hess = (F * (w * p * (1 - p))[:, None]).T @ F + 1e-3 * np.eye(3)
+        hess = (F * (w * p * (1 - p))[:, None]).T @ F + 1e-3 * np.eye(F.shape[1])
         coef -= np.linalg.solve(hess, grad)
-    return float(coef[0]), float(coef[1]), float(coef[2])
+    return coef
+
+
+def held_out_map_ece(names: list[str]) -> list[str]:
+    """Zero-shot ECE of each dataset under the map fitted on the other datasets only, and
+    under the map the package ships (fitted on all of them)."""
+    lines = []
+    for i, name in enumerate(names):
+        if len(ZERO_SHOT_PAIRS) < 2:
+            break
+        F, y = ZERO_SHOT_PAIRS[i]
+        conf = 1 / (1 + np.exp(-np.clip(F @ fit_zero_shot_map(leave_out=i), -30, 30)))
+        brier = float(np.mean((conf - y) ** 2))
+        lines.append(
+            f"| {name} | {ece(conf, y):.3f} | {brier:.3f} | {np.mean((y.mean() - y) ** 2):.3f} |"
+        )
+    return lines
+
+
+def unrelated_check(
+    ds: Dataset, embedder: Any, unrelated: np.ndarray
+) -> dict[str, dict[str, float]]:
+    """Zero-shot scores of every unit of ``ds`` alone, then with ``unrelated`` units (the
+    other datasets) added to the project: kept out of the score scale, as the engine does
+    with transcripts imported later, and let into it, as before issue 17."""
+    raw = _cached_encode(embedder, ds.texts)
+    pieces = _cached_encode(embedder, ds.piece_texts)
+    ctx = neighbour_context(raw.copy(), ds.turns, NEIGHBOUR_WEIGHT)
+    n, k = ds.Y.shape
+    both = np.vstack([ctx, unrelated])
+    none = np.zeros((both.shape[0], k), dtype=bool)
+    alone = StackedSuggester(pieces, ds.piece_codes).fit(ctx, none[:n]).predict_proba(ctx)
+    own = np.arange(both.shape[0]) < n
+    variants = {
+        "alone": alone,
+        "added, outside the scale": StackedSuggester(pieces, ds.piece_codes)
+        .fit(both, none, background=own)
+        .predict_proba(ctx),
+        "added, inside the scale": StackedSuggester(pieces, ds.piece_codes)
+        .fit(both, none)
+        .predict_proba(ctx),
+    }
+    return {
+        name: {
+            "top1": topk(s, ds.Y, 1),
+            "top3": topk(s, ds.Y, 3),
+            "max_change": float(np.abs(s - alone).max()),
+            "top1_changed": float((s.argmax(axis=1) != alone.argmax(axis=1)).mean()),
+        }
+        for name, s in variants.items()
+    }
 
 
 Scores = dict[str, list[tuple[np.ndarray, np.ndarray]]]
@@ -274,11 +344,9 @@ def run_dataset(ds: Dataset, embedder: Any, draws: int, log: Callable[[str], Non
             fit_s.append(time.perf_counter() - started)
             scores["themekit"] = est.predict_proba(ctx[test])
             if point == 0:
-                from themekit.suggest.stack import _logit, _softmax
-
-                z, y = top3_pairs(_logit(_softmax(est.decision_function(ctx[test]))), gold)
-                zero_z.append(z)
-                zero_y.append(y)
+                design, right = zero_shot_rows(est.decision_function(ctx[test]), gold)
+                zero_z.append(design)
+                zero_y.append(right)
             old = CodeSuggester(pieces, ds.piece_codes).fit(old_ctx, Y_fit)
             scores["themekit (old)"] = old.predict_proba(old_ctx[test])
             if point == 0:
@@ -312,9 +380,7 @@ def run_dataset(ds: Dataset, embedder: Any, draws: int, log: Callable[[str], Non
         }
         log(f"  {ds.name} @{point}: done")
         if point == 0:
-            ZERO_SHOT_PAIRS.append(
-                (np.concatenate(zero_z), np.concatenate(zero_y), float(np.log(n_codes)))
-            )
+            ZERO_SHOT_PAIRS.append((np.vstack(zero_z), np.concatenate(zero_y)))
     return {
         "units": n,
         "codes": n_codes,
@@ -410,12 +476,45 @@ def main() -> None:
             ds, embedder, args.draws, lambda m: print(m, file=sys.stderr)
         )
         print(render(ds.name, all_res[ds.name], args.draws) + "\n", flush=True)
+    if len(sets) > 1:
+        print(
+            "#### Unrelated text added (zero-shot)\n\n"
+            "Every unit of a dataset scored with nothing coded, alone and with the units of the"
+            " other datasets added to the same project. *Outside the scale*: as `suggest` treats"
+            " transcripts imported after the score scale was set; *inside*: as every segment"
+            " counted before. Max change: the largest change of any unit's score for any code;"
+            " top-1 changed: share of units whose first suggestion changed.\n\n"
+            "| dataset | project | top-1 | top-3 | max change | top-1 changed |\n"
+            "|---|---|---|---|---|---|"
+        )
+        for ds in sets:
+            others = [o for o in sets if o is not ds]
+            unrelated = np.vstack(
+                [
+                    neighbour_context(
+                        _cached_encode(embedder, o.texts).copy(), o.turns, NEIGHBOUR_WEIGHT
+                    )
+                    for o in others
+                ]
+            )
+            for name, m in unrelated_check(ds, embedder, unrelated).items():
+                print(
+                    f"| {ds.name} | {name} | {m['top1']:.3f} | {m['top3']:.3f}"
+                    f" | {m['max_change']:.4f} | {m['top1_changed']:.3f} |"
+                )
+        print()
     print(f"embedder {embedder.model_id}; {time.perf_counter() - started:.1f} s in all\n")
-    slope, offset, per_log_code = fit_zero_shot_map()
+    coef = fit_zero_shot_map()
     print(
-        "zero-shot map fitted on these runs, datasets weighted equally (slope, offset,"
-        f" per ln K): {slope:.3f}, {offset:.3f}, {per_log_code:.3f}\n"
+        "Zero-shot map fitted on these runs, datasets weighted equally ("
+        + ", ".join(f"{t} {c:.2f}" for t, c in zip(MAP_TERMS, coef, strict=True))
+        + "; the package's constants are these, rounded: `stack.ZERO_SHOT_*`). The ECE at"
+        " 0/code above is therefore in-sample. Fitted on the other datasets only, the map"
+        " gives (Brier score, and that of the base rate, for reference):\n\n"
+        "| dataset | zero-shot ECE, map fitted without it | Brier | base-rate Brier |\n"
+        "|---|---|---|---|"
     )
+    print("\n".join(held_out_map_ece([ds.name for ds in sets])) + "\n")
     summary = {name: {str(k): v for k, v in res["points"].items()} for name, res in all_res.items()}
     OUT.mkdir(exist_ok=True)
     (OUT / "suggest_real.json").write_text(json.dumps(summary, indent=1))

@@ -16,7 +16,14 @@ import pytest
 from helpers_suggest import build
 from themekit.coding.coders import add_coder
 from themekit.project import Project
-from themekit.suggest.stack import StackedSuggester
+from themekit.suggest.stack import (
+    ZERO_SHOT_GAP,
+    ZERO_SHOT_MARGIN,
+    ZERO_SHOT_RANK,
+    StackedSuggester,
+    zero_shot_design,
+    zero_shot_proba,
+)
 
 
 def _known_set(
@@ -82,6 +89,35 @@ def test_zero_shot_uses_the_fixed_map_and_stays_in_unit_interval() -> None:
     proba = model.predict_proba(X)
     assert np.all((proba > 0) & (proba < 1))
     assert (proba.argmax(axis=1) == np.repeat(np.arange(5), 10)).mean() > 0.8
+
+
+def test_the_zero_shot_map_reads_rank_gap_and_margin() -> None:
+    s = np.array([[0.5, 2.0, -1.0, 1.0], [0.1, 0.0, 0.05, -3.0]])
+    bucket, gap, margin = zero_shot_design(s)
+    assert bucket.tolist() == [[2, 0, 2, 1], [0, 2, 1, 2]]
+    assert np.allclose(gap, [[-1.5, 0.0, -3.0, -1.0], [0.0, -0.1, -0.05, -3.1]])
+    assert np.allclose(margin, [[1.0] * 4, [0.05] * 4])
+    expected = 1 / (
+        1
+        + np.exp(
+            -(np.asarray(ZERO_SHOT_RANK)[bucket] + ZERO_SHOT_GAP * gap + ZERO_SHOT_MARGIN * margin)
+        )
+    )
+    assert np.allclose(zero_shot_proba(s), expected)
+    # A clear first suggestion is trusted more than a near tie.
+    proba = zero_shot_proba(s)
+    assert proba[0, 1] > proba[1, 0]
+
+
+def test_the_zero_shot_map_keeps_every_segment_ranking() -> None:
+    s = np.random.default_rng(11).normal(size=(200, 9))
+    proba = zero_shot_proba(s)
+    assert np.array_equal(
+        np.argsort(-proba, axis=1, kind="stable"), np.argsort(-s, axis=1, kind="stable")
+    )
+    assert np.all((proba > 0) & (proba < 1))
+    # One code: nothing to compare it with, a score all the same.
+    assert zero_shot_proba(np.array([[0.3], [2.0]])).shape == (2, 1)
 
 
 @pytest.fixture(autouse=True)
