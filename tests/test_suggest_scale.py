@@ -7,10 +7,16 @@ import json
 
 import pytest
 
-from helpers_suggest import add_transcript, build, code
+from helpers_suggest import add_transcript, build, code, load_codebook
 from themekit.project import Project
 from themekit.suggest.embedder import FakeEmbedder
-from themekit.suggest.engine import SCALE_KEY, SuggestionEngine
+from themekit.suggest.engine import (
+    SCALE_KEY,
+    CodeSuggestion,
+    SegmentSuggestions,
+    SuggestionEngine,
+    SuggestRun,
+)
 
 # An interview from another study: nothing in it concerns the codebook.
 UNRELATED = [
@@ -131,3 +137,67 @@ def test_cli_says_when_the_scale_is_set_and_which_transcripts_are_outside_it(
         third.stderr.split()
     )
     assert "not in the score scale" not in third.stderr
+
+
+def _run_with_firsts(firsts: list[str | None], codes: int) -> SuggestRun:
+    segments = [
+        SegmentSuggestions(
+            i,
+            "P01",
+            i + 1,
+            "text",
+            [] if c is None else [CodeSuggestion(c, f"T > {c}", c, 0.5, "definition")],
+        )
+        for i, c in enumerate(firsts)
+    ]
+    return SuggestRun(segments, "m", "all", 0, 0, 0, codes=codes)
+
+
+def test_a_code_first_for_too_many_segments_is_reported() -> None:
+    run = _run_with_firsts(["a"] * 7 + ["b"] * 6 + ["c"] * 6 + ["d"] * 1 + [None] * 5, codes=5)
+    assert run.dominant_codes() == [("a", "T > a", 0.35)]
+    assert run.dominant_codes(share=0.4) == []
+    # Too few codes or segments to tell a broad code from a small study.
+    assert _run_with_firsts(["a"] * 7 + ["b"] * 13, codes=4).dominant_codes() == []
+    assert _run_with_firsts(["a"] * 19, codes=5).dominant_codes() == []
+
+
+BROAD_BOOK = {
+    "name": "Broad book",
+    "codes": [
+        {"id": "money", "label": "Money", "definition": "The budget, funding and money."},
+        {"id": "homes", "label": "Homes", "definition": "Housing and hostel places."},
+        {"id": "staff", "label": "Staff", "definition": "Psychologists and nurses."},
+        {"id": "courts", "label": "Courts", "definition": "Judges, sentencing and court dates."},
+        {"id": "training", "label": "Training", "definition": "Courses and training days."},
+    ],
+}
+
+
+def test_cli_warns_when_one_code_is_first_nearly_everywhere(
+    project: Project,
+    cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("THEMEKIT_EMBEDDER", "fake")
+    # Most lines mention the budget in passing; a few are about something else.
+    lines = [("R", f"The budget for site {i} was cut again this year.", i) for i in range(18)]
+    lines += [
+        ("R", "A judge set the court date.", 20),
+        ("R", "The judge moved the court date twice.", 21),
+        ("R", "The hostel had places.", 22),
+        ("R", "Two hostel places opened.", 23),
+        ("R", "The nurses were overworked.", 24),
+        ("R", "Psychologists and nurses left.", 25),
+    ]
+    add_transcript(project, "P01", lines)
+    load_codebook(project, BROAD_BOOK)
+    result = cli("suggest")
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: 'Money' (money) is the first suggestion for 71% of the segments with one:"
+        " its definition may be too broad to tell segments apart. Check a few of them"
+        " (--format csv) and sharpen its definition, or code some examples."
+        in " ".join(result.stderr.split())
+    )
+    assert result.stderr.count("warning: ") == 1

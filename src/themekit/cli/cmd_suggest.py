@@ -123,6 +123,12 @@ def suggest(
         e.message(note)
     if run.scale is not None:
         _report_scale(run.scale)
+    for code_id, path, share in run.dominant_codes():
+        e.warn(
+            f"'{path}' ({code_id}) is the first suggestion for {share:.0%} of the segments"
+            " with one: its definition may be too broad to tell segments apart. Check a few"
+            " of them (--format csv) and sharpen its definition, or code some examples."
+        )
     e.message(
         f"Suggested codes for {len(run.segments)} segments (learned from {run.learned_from},"
         f" {run.examples} coded segments; {run.embedded} texts embedded, {run.cached} from the"

@@ -62,6 +62,12 @@ NEIGHBOUR_WEIGHT = 0.3
 # data (BENCHMARKS.md) fewer than one in five of them was right. See docs/suggestions.md.
 DEFAULT_FLOOR = 0.2
 ALL_CODERS = "all"
+# A code first for more than this share of segments is reported as possibly too broad
+# (``SuggestRun.dominant_codes``); on the benchmarks the most frequent first suggestion
+# took 5-17% (BENCHMARKS.md), plain classifiers' up to 62%.
+DOMINANT_SHARE = 0.3
+DOMINANT_MIN_CODES = 5
+DOMINANT_MIN_SEGMENTS = 20
 EXAMPLE_REASON_CHARS = 60
 
 Advance = Callable[..., object]
@@ -110,6 +116,25 @@ class SuggestRun:
     stored: int = 0
     notes: list[str] = field(default_factory=list)
     scale: ScoreScale | None = None
+    codes: int = 0  # codable codes ranked
+
+    def dominant_codes(self, share: float = DOMINANT_SHARE) -> list[tuple[str, str, float]]:
+        """(code id, path, share) of each code that is the first suggestion for more than
+        ``share`` of the segments with one, in a codebook of at least ``DOMINANT_MIN_CODES``
+        codes: a description so broad that it resembles everything (issue 17 found one such
+        code first for 13% of real segments and right for 9% of them)."""
+        firsts = [s.suggestions[0] for s in self.segments if s.suggestions]
+        if self.codes < DOMINANT_MIN_CODES or len(firsts) < DOMINANT_MIN_SEGMENTS:
+            return []
+        counts: dict[str, int] = {}
+        paths: dict[str, str] = {}
+        for g in firsts:
+            counts[g.code_id] = counts.get(g.code_id, 0) + 1
+            paths[g.code_id] = g.path
+        found = [
+            (c, paths[c], n / len(firsts)) for c, n in counts.items() if n / len(firsts) > share
+        ]
+        return sorted(found, key=lambda item: (-item[2], item[0]))
 
 
 @dataclass(frozen=True)
@@ -445,6 +470,7 @@ class SuggestionEngine:
             e1 + e2,
             c1 + c2,
             scale=scale,
+            codes=len(entries),
         )
         if not estimator.train_index_.size:
             run.notes.append(
