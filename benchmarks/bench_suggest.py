@@ -3,6 +3,7 @@
     python benchmarks/bench_suggest.py quality [--fake]     # variants, Markdown table
     python benchmarks/bench_suggest.py speed [--n 10000]    # throughput vs raw encode
     python benchmarks/bench_suggest.py memory [--n 100000]  # peak RSS in a subprocess
+    python benchmarks/bench_suggest.py fit                  # fitting time at 30 x 50
 
 ``quality`` embeds the synthetic set of ``suggest_synthetic.py`` once (real bundled
 model unless ``--fake``), then runs the cross-validated evaluation of
@@ -18,6 +19,7 @@ import argparse
 import hashlib
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -356,6 +358,54 @@ def sample(folds: int) -> None:
         project.close()
 
 
+# -- fitting ---------------------------------------------------------------------------------
+
+
+def fitting(per_code: int, codes: int, background: int, rounds: int = 3) -> None:
+    """Seconds to fit ``StackedSuggester`` (held-out check and calibration included) on
+    ``per_code`` coded examples of each of ``codes`` codes among ``background`` uncoded
+    segments (random unit vectors, 384-d, as the real model gives), against the blend alone.
+    Issue 17's bar: under 2 s at 30 x 50."""
+    import numpy as np
+
+    from themekit.suggest.model import CodeSuggester
+    from themekit.suggest.stack import StackedSuggester
+
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(codes, 384))
+    labels = np.repeat(np.arange(codes), per_code)
+    coded = centres[labels] + 2.0 * rng.normal(size=(labels.size, 384))
+    X = np.vstack([coded, rng.normal(size=(background, 384))]).astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    Y = np.zeros((X.shape[0], codes), dtype=bool)
+    Y[np.arange(labels.size), labels] = True
+    pieces = (centres / np.linalg.norm(centres, axis=1, keepdims=True)).astype(np.float32)
+    groups = [f"T{i % 12}" for i in range(X.shape[0])]
+    timings: dict[str, list[float]] = {"StackedSuggester.fit": [], "blend alone": []}
+    mode = ""
+    for _ in range(rounds):
+        started = time.perf_counter()
+        est = StackedSuggester(pieces, np.arange(codes)).fit(X, Y, groups=groups)
+        timings["StackedSuggester.fit"].append(time.perf_counter() - started)
+        mode = est.mode_
+        started = time.perf_counter()
+        CodeSuggester(pieces, np.arange(codes), calibrate=False).fit(X, Y)
+        timings["blend alone"].append(time.perf_counter() - started)
+    print(
+        f"### Fitting, {per_code} examples x {codes} codes, {background:,} uncoded segments"
+        f" ({os.cpu_count()} cores)\n"
+    )
+    print("| estimator | median s | runs |\n|---|---|---|")
+    for name, values in timings.items():
+        print(f"| {name} | {statistics.median(values):.2f} | {len(values)} |")
+    median = statistics.median(timings["StackedSuggester.fit"])
+    verdict = "met" if median < 2.0 else "NOT met"
+    print(
+        f"\nBar (issue 17): under 2 s at 30 x 50: {verdict} ({median:.2f} s; chosen mode"
+        f" {mode}); load average at the end: {os.getloadavg()[0]:.1f}.\n"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="what", required=True)
@@ -367,6 +417,10 @@ def main() -> None:
     m = sub.add_parser("memory")
     m.add_argument("--n", type=int, default=100_000)
     m.add_argument("--real-new", type=int, default=2_000)
+    f = sub.add_parser("fit")
+    f.add_argument("--per-code", type=int, default=30)
+    f.add_argument("--codes", type=int, default=50)
+    f.add_argument("--background", type=int, default=10_000)
     sa = sub.add_parser("sample")
     sa.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
@@ -376,6 +430,8 @@ def main() -> None:
         sample(args.folds)
     elif args.what == "speed":
         speed(args.n)
+    elif args.what == "fit":
+        fitting(args.per_code, args.codes, args.background)
     else:
         memory(args.n, args.real_new)
 

@@ -32,11 +32,15 @@ REPO = HERE.parent
 OUTPUT = REPO / "BENCHMARKS.md"
 
 RUNS: dict[str, list[list[str]]] = {
-    "bench_suggest.py": [["quality"], ["speed"], ["memory"]],
+    "bench_suggest.py": [["quality"], ["speed"], ["memory"], ["fit"]],
 }
 # (bench_suggest_real.py runs as it is: its default is the full learning curve.)
 QUICK_RUNS: dict[str, list[list[str]]] = {
-    "bench_suggest.py": [["quality", "--fake"], ["speed", "--n", "2000"]],
+    "bench_suggest.py": [
+        ["quality", "--fake"],
+        ["speed", "--n", "2000"],
+        ["fit", "--background", "2000"],
+    ],
     "bench_suggest_real.py": [["--draws", "2"]],
     "bench_agree.py": [["--units", "20000", "--resamples", "200", "--repeats", "1"]],
     "bench_tui.py": [["--segments", "2000"]],
