@@ -8,6 +8,8 @@ measures leaks and false replacements against the ground truth there.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -280,6 +282,33 @@ def test_an_empty_register_is_warned_about_in_preview(project: Project, cli) -> 
         "warning: the anonymisation register lists nobody: only patterns, NER and the name"
         " rules stand between the transcripts and the export." in result.stderr
     )
+
+
+def test_a_windows_1252_register_is_read_warned_about_and_saved_as_utf8_on_review(
+    project: Project,
+    cli,  # type: ignore[no-untyped-def]
+) -> None:
+    import_fixture(project)
+    register = project.root / "redact.yaml"
+    register.write_bytes("people:\r\n  - Bex\r\n  - Zo\u00eb Hart\r\n".encode("cp1252"))
+    before = cli("anonymise", "preview", "-f", "csv")
+    assert before.exit_code == 0, before.output
+    assert (
+        "warning: the anonymisation register is not UTF-8; it was read as Windows-1252: check"
+        " that accented names in it look right (themekit anonymise review), or save it as UTF-8."
+        in " ".join(before.stderr.split())
+    )
+    rows = list(csv.DictReader(io.StringIO(before.stdout)))
+    assert {(r["source"], r["original"]) for r in rows if r["original"] == "Bex"} == {
+        ("register", "Bex")
+    }
+    reviewed = cli("anonymise", "review")
+    assert reviewed.exit_code == 0, reviewed.output
+    text = register.read_bytes().decode("utf-8")  # now UTF-8
+    assert "  - Zo\u00eb Hart\n" in text
+    after = cli("anonymise", "preview", "-f", "csv")
+    assert after.exit_code == 0, after.output
+    assert "not UTF-8" not in after.stderr
 
 
 def test_a_malformed_register_stops_preview_with_its_line(project: Project, cli) -> None:

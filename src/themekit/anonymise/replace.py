@@ -102,6 +102,10 @@ EMPTY_REGISTER_WARNING = (
     "the anonymisation register lists nobody: only patterns, NER and the name rules"
     " stand between the transcripts and the export"
 )
+REGISTER_NOT_UTF8_WARNING = (
+    "the anonymisation register is not UTF-8; it was read as Windows-1252: check that"
+    " accented names in it look right (themekit anonymise review), or save it as UTF-8"
+)
 NAME_LISTS_MISSING_WARNING = (
     "the name lists (Python package 'names') are not installed, so first names"
     " the NER model misses are not looked for"
@@ -158,6 +162,8 @@ class Anonymiser:
         warnings = []
         if self.register.is_empty:
             warnings.append(EMPTY_REGISTER_WARNING)
+        if self.register.encoding == "cp1252":
+            warnings.append(REGISTER_NOT_UTF8_WARNING)
         if self.ner is not None and not name_lists_available():
             warnings.append(NAME_LISTS_MISSING_WARNING)
         return AnonymisationSummary(

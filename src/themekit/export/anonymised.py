@@ -66,6 +66,7 @@ from themekit.anonymise import (
 )
 from themekit.anonymise.terms import normalise_key
 from themekit.errors import AnonymisationError, ExportError, NextStep
+from themekit.files.text import decode_user_text, normalise_newlines
 from themekit.files.writer import atomic_write_text, check_destination
 
 if TYPE_CHECKING:
@@ -563,11 +564,13 @@ def mark_register_reviewed(project: Project, when: str | None = None) -> Path:
     """Write ``reviewed: <date>`` into the project's register, after checking it loads.
 
     An existing ``reviewed:`` line (or the draft's commented one) is replaced; the rest
-    of the file, comments included, is kept as the researcher wrote it.
+    of the file, comments included, is kept as the researcher wrote it (in UTF-8).
     """
     path = register_path(project)
     load_register(path)  # a register that does not load cannot be called reviewed
-    text = path.read_text(encoding="utf-8-sig")
+    # Through the one decoder, as load_register read it; written back as UTF-8 (so a
+    # register saved as Windows-1252 is converted, and its warning goes away).
+    text = normalise_newlines(decode_user_text(path.read_bytes(), path).text)
     line = f"reviewed: {when or _today()}"
     if _REVIEWED_LINE.search(text):
         text = _REVIEWED_LINE.sub(line, text, count=1)
