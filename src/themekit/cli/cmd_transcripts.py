@@ -220,6 +220,14 @@ def speakers_transcripts(
             )
             for note in outcome.orphaned:
                 e.message(f"  orphaned: {note}")
+            if outcome.on_interviewer_lines:
+                e.warn(
+                    f"{outcome.transcript_id}: {len(outcome.on_interviewer_lines)} codings are"
+                    " now on interviewer lines (kept; such lines are not codable, so check"
+                    " them and move or remove them in 'themekit code'):"
+                )
+                for note in outcome.on_interviewer_lines:
+                    e.message(f"  {note}")
     verb = "would change" if dry_run else "changed"
     e.message(
         f"{changed} {verb}, {len(outcomes) - changed} unchanged"

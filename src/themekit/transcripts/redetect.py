@@ -40,6 +40,9 @@ class RedetectOutcome:
     version: int | None = None
     reanchored: int = 0
     orphaned: list[str] = field(default_factory=list)
+    # Codings kept on lines that are now interviewer lines ("line 12 (Interviewer):
+    # funding, by ana"): not codable any more, so the researcher should look at them.
+    on_interviewer_lines: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +52,7 @@ class RedetectOutcome:
             "version": self.version,
             "reanchored": self.reanchored,
             "orphaned": list(self.orphaned),
+            "on_interviewer_lines": list(self.on_interviewer_lines),
             **(self.report.to_dict() if self.report else {}),
         }
 
@@ -119,8 +123,24 @@ def redetect_speakers(
                 },
             )
             outcome.version = store.current_version(tid)
+            outcome.on_interviewer_lines = _codings_on_interviewer_lines(project, tid)
         outcomes.append(outcome)
     return outcomes
+
+
+def _codings_on_interviewer_lines(project: Project, transcript_id: str) -> list[str]:
+    """Codings of the current version that sit on lines no longer codable."""
+    store = project.store
+    not_codable = {s.id: s for s in store.segments(transcript_id) if not s.codable}
+    if not not_codable:
+        return []
+    found = []
+    for coding in store.codings(transcript_id=transcript_id):
+        segment = not_codable.get(coding.segment_id)
+        if segment is not None:
+            who = f" ({segment.speaker})" if segment.speaker else ""
+            found.append(f"line {segment.line}{who}: {coding.code_id}, by {coding.coder}")
+    return found
 
 
 def _stored_turns(segments: list[SegmentRow]) -> list[Turn]:
