@@ -468,6 +468,34 @@ def test_redetect_warns_about_codings_left_on_new_interviewer_lines(
     assert '"on_interviewer_lines": []' in again.stdout  # unchanged: no new version
 
 
+def test_reimport_with_an_interviewer_warns_about_codings_on_their_lines(
+    project: Project,
+    cli,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    from themekit.coding.service import CodingSession
+    from themekit.model.codebook import Codebook
+
+    project.store.add_codebook_version(
+        Codebook.from_dict({"codes": [{"id": "beds", "label": "Beds"}]}),
+        source="test",
+        changes={},
+    )
+    path = tmp_path / "pair.txt"
+    path.write_text(
+        "Sam: The raised beds came first, I think.\nJoe: Yes, with raised beds.\n", "utf-8"
+    )
+    cli("import", str(path), "--unit", "turn")
+    CodingSession(project, "ana").apply(project.store.segment_at("pair", 1), "beds")
+    result = cli("import", str(path), "--interviewer", "Sam")
+    assert result.exit_code == 0, result.output
+    assert "pair: updated (new version)" in result.stderr
+    assert "warning: pair: 1 codings are now on interviewer lines" in " ".join(
+        result.stderr.split()
+    )
+    assert "  line 1 (Sam): beds, by ana" in result.stderr.splitlines()
+
+
 def test_redetect_unknown_transcript_changes_nothing(project: Project, cli) -> None:
     result = cli("transcripts", "speakers", "nope")
     assert result.exit_code == 1

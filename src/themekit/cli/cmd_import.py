@@ -139,6 +139,7 @@ def import_(
             )
             for note in outcome.orphaned:
                 e.message(f"  orphaned: {note}")
+            warn_codings_on_interviewer_lines(outcome.transcript_id, outcome.on_interviewer_lines)
             if outcome.note:
                 e.message(f"  {outcome.note}")
 
@@ -209,3 +210,17 @@ def _csv_rows(outcome: ImportOutcome) -> list[dict[str, Any]]:
         for speaker in outcome.report.speakers
     ]
     return rows or [{**base, "codable_share": share, "warnings": warnings}]
+
+
+def warn_codings_on_interviewer_lines(transcript_id: str | None, notes: list[str]) -> None:
+    """After a new version (import or 'transcripts speakers'): codings that now sit on
+    interviewer lines are kept, and listed so the researcher can move or remove them."""
+    if not notes:
+        return
+    e = env()
+    e.warn(
+        f"{transcript_id}: {len(notes)} codings are now on interviewer lines (kept; such"
+        " lines are not codable, so check them and move or remove them in 'themekit code'):"
+    )
+    for note in notes:
+        e.message(f"  {note}")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from themekit.cli.app import app, env, open_project
+from themekit.cli.cmd_import import warn_codings_on_interviewer_lines
 from themekit.cli.render import FORMAT_OPTION, TableFormat, render_rows
 from themekit.errors import CodingError
 
@@ -220,14 +221,7 @@ def speakers_transcripts(
             )
             for note in outcome.orphaned:
                 e.message(f"  orphaned: {note}")
-            if outcome.on_interviewer_lines:
-                e.warn(
-                    f"{outcome.transcript_id}: {len(outcome.on_interviewer_lines)} codings are"
-                    " now on interviewer lines (kept; such lines are not codable, so check"
-                    " them and move or remove them in 'themekit code'):"
-                )
-                for note in outcome.on_interviewer_lines:
-                    e.message(f"  {note}")
+            warn_codings_on_interviewer_lines(outcome.transcript_id, outcome.on_interviewer_lines)
     verb = "would change" if dry_run else "changed"
     e.message(
         f"{changed} {verb}, {len(outcomes) - changed} unchanged"

@@ -41,6 +41,7 @@ class ImportOutcome:
     error: ThemekitError | None = None
     note: str | None = None  # why a file was skipped
     report: TranscriptReport | None = None  # speakers, interviewers and warnings
+    on_interviewer_lines: list[str] = field(default_factory=list)  # see codings_on_...
 
 
 def import_transcripts(
@@ -222,9 +223,27 @@ def import_one(
                 else None
             ),
             report=report,
+            on_interviewer_lines=codings_on_interviewer_lines(project, tid) if existed else [],
         )
     except ThemekitError as exc:
         return ImportOutcome(str(path), tid, "failed", error=exc)
+
+
+def codings_on_interviewer_lines(project: Project, transcript_id: str) -> list[str]:
+    """Codings of the current version on lines that are not codable (interviewer lines),
+    as "line 12 (Sam): funding, by ana": after a new version (re-import, re-detection) a
+    re-anchored coding can land on one; it is kept and reported."""
+    store = project.store
+    not_codable = {s.id: s for s in store.segments(transcript_id) if not s.codable}
+    if not not_codable:
+        return []
+    found = []
+    for coding in store.codings(transcript_id=transcript_id):
+        segment = not_codable.get(coding.segment_id)
+        if segment is not None:
+            who = f" ({segment.speaker})" if segment.speaker else ""
+            found.append(f"line {segment.line}{who}: {coding.code_id}, by {coding.coder}")
+    return found
 
 
 def same_segments(stored: list[SegmentRow], segments: list[Segment]) -> bool:

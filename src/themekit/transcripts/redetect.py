@@ -66,7 +66,12 @@ def redetect_speakers(
     dry_run: bool = False,
 ) -> list[RedetectOutcome]:
     """Detect speakers and interviewers again (all transcripts when no ids are given)."""
-    from themekit.transcripts.importer import import_settings_for, same_segments, store_version
+    from themekit.transcripts.importer import (
+        codings_on_interviewer_lines,
+        import_settings_for,
+        same_segments,
+        store_version,
+    )
     from themekit.transcripts.report import build_report
     from themekit.transcripts.roles import decide_roles
     from themekit.transcripts.segment import segment_transcript
@@ -123,24 +128,9 @@ def redetect_speakers(
                 },
             )
             outcome.version = store.current_version(tid)
-            outcome.on_interviewer_lines = _codings_on_interviewer_lines(project, tid)
+            outcome.on_interviewer_lines = codings_on_interviewer_lines(project, tid)
         outcomes.append(outcome)
     return outcomes
-
-
-def _codings_on_interviewer_lines(project: Project, transcript_id: str) -> list[str]:
-    """Codings of the current version that sit on lines no longer codable."""
-    store = project.store
-    not_codable = {s.id: s for s in store.segments(transcript_id) if not s.codable}
-    if not not_codable:
-        return []
-    found = []
-    for coding in store.codings(transcript_id=transcript_id):
-        segment = not_codable.get(coding.segment_id)
-        if segment is not None:
-            who = f" ({segment.speaker})" if segment.speaker else ""
-            found.append(f"line {segment.line}{who}: {coding.code_id}, by {coding.coder}")
-    return found
 
 
 def _stored_turns(segments: list[SegmentRow]) -> list[Turn]:
