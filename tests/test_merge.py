@@ -336,6 +336,21 @@ def test_cli_bundle_then_merge_and_write_codebook(tmp_path: Path, diverged, bare
     )
     assert result.exit_code == 0, result.output
     assert "Mini MHTR framework" in yaml_out.read_text(encoding="utf-8")
+    yaml_out.write_text("# my notes\n", encoding="utf-8")
+    again = bare_cli(
+        "--project", str(a.root), "merge", str(b.root), "--write-codebook", str(yaml_out)
+    )
+    assert again.exit_code == 1
+    assert again.stderr == (
+        f"Error: {yaml_out}: already exists; nothing was written. Add --force to replace it,"
+        " or choose another --write-codebook file.\n"
+    )
+    assert yaml_out.read_text(encoding="utf-8") == "# my notes\n"
+    forced = bare_cli(
+        "--project", str(a.root), "merge", str(b.root), "--write-codebook", str(yaml_out), "--force"
+    )
+    assert forced.exit_code == 0, forced.output
+    assert "Mini MHTR framework" in yaml_out.read_text(encoding="utf-8")
 
 
 def test_merge_names_a_missing_coder(diverged) -> None:

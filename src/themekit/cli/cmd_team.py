@@ -61,6 +61,9 @@ def merge(
     write_codebook: Path | None = typer.Option(
         None, "--write-codebook", help="Only write OTHER's codebook to this YAML file, for loading."
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Replace the --write-codebook file if it exists."
+    ),
 ) -> None:
     """Bring in codings, memos, exemplars, done marks and audit log from OTHER.
 
@@ -76,12 +79,19 @@ def merge(
     e = env()
     if write_codebook is not None:
         from themekit.codebook.export import codebook_to_yaml
+        from themekit.errors import OutputExists
         from themekit.files.writer import atomic_write_text
 
         codebook = data.codebook_object()
         if codebook is None:
             raise MergeError(f"{other}: has no codebook.", hint="Merge without --write-codebook.")
-        atomic_write_text(write_codebook, codebook_to_yaml(codebook))
+        try:
+            atomic_write_text(write_codebook, codebook_to_yaml(codebook), overwrite=force)
+        except OutputExists:
+            raise OutputExists(
+                f"{write_codebook}: already exists; nothing was written.",
+                hint="Add --force to replace it, or choose another --write-codebook file.",
+            ) from None
         e.message(f"Wrote the codebook of {data.source_name} to {write_codebook}")
         e.message(f"Next: themekit codebook load {write_codebook}, then themekit merge {other}")
         return
