@@ -136,6 +136,16 @@ def test_memos_list_and_export(study: Project, cli, tmp_path: Path) -> None:
     assert [(r["line"], r["memo"], r["text"]) for r in written] == [
         ("3", "the judge's own words", "It fills a gap between the GP and the specialist team.")
     ]
+    # An existing file is replaced only with --force.
+    again = cli("memos", "export", "-o", str(target))
+    assert again.exit_code == 1
+    assert again.stderr == (
+        f"Error: {target}: already exists; nothing was written. Add --force to replace it,"
+        " or choose another -o.\n"
+    )
+    assert len(list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))) == 1
+    forced = cli("memos", "export", "-o", str(target), "--force")
+    assert forced.stderr == f"Exported 2 memos to {target}\n"
 
 
 # -- codings show ---------------------------------------------------------------------------
@@ -180,8 +190,19 @@ def test_codings_show_in_the_terminal_and_as_files(study: Project, cli, tmp_path
         ("Judiciary", "3", "ben", "Judiciary"),
         ("Probation Service", "3", "ana", "Probation Service"),
     ]
+    refused = cli("codings", "show", "benefits.gap", "--by", "coder", "-o", str(target))
+    assert refused.exit_code == 1
+    assert "already exists; nothing was written. Add --force to replace it" in refused.stderr
+    assert target.read_text(encoding="utf-8-sig").count("\n") == len(rows) + 1  # unchanged
+    forced = cli("codings", "show", "benefits.gap", "--by", "coder", "-o", str(target), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert {r["heading"] for r in csv.DictReader(io.StringIO(target.read_text("utf-8-sig")))} == {
+        "ana",
+        "ben",
+    }
     docx_path = tmp_path / "gap.docx"
     assert cli("codings", "show", "benefits.gap", "-o", str(docx_path)).exit_code == 0
+    assert cli("codings", "show", "benefits.gap", "-o", str(docx_path)).exit_code == 1
     from docx import Document
 
     paragraphs = [p.text for p in Document(str(docx_path)).paragraphs]

@@ -164,6 +164,7 @@ def show_coded_text(
         help="md, csv or docx (default: read in the terminal; with -o from its extension).",
     ),
     output: Path | None = typer.Option(None, "--output", "-o", help="File to write."),
+    force: bool = FORCE_OPTION,
 ) -> None:
     """Read the text coded with CODE: each passage with speaker, line, group and coder.
 
@@ -196,7 +197,7 @@ def show_coded_text(
                     if memo:
                         e.out.print(Text(f"    {label}: {memo}", "italic"))
         return
-    text = write_coded_text(found, output, fmt=fmt.value if fmt else None)
+    text = write_coded_text(found, output, fmt=fmt.value if fmt else None, overwrite=force)
     if text is not None:
         e.write(text)
         return

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from themekit.cli.app import app, env, open_project
-from themekit.cli.render import FORMAT_OPTION, TableFormat, render_rows
+from themekit.cli.render import FORCE_OPTION, FORMAT_OPTION, TableFormat, render_rows
 
 memos_app = typer.Typer(help="Memos: list them, export them.", no_args_is_help=True)
 app.add_typer(memos_app, name="memos")
@@ -44,12 +44,18 @@ def export_memos(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="File to write (default: stdout)."
     ),
+    force: bool = FORCE_OPTION,
 ) -> None:
     """Export memos with the text of their line. The text is the raw interview text."""
     from themekit.coding import memos
 
     count, text = memos.export_memos(
-        open_project(), output, fmt=fmt.value if fmt else None, coder=coder, transcript=transcript
+        open_project(),
+        output,
+        fmt=fmt.value if fmt else None,
+        coder=coder,
+        transcript=transcript,
+        overwrite=force,
     )
     if text is not None:
         env().write(text)

@@ -230,10 +230,15 @@ def render_coded_text(found: CodedText, fmt: str) -> str:
 
 
 def write_coded_text(
-    found: CodedText, output: str | Path | None, *, fmt: str | None = None
+    found: CodedText,
+    output: str | Path | None,
+    *,
+    fmt: str | None = None,
+    overwrite: bool = False,
 ) -> str | None:
     """Write ``found`` to ``output`` (md, csv or docx) and return None, or the text for
-    standard output when ``output`` is None or ``-``."""
+    standard output when ``output`` is None or ``-``. An existing ``output`` is replaced
+    only with ``overwrite`` (else ``OutputExists``)."""
     target = None if output is None or wants_stdout(output) else Path(output)
     chosen = infer_output_format(target, fmt, FORMATS, "md")
     if chosen == "docx":
@@ -241,11 +246,13 @@ def write_coded_text(
             raise CodingError(
                 "The docx format needs an output file.", hint="Name a file ending in .docx."
             )
-        with atomic_writer(target) as temp:
+        with atomic_writer(target, overwrite=overwrite) as temp:
             _write_docx(found, temp)
         return None
     text = render_coded_text(found, chosen)
     if target is None:
         return text
-    atomic_write_text(target, text, encoding="utf-8-sig" if chosen == "csv" else "utf-8")
+    atomic_write_text(
+        target, text, encoding="utf-8-sig" if chosen == "csv" else "utf-8", overwrite=overwrite
+    )
     return None

@@ -97,8 +97,10 @@ def export_memos(
     fmt: str | None = None,
     coder: str | None = None,
     transcript: str | None = None,
+    overwrite: bool = False,
 ) -> tuple[int, str | None]:
-    """Write the memos; return (number of memos, text for stdout or None if written)."""
+    """Write the memos; return (number of memos, text for stdout or None if written).
+    An existing ``output`` is replaced only with ``overwrite`` (else ``OutputExists``)."""
     target = None if output is None or wants_stdout(output) else Path(output)
     chosen = infer_output_format(target, fmt, FORMATS, "md")
     rows = memo_table(project, coder=coder, transcript=transcript)
@@ -106,5 +108,5 @@ def export_memos(
     if target is None:
         return len(rows), text
     encoding = "utf-8-sig" if chosen == "csv" else "utf-8"
-    atomic_write_text(target, text, encoding=encoding, newline="")
+    atomic_write_text(target, text, encoding=encoding, newline="", overwrite=overwrite)
     return len(rows), None
