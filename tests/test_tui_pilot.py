@@ -672,7 +672,7 @@ def test_docs_list_every_key() -> None:
 
 def test_importing_the_package_does_not_import_textual() -> None:
     code = (
-        "import sys, themekit.coding.tui, themekit.coding.tui.state, themekit.coding.tui.keys;"
+        "import sys, themekit.coding.tui, themekit.coding.state, themekit.coding.tui.keys;"
         "print('textual' in sys.modules)"
     )
     out = subprocess.run(

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from themekit.coding.service import Change
-from themekit.coding.tui.state import CodingState, locate_words, split_codings
+from themekit.coding.state import CodingState, locate_words, split_codings
 from themekit.errors import CodingError
 from themekit.model.rows import CodingRow, SegmentRow
 

@@ -36,7 +36,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from themekit.coding.service import Change, CodingSession
-from themekit.coding.tui.state import CodingState, locate_words
+from themekit.coding.state import CodingState, locate_words
 from themekit.errors import CodingError, ThemekitError
 from themekit.serve import views
 from themekit.serve.security import (

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from themekit.coding.tui.state import split_codings
+from themekit.coding.state import split_codings
 
 if TYPE_CHECKING:
     from themekit.coding.service import CodingSession

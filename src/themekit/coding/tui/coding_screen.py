@@ -41,7 +41,7 @@ from themekit.coding.tui.keys import SHORTCUT_KEYS, screen_keys
 from themekit.coding.tui.line_panes import CodingsPane, LineDetail, StatusBar, SuggestionsPane
 from themekit.coding.tui.passages_screen import PassagesScreen
 from themekit.coding.tui.picker import PickerScreen
-from themekit.coding.tui.state import CodingState, split_codings
+from themekit.coding.state import CodingState, split_codings
 from themekit.coding.tui.transcript_view import TranscriptView
 from themekit.coding.tui.widgets import ConfirmScreen, GuidancePane, HelpScreen, PromptScreen
 from themekit.errors import ThemekitError

@@ -20,7 +20,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from themekit.coding.service import Suggestion
-from themekit.coding.tui.state import CodingState
+from themekit.coding.state import CodingState
 from themekit.coding.tui.widgets import fit
 from themekit.model.codebook import CodeEntry
 from themekit.model.rows import CodingRow

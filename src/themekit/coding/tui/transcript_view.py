@@ -40,7 +40,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from themekit.coding.tui.state import CodingState
+from themekit.coding.state import CodingState
 from themekit.coding.tui.widgets import fit
 
 _CURRENT = Style(bgcolor="#2a4d7a", bold=True)
