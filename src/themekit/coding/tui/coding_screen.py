@@ -36,12 +36,12 @@ from textual.timer import Timer
 from textual.widgets import Footer, OptionList
 
 from themekit.coding.service import Change, CodingSession, OpenedTranscript, Suggestion
+from themekit.coding.state import CodingState, split_codings
 from themekit.coding.tui.codebook_pane import CodebookPane
 from themekit.coding.tui.keys import SHORTCUT_KEYS, screen_keys
 from themekit.coding.tui.line_panes import CodingsPane, LineDetail, StatusBar, SuggestionsPane
 from themekit.coding.tui.passages_screen import PassagesScreen
 from themekit.coding.tui.picker import PickerScreen
-from themekit.coding.state import CodingState, split_codings
 from themekit.coding.tui.transcript_view import TranscriptView
 from themekit.coding.tui.widgets import ConfirmScreen, GuidancePane, HelpScreen, PromptScreen
 from themekit.errors import ThemekitError
