@@ -260,3 +260,29 @@ def test_neighbour_context_mixes_only_neighbours_with_the_same_key() -> None:
     assert np.allclose(mixed[1], expected)
     assert np.allclose(mixed[3], [0, 0, 0, 1])
     assert np.allclose(mixed[0], np.array([1.0, 1.0, 0, 0]) / np.sqrt(2))
+
+
+def test_the_run_says_what_its_scores_are_calibrated_on(project: Project) -> None:
+    build(project)
+    code(project, "ana", [("P01", 2, "funding"), ("P01", 4, "housing"), ("P02", 1, "staff")])
+    few = SuggestionEngine(project, FakeEmbedder()).suggest(learn_from="ana")
+    assert few.notes == [
+        "Only 3 coded segments: too few to calibrate the scores on, so they come from the"
+        " fixed map fitted on the benchmarks (docs/suggestions.md)."
+    ]
+    topics = {
+        "funding": "The budget and the funding money for site {} ran short this year.",
+        "housing": "A hostel place and housing for client {} came through.",
+        "staff": "The psychologist and the nurse at clinic {} had protected time.",
+    }
+    lines = [(f"R{i}", text.format(i), i) for i in range(6) for text in topics.values()]
+    add_transcript(project, "P03", lines)
+    code(
+        project, "ana", [("P03", 3 * i + j + 1, c) for i in range(6) for j, c in enumerate(topics)]
+    )
+    many = SuggestionEngine(project, FakeEmbedder()).suggest(learn_from="ana")
+    assert many.examples == 21
+    assert many.notes == [
+        "Scores calibrated on 21 coded segments, each scored by a model that did not learn"
+        " from it (definitions and examples)."
+    ]

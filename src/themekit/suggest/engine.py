@@ -478,6 +478,20 @@ class SuggestionEngine:
                 + ("" if source == ALL_CODERS else f" by {source}")
                 + ": suggestions come from the codebook's definitions and examples only."
             )
+        elif estimator.calibrated_:
+            how = (
+                "with a classifier" if estimator.mode_ == "stacked" else "definitions and examples"
+            )
+            run.notes.append(
+                f"Scores calibrated on {estimator.train_index_.size} coded segments, each"
+                f" scored by a model that did not learn from it ({how})."
+            )
+        else:
+            run.notes.append(
+                f"Only {estimator.train_index_.size} coded segments: too few to calibrate the"
+                " scores on, so they come from the fixed map fitted on the benchmarks"
+                " (docs/suggestions.md)."
+            )
         if store:
             # Suggestions that learned from nobody's codings say so, so that blind coders
             # may see them (see the coding app's suggestions pane).
