@@ -20,12 +20,13 @@ Each channel is standardised per code over the background rows (a z-score: how u
 this similarity is *for this code*), which makes codes with long and short definitions
 comparable. ``fit(..., background=mask)`` restricts the statistics to some rows (the
 engine's *score scale*: the transcripts it was set on), so that text added later,
-related or not, cannot move the scores of the rest. The two are blended with weight ``n
-/ (n + prior_strength)`` on the examples, where ``n`` is the number of coded examples of
-the code: with nothing coded the definition decides; with many examples they do. A
-logistic map turns the blended z into a probability in [0, 1]: its slope and intercept
-are fitted (Platt scaling) on the coded segments, each scored without itself (leave-one-
-out), or set to ``zero_shot_slope`` and ``zero_shot_offset`` when nothing is coded.
+related or not, cannot move the scores of the rest. The two are blended with weight
+``n / (n + prior_strength)`` on the examples, where ``n`` is the number of coded
+examples of the code: with nothing coded the definition decides; with many examples
+they do. A logistic map turns the blended z into a probability in [0, 1]: its slope and
+intercept are fitted (Platt scaling) on the coded segments, each scored without itself
+(leave-one-out), or set to ``zero_shot_slope`` and ``zero_shot_offset`` when nothing is
+coded.
 Codes are scored independently (multi-label).
 
 ``score_details`` also says what drove each score: the best-matching piece, or the

@@ -29,7 +29,7 @@ codes keep distinct scores. With too few codings the map is the fixed zero-shot 
 segment, how far its score falls short of the first, and how far the first stands
 above the second. Issue 17 found the earlier zero-shot map (log-odds of the softmax,
 with a term for the number of codes) right on the data it was fitted on and badly off
-on a dataset left out of the fit (ECE 0.09-0.49); this one stays within 0.04-0.06 when
+on a dataset left out of the fit (ECE 0.09-0.49); this one stays at 0.049-0.061 when
 each dataset is left out in turn (BENCHMARKS.md). Training rows
 get their held-out scores, so a coded segment never suggests its own code because it
 was learned from.
