@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from themekit.model.rows import SegmentRow
 from themekit.project import Project
 
 LAYOUTS = Path(__file__).parent / "fixtures" / "transcripts" / "layouts"
@@ -380,15 +381,21 @@ def test_dry_run_bad_file_is_one_line_and_exit_1(project: Project, cli, tmp_path
 # --- fixing after the fact -------------------------------------------------------------------
 
 
-def test_redetect_with_a_pattern_keeps_codings(project: Project, cli, tmp_path: Path) -> None:
+def code_as_ana(project: Project, segment: SegmentRow) -> None:
+    """Code ``segment`` with "beds" as ana (the code is added to the codebook if needed)."""
     from themekit.coding.service import CodingSession
     from themekit.model.codebook import Codebook
 
-    project.store.add_codebook_version(
-        Codebook.from_dict({"codes": [{"id": "beds", "label": "Beds"}]}),
-        source="test",
-        changes={},
-    )
+    if project.store.current_codebook() is None:
+        project.store.add_codebook_version(
+            Codebook.from_dict({"codes": [{"id": "beds", "label": "Beds"}]}),
+            source="test",
+            changes={},
+        )
+    CodingSession(project, "ana").apply(segment, "beds")
+
+
+def test_redetect_with_a_pattern_keeps_codings(project: Project, cli, tmp_path: Path) -> None:
     path = tmp_path / "odd.txt"
     path.write_text(
         "<<Amira>> How did it start?\n<<Joe>> With raised beds.\n"
@@ -397,7 +404,7 @@ def test_redetect_with_a_pattern_keeps_codings(project: Project, cli, tmp_path: 
     )
     cli("import", str(path), "--unit", "turn")
     assert [s for s, _, _, _ in stored(project, "odd")] == [None, None, None, None]
-    CodingSession(project, "ana").apply(project.store.segment_at("odd", 2), "beds")
+    code_as_ana(project, project.store.segment_at("odd", 2))
 
     preview = cli(
         "transcripts", "speakers", "odd", "--pattern", r"<<(?P<speaker>\w+)>>\s*", "--dry-run"
@@ -434,14 +441,6 @@ def test_redetect_warns_about_codings_left_on_new_interviewer_lines(
     cli,
     tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    from themekit.coding.service import CodingSession
-    from themekit.model.codebook import Codebook
-
-    project.store.add_codebook_version(
-        Codebook.from_dict({"codes": [{"id": "beds", "label": "Beds"}]}),
-        source="test",
-        changes={},
-    )
     path = tmp_path / "pair.txt"
     path.write_text(
         "Sam: The raised beds came first, I think.\nJoe: Yes, with raised beds.\n"
@@ -451,8 +450,8 @@ def test_redetect_warns_about_codings_left_on_new_interviewer_lines(
     cli("import", str(path), "--unit", "turn")
     # Sam was not taken for the interviewer, and line 1 was coded.
     assert [c for _, c, _, _ in stored(project, "pair")] == [True, True, True, True]
-    CodingSession(project, "ana").apply(project.store.segment_at("pair", 1), "beds")
-    CodingSession(project, "ana").apply(project.store.segment_at("pair", 2), "beds")
+    code_as_ana(project, project.store.segment_at("pair", 1))
+    code_as_ana(project, project.store.segment_at("pair", 2))
     result = cli("transcripts", "speakers", "pair", "--interviewer", "Sam")
     assert result.exit_code == 0, result.output
     lines = result.stderr.splitlines()
@@ -473,20 +472,12 @@ def test_reimport_with_an_interviewer_warns_about_codings_on_their_lines(
     cli,
     tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    from themekit.coding.service import CodingSession
-    from themekit.model.codebook import Codebook
-
-    project.store.add_codebook_version(
-        Codebook.from_dict({"codes": [{"id": "beds", "label": "Beds"}]}),
-        source="test",
-        changes={},
-    )
     path = tmp_path / "pair.txt"
     path.write_text(
         "Sam: The raised beds came first, I think.\nJoe: Yes, with raised beds.\n", "utf-8"
     )
     cli("import", str(path), "--unit", "turn")
-    CodingSession(project, "ana").apply(project.store.segment_at("pair", 1), "beds")
+    code_as_ana(project, project.store.segment_at("pair", 1))
     result = cli("import", str(path), "--interviewer", "Sam")
     assert result.exit_code == 0, result.output
     assert "pair: updated (new version)" in result.stderr
@@ -573,17 +564,9 @@ def test_redetect_with_a_bad_pattern_is_one_line_and_changes_nothing(project: Pr
 
 
 def test_reimport_with_interviewer_applies_it_and_keeps_codings(project: Project, cli) -> None:
-    from themekit.coding.service import CodingSession
-    from themekit.model.codebook import Codebook
-
-    project.store.add_codebook_version(
-        Codebook.from_dict({"codes": [{"id": "beds", "label": "Beds"}]}),
-        source="test",
-        changes={},
-    )
     path = str(LAYOUTS / "speaker_numbers.txt")
     cli("import", path, "--unit", "turn")
-    CodingSession(project, "ana").apply(project.store.segment_at("speaker_numbers", 2), "beds")
+    code_as_ana(project, project.store.segment_at("speaker_numbers", 2))
     result = cli("import", path, "--interviewer", "Speaker 2")
     assert result.exit_code == 0, result.output
     assert "speaker_numbers: updated (new version), 4 segments (2 codable)" in result.stderr
