@@ -485,6 +485,12 @@ def test_reimport_with_an_interviewer_warns_about_codings_on_their_lines(
         result.stderr.split()
     )
     assert "  line 1 (Sam): beds, by ana" in result.stderr.splitlines()
+    path.write_text(path.read_text("utf-8") + "Sam: One more thing.\n", "utf-8")
+    as_json = cli("import", str(path), "--interviewer", "Sam", "--format", "json")
+    assert as_json.exit_code == 0, as_json.output
+    (row,) = json.loads(as_json.stdout)
+    assert (row["status"], row["reanchored"], row["orphaned"]) == ("updated", 1, [])
+    assert row["on_interviewer_lines"] == ["line 1 (Sam): beds, by ana"]
 
 
 def test_redetect_unknown_transcript_changes_nothing(project: Project, cli) -> None:

@@ -187,6 +187,10 @@ def _as_dict(outcome: ImportOutcome) -> dict[str, Any]:
         data["error"] = render_error(outcome.error)
     if outcome.note:
         data["note"] = outcome.note
+    if outcome.status == "updated":
+        data["reanchored"] = outcome.reanchored
+        data["orphaned"] = list(outcome.orphaned)
+        data["on_interviewer_lines"] = list(outcome.on_interviewer_lines)
     return data
 
 
