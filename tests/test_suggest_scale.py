@@ -65,6 +65,8 @@ def test_zero_shot_scores_do_not_move_when_an_unrelated_transcript_is_added(
         (),
         "asked",
     )
+    log = [(e.action, e.how) for e in project.store.audit_entries() if e.action == "suggest.scale"]
+    assert log == [("suggest.scale", "new"), ("suggest.scale", "asked")]
     moved = scores(rescaled)
     assert moved.keys() >= old.keys()
     assert max(abs(moved[k] - old[k]) for k in old) > 0.01

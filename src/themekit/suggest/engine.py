@@ -348,7 +348,15 @@ class SuggestionEngine:
         if reset:
             members, dropped = present, ()
         if save and (reset or dropped):
-            self.store.set_meta(SCALE_KEY, json.dumps({"transcripts": members}))
+            # Recorded with the audit log in one transaction: scores before and after a
+            # reset are not comparable, and the log says when that happened.
+            with self.store.db.transaction():
+                self.store.set_meta(SCALE_KEY, json.dumps({"transcripts": members}))
+                self.store.log(
+                    "suggest.scale",
+                    how=reset or "dropped",
+                    details={"transcripts": members, "dropped": list(dropped)},
+                )
         member_set = set(members)
         outside = tuple(t for t in present if t not in member_set)
         return ScoreScale(tuple(members), outside, dropped, reset)
