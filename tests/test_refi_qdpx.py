@@ -416,8 +416,7 @@ def test_standard_fixture(fresh: Project, tmp_path: Path) -> None:
     assert report.summary() == (
         "2 transcripts imported, 5 codes added, 2 participants, 2 coders, 8 codings, 2 memos\n"
         "  selections: 7 placed exactly, 0 snapped, 0 skipped; positions counted as code points\n"
-        "  warning: set 'First round' not imported (themekit has no sets or code groups):"
-        " sources 'P01.docx'\n"
+        "  sets kept: 'First round' (1 transcript, 0 codes)\n"
         "  warning: 1 notes are not attached to a coding or a selection (project, source or"
         " code memos); not imported"
     )

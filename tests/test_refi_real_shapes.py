@@ -390,6 +390,7 @@ def snapshot(project: Project) -> dict[str, Any]:
         "passages": [(p.guid, p.span_start, p.span_end, p.pieces) for p in store.passages()],
         "memos": sorted(store.segment_memos().values()),
         "coders": store.coders(),
+        "sets": store.refi_ids("set"),
     }
 
 
@@ -477,15 +478,24 @@ def test_atlas_export_with_a_missing_document_imports_the_rest(
     ]
     assert report.warnings == [
         "'::' in code names read as levels; grouping codes added: 'Barriers', 'Support'",
-        "set 'Practical barriers' not imported (themekit has no sets or code groups): codes"
-        " 'Barriers > Cost', 'Barriers > Transport time'",
-        "set 'Wave 1' not imported (themekit has no sets or code groups): sources"
-        " 'Interview Rosa', 'Interview Omar'",
         "1 links between objects not imported",
         "1 graphs (network views) not imported",
+        "set 'Wave 1': sources not in the archive, left out of it: 'Interview Omar'",
         "1 notes are not attached to a coding or a selection (project, source or code"
         " memos); not imported",
     ]
+    # A code group and a document group are kept, with the members that came in.
+    assert report.sets == [
+        "'Practical barriers' (0 transcripts, 2 codes)",
+        "'Wave 1' (1 transcript, 0 codes)",
+    ]
+    assert {
+        info["name"]: (info["codes"], info["transcripts"])
+        for _, info in fresh.store.refi_ids("set").values()
+    } == {
+        "Practical barriers": (["barriers.cost", "barriers.transport_time"], []),
+        "Wave 1": ([], ["Interview Rosa"]),
+    }
     assert not report.complete
 
 
@@ -651,8 +661,8 @@ def test_maxqda_shape_names_as_text_document_variables_and_a_document_set(
     assert report.warnings == [
         "1 values of document variables not imported (themekit keeps attributes on"
         " participants: give them in a participants table)",
-        "set 'Rural' not imported (themekit has no sets or code groups): sources 'Carer 4'",
     ]
+    assert report.sets == ["'Rural' (1 transcript, 0 codes)"]
 
 
 def test_atlas_import_export_import_is_identical(tmp_path: Path) -> None:
@@ -668,5 +678,50 @@ def test_atlas_import_export_import_is_identical(tmp_path: Path) -> None:
     one, two = qde_of(tmp_path / "one.qdpx"), qde_of(tmp_path / "two.qdpx")
     assert len(selections(one)) == 3
     assert _without_stamp(one) == _without_stamp(two)
+    # The kept sets go out with their GUIDs and the members that came in.
+    sets = {
+        s.get("name"): [(local_name(m.tag), m.get("targetGUID")) for m in s]
+        for s in ET.fromstring(one).iter()
+        if local_name(s.tag) == "Set"
+    }
+    first_sources = {tid: guid for tid, (guid, _) in first.store.refi_ids("source").items()}
+    assert sets == {
+        "Practical barriers": [
+            ("MemberCode", "a7c00000-0000-4000-8000-000000000001"),
+            ("MemberCode", "a7c00000-0000-4000-8000-000000000002"),
+        ],
+        "Wave 1": [("MemberSource", first_sources["Interview Rosa"])],
+    }
+    assert report.sets == [
+        "'Practical barriers' (0 transcripts, 2 codes)",
+        "'Wave 1' (1 transcript, 0 codes)",
+    ]
     first.close()
     second.close()
+
+
+@needs_schemas
+def test_kept_sets_are_exported_valid_and_lose_only_members_that_are_gone(
+    tmp_path: Path,
+) -> None:
+    source = zip_folder("atlas_partial", tmp_path / "atlas.qdpx")
+    project = Project.init(tmp_path / "p", name="study")
+    import_qdpx_report(project, source)
+    # A code of a kept set leaves the codebook: the set goes out without it, and says so.
+    current = project.store.current_codebook()
+    assert current is not None
+    book = current[1]
+    barriers = next(e for e in book.walk() if e.code.id == "barriers").code
+    barriers.children = [c for c in barriers.children if c.id != "barriers.transport_time"]
+    project.store.add_codebook_version(book, source="test", changes={})
+    package = build_qdpx(project)
+    xmlschema.XMLSchema(str(SCHEMAS / "Project.xsd")).validate(package.qde)
+    assert package.summary.sets == 2
+    assert package.summary.set_members_gone == [
+        "'Practical barriers': code 'barriers.transport_time'"
+    ]
+    assert package.summary.text().endswith(
+        ", 2 sets; left out of their sets, no longer in the project:"
+        " 'Practical barriers': code 'barriers.transport_time'"
+    )
+    project.close()

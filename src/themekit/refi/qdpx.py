@@ -17,7 +17,10 @@ A .qdpx file is a zip holding ``project.qde`` (XML, ``urn:QDA-XML:project:1.0``)
 * coding memo: a ``Note`` referred to from the ``Coding``;
 * segment memo: a ``Note`` referred to from a ``PlainTextSelection`` over the segment,
   with no coding;
-* participant roles: a ``Set`` per role, of the transcripts those participants speak in.
+* participant roles: a ``Set`` per role, of the transcripts those participants speak in;
+* sets that came in with an import (code and document groups): the same ``Set`` again,
+  same GUID, name and description, with the member codes and transcripts still in the
+  project (``refi_ids``, kind ``set``).
 
 Positions are code points of the stored text, end exclusive. A whole-segment coding is
 exported as its segment's span; a span coding keeps its exact span.
@@ -58,8 +61,8 @@ transaction, so a bad file leaves the project as it was:
   source's and the project's stand in, in that order, where it has none;
 * a selection's ``Description`` (ATLAS.ti's quotation comment) and its notes become a
   segment memo on its first segment; ``Parent::Child`` code names (ATLAS.ti) become a
-  hierarchy unless ``nest_names`` is off; sets, links and graphs are reported with their
-  members, not imported;
+  hierarchy unless ``nest_names`` is off; sets are kept (and written back on export)
+  with the members that came in; links and graphs are counted, not imported;
 * a source whose text the archive lacks is listed and left out, and everything else
   (codebook, users, cases, variables, other sources) still comes in: a partial project
   is imported, and ``ImportReport.complete`` is False; ``strict`` refuses it instead;
@@ -91,6 +94,7 @@ from typing import TYPE_CHECKING, Any
 from themekit.codebook.io_qdc import (
     RefiCode,
     code_guid,
+    derived_guid,
     normalise_guid,
     to_code,
     unique_id,
@@ -184,6 +188,7 @@ class ImportReport:
     snapped: list[str] = field(default_factory=list)
     missing_sources: list[str] = field(default_factory=list)
     passages: int = 0
+    sets: list[str] = field(default_factory=list)  # "'Site A' (3 transcripts, 1 code)"
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -223,6 +228,8 @@ class ImportReport:
                     f"  {tid}: positions counted as {where.convention.value}: {where.exact}"
                     f" exact, {where.snapped} snapped, {where.skipped} skipped"
                 )
+        if self.sets:
+            lines.append(f"  sets kept: {'; '.join(self.sets)}")
         lines.extend(f"  skipped: {item}" for item in self.skipped)
         lines.extend(f"  snapped: {item}" for item in self.snapped)
         lines.extend(f"  missing: {item}" for item in self.missing_sources)
@@ -532,7 +539,7 @@ def import_qdpx_report(
         )
     planned = _plan_sources(project, refi)
     report.warnings.extend(refi.warnings)
-    _report_sets_links_graphs(refi, report)
+    _report_links_graphs(refi, report)
     store = project.store
     coder_of = _coder_namer(refi, default_coder, report.warnings)
     with store.db.transaction():
@@ -587,6 +594,7 @@ def import_qdpx_report(
                 {**plan.source.attributes, "content_hash": content_hash(plan.parsed.text)},
             )
 
+        _keep_sets(store, refi, planned, mapping, report)
         people, links = _participants(refi, planned, report.warnings)
         if people:
             store.replace_participants(people, links)
@@ -660,34 +668,72 @@ def import_qdpx_report(
 THEMEKIT_ROLE_SET = "Transcripts of the participants with this role (themekit)."
 
 
-def _report_sets_links_graphs(refi: RefiProject, report: ImportReport) -> None:
-    """Sets, links and graphs have no home in themekit: each is named, with its members."""
-    names: dict[str, str] = {}
-    for top in refi.codes:
-        for item, code_path in top.walk():
-            names[item.guid] = " > ".join(code_path)
-    for source in refi.sources:
-        names[source.guid] = source.name
-    for gone in refi.missing_sources:
-        names[gone.guid] = gone.name
-    for group in refi.sets:
-        if group.description == THEMEKIT_ROLE_SET:
-            continue
-        members = []
-        for label, guids in (("codes", group.codes), ("sources", group.sources)):
-            if guids:
-                shown = ", ".join(f"'{names.get(g, g)}'" for g in guids)
-                members.append(f"{label} {shown}")
-        if group.notes:
-            members.append(f"{len(group.notes)} notes")
-        report.warnings.append(
-            f"set '{group.name or group.guid}' not imported (themekit has no sets or code"
-            f" groups): {'; '.join(members) or 'no members'}"
-        )
+def _report_links_graphs(refi: RefiProject, report: ImportReport) -> None:
+    """Links and graphs have no home in themekit: they are counted."""
     if refi.links:
         report.warnings.append(f"{refi.links} links between objects not imported")
     if refi.graphs:
         report.warnings.append(f"{refi.graphs} graphs (network views) not imported")
+
+
+def _keep_sets(
+    store: Any,
+    refi: RefiProject,
+    planned: list[_PlannedSource],
+    mapping: dict[str, str],
+    report: ImportReport,
+) -> None:
+    """Keep each set of codes and sources (``refi_ids``, kind ``set``: name, description,
+    code ids, transcript ids) so that an export writes it back; say what each holds and
+    which members could not come (notes, sources missing from the archive)."""
+    transcript_of = {plan.source.guid: plan.transcript_id for plan in planned}
+    missing = {gone.guid: gone.name for gone in refi.missing_sources}
+    for group in refi.sets:
+        if group.description == THEMEKIT_ROLE_SET:
+            continue  # derived from the participants; written again on export
+        name = group.name or group.guid
+        codes = list(dict.fromkeys(mapping[g] for g in group.codes if g in mapping))
+        transcripts = list(
+            dict.fromkeys(transcript_of[g] for g in group.sources if g in transcript_of)
+        )
+        guid = group.guid or derived_guid("set", name)
+        store.set_refi_id(
+            "set",
+            guid,
+            guid,
+            {
+                "name": group.name,
+                "description": group.description,
+                "codes": codes,
+                "transcripts": transcripts,
+            },
+        )
+        report.sets.append(
+            f"'{name}' ({_count(len(transcripts), 'transcript')}, {_count(len(codes), 'code')})"
+        )
+        lost = [missing[g] for g in group.sources if g in missing]
+        unknown = sum(1 for g in group.codes if g not in mapping) + sum(
+            1 for g in group.sources if g not in transcript_of and g not in missing
+        )
+        if lost:
+            report.warnings.append(
+                f"set '{name}': sources not in the archive, left out of it: "
+                + ", ".join(f"'{n}'" for n in lost)
+            )
+        if unknown:
+            report.warnings.append(
+                f"set '{name}': {unknown} members name no code or source of the file;"
+                " left out of it"
+            )
+        if group.notes:
+            report.warnings.append(
+                f"set '{name}': its {_count(len(group.notes), 'note')} not kept (themekit keeps"
+                " memos on codings and lines, not in sets)"
+            )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _remember_ids(store: Any, refi: RefiProject, people: list[Participant]) -> None:

@@ -22,7 +22,7 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -80,14 +80,23 @@ class ExportSummary:
     codings: int = 0
     memos: int = 0
     orphaned_skipped: int = 0
+    sets: int = 0  # sets kept from an import and written back (role sets not counted)
+    # Members of kept sets that are no longer in the project ("'Site A': code 'x'").
+    set_members_gone: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         line = (
             f"{self.transcripts} transcripts, {self.codes} codes, {self.coders} coders,"
             f" {self.participants} participants, {self.codings} codings, {self.memos} memos"
         )
+        if self.sets:
+            line += f", {self.sets} sets"
         if self.orphaned_skipped:
             line += f" ({self.orphaned_skipped} orphaned codings not exported)"
+        if self.set_members_gone:
+            line += "; left out of their sets, no longer in the project: " + "; ".join(
+                self.set_members_gone
+            )
         return line
 
 
@@ -311,7 +320,39 @@ def build_qdpx(project: Project) -> QdpxPackage:
             _sub(note, "PlainTextContent").text = xml_text(memo_text)
     summary.memos = len(notes)
     _append_role_sets(root, people, spoken_in, source_guid)
+    _append_kept_sets(root, store.refi_ids("set"), code_guids, source_guid, summary)
     return QdpxPackage(serialise(root), sources, summary)
+
+
+def _append_kept_sets(
+    root: ET.Element,
+    kept: dict[str, tuple[str, dict[str, Any]]],
+    code_guids: dict[str, str],
+    source_guid: dict[str, str],
+    summary: ExportSummary,
+) -> None:
+    """The sets an import kept (``qdpx._keep_sets``), with the members still here."""
+    if not kept:
+        return
+    sets = root.find("Sets")
+    if sets is None:
+        sets = _sub(root, "Sets")
+    for guid, (_same, info) in sorted(kept.items(), key=lambda item: str(item[1][1].get("name"))):
+        name = str(info.get("name") or guid)
+        item = _sub(sets, "Set", {"guid": guid, "name": xml_text(name)})
+        if info.get("description"):
+            _sub(item, "Description").text = xml_text(str(info["description"]))
+        for code_id in info.get("codes", []):
+            if code_id in code_guids:
+                _sub(item, "MemberCode", {"targetGUID": code_guids[code_id]})
+            else:
+                summary.set_members_gone.append(f"'{name}': code '{code_id}'")
+        for tid in info.get("transcripts", []):
+            if tid in source_guid:
+                _sub(item, "MemberSource", {"targetGUID": source_guid[tid]})
+            else:
+                summary.set_members_gone.append(f"'{name}': transcript '{tid}'")
+        summary.sets += 1
 
 
 def _insert_selection(source: ET.Element, selection: ET.Element) -> None:

@@ -263,7 +263,9 @@ def m005_refi_passages(conn: sqlite3.Connection) -> None:
     keeps its GUID, whole span (canonical offsets) and attributes, and groups the segment
     codings it became (``refi_passage_codings``: coding uid, the ``Coding`` GUID it came
     from); ``refi_ids`` keeps the GUID and attributes of users, sources, cases and
-    variables by their themekit key, so an export gives them back unchanged."""
+    variables by their themekit key, so an export gives them back unchanged (and, later,
+    kind ``set``: a set of codes and sources by its GUID, with its members by themekit
+    id, written back on export)."""
     _script(conn, M005_SQL)
 
 

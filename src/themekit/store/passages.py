@@ -101,8 +101,8 @@ class PassageStore(StoreBase):
         return list(rows.values())
 
     def set_refi_id(self, kind: str, key: str, guid: str, attributes: dict[str, Any]) -> None:
-        """Remember the GUID (and attributes) another program gave a user, source, case or
-        variable; a later import of the same object replaces it."""
+        """Remember the GUID (and attributes) another program gave a user, source, case,
+        variable or set; a later import of the same object replaces it."""
         with self.db.transaction() as conn:
             conn.execute(
                 "INSERT INTO refi_ids (kind, key, guid, attributes) VALUES (?, ?, ?, ?)"
@@ -112,7 +112,7 @@ class PassageStore(StoreBase):
             )
 
     def refi_ids(self, kind: str) -> dict[str, tuple[str, dict[str, Any]]]:
-        """key -> (GUID, attributes) for one kind (user, source, case, variable)."""
+        """key -> (GUID, attributes) for one kind (user, source, case, variable, set)."""
         return {
             r["key"]: (r["guid"], self.loads(r["attributes"]))
             for r in self.db.query("SELECT * FROM refi_ids WHERE kind = ?", (kind,))
