@@ -725,3 +725,38 @@ def test_kept_sets_are_exported_valid_and_lose_only_members_that_are_gone(
         " 'Practical barriers': code 'barriers.transport_time'"
     )
     project.close()
+
+
+def test_an_nvivo_style_set_with_a_note_and_a_stale_member_keeps_the_rest(
+    fresh: Project, tmp_path: Path
+) -> None:
+    # NVivo lets a set hold memos (notes) too; a member may point at nothing in the file.
+    qde = MAXQDA.replace(
+        '<Set guid="65000000-0000-4000-8000-000000000001" name="Rural">',
+        '<Set guid="65000000-0000-4000-8000-000000000001" name="Rural">'
+        "<Description>Farms and villages</Description>"
+        '<MemberCode targetGUID="6e000000-0000-4000-8000-000000000001"/>',
+    ).replace(
+        '      <MemberSource targetGUID="6c000000-0000-4000-8000-000000000001"/>\n',
+        '      <MemberSource targetGUID="6c000000-0000-4000-8000-000000000001"/>\n'
+        '      <MemberSource targetGUID="6c000000-0000-4000-8000-0000000000ff"/>\n'
+        '      <MemberNote targetGUID="64000000-0000-4000-8000-000000000001"/>\n',
+    )
+    path = tmp_path / "nvivo.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde)
+    report = import_qdpx_report(fresh, path)
+    assert report.sets == ["'Rural' (1 transcript, 1 code)"]
+    assert report.warnings[-2:] == [
+        "set 'Rural': 1 member with no code or source of that GUID in the file; left out of it",
+        "set 'Rural': its 1 note not kept (themekit keeps memos on codings and lines, not in sets)",
+    ]
+    ((guid, info),) = fresh.store.refi_ids("set").values()
+    assert guid == "65000000-0000-4000-8000-000000000001"
+    assert info == {
+        "name": "Rural",
+        "description": "Farms and villages",
+        "codes": ["respite"],
+        "transcripts": ["Carer 4"],
+    }
+    assert "  sets kept: 'Rural' (1 transcript, 1 code)" in report.summary().splitlines()

@@ -722,8 +722,8 @@ def _keep_sets(
             )
         if unknown:
             report.warnings.append(
-                f"set '{name}': {unknown} members name no code or source of the file;"
-                " left out of it"
+                f"set '{name}': {_count(unknown, 'member')} with no code or source of that"
+                " GUID in the file; left out of it"
             )
         if group.notes:
             report.warnings.append(
