@@ -130,7 +130,7 @@ def test_cli_says_when_the_scale_is_set_and_which_transcripts_are_outside_it(
     assert "Score scale" not in second.stderr
     assert (
         "1 transcript is scored but not in the score scale (imported after it was set):"
-        " Q01. Run 'themekit suggest --rescale' to include them if they belong to this"
+        " Q01. Run 'themekit suggest --rescale' to include it if it belongs to this"
         " study; the other scores will then change." in " ".join(second.stderr.split())
     )
     third = cli("suggest", "--rescale")

@@ -12,13 +12,16 @@ Three modes of one command, as the issue asks:
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from themekit.cli.app import app, env, open_project
 from themekit.cli.render import FORMAT_OPTION, TableFormat, render_rows
 from themekit.errors import SuggestError
+
+if TYPE_CHECKING:
+    from themekit.suggest.engine import ScoreScale
 
 SUGGESTION_COLUMNS = [
     "transcript",
@@ -144,7 +147,7 @@ def suggest(
     _print_suggestions(run.segments, fmt)
 
 
-def _report_scale(scale: Any) -> None:
+def _report_scale(scale: ScoreScale) -> None:
     """Say which transcripts set the scores' scale when that changed, and which are
     scored without being part of it."""
     e = env()
@@ -162,11 +165,13 @@ def _report_scale(scale: Any) -> None:
     if scale.dropped:
         e.message(f"Left the score scale (no longer in the project): {', '.join(scale.dropped)}.")
     if scale.outside:
+        one = len(scale.outside) == 1
+        which = "it if it belongs" if one else "them if they belong"
         e.warn(
-            f"{len(scale.outside)} transcript{'s are' if len(scale.outside) != 1 else ' is'}"
-            f" scored but not in the score scale (imported after it was set):"
-            f" {', '.join(scale.outside)}. Run 'themekit suggest --rescale' to include"
-            " them if they belong to this study; the other scores will then change."
+            f"{len(scale.outside)} transcript{' is' if one else 's are'} scored but not in"
+            f" the score scale (imported after it was set): {', '.join(scale.outside)}."
+            f" Run 'themekit suggest --rescale' to include {which} to this study; the other"
+            " scores will then change."
         )
 
 
