@@ -266,6 +266,27 @@ def label_matrix(
     return Y, coders
 
 
+def _what_scores_rest_on(estimator: StackedSuggester, source: str) -> str:
+    """One sentence for the coder: what the scores were learned from and calibrated on."""
+    coded = int(estimator.train_index_.size)
+    if not coded:
+        return (
+            "No codings to learn from"
+            + ("" if source == ALL_CODERS else f" by {source}")
+            + ": suggestions come from the codebook's definitions and examples only."
+        )
+    if estimator.calibrated_:
+        how = "with a classifier" if estimator.mode_ == "stacked" else "definitions and examples"
+        return (
+            f"Scores calibrated on {coded} coded segments, each scored by a model that did"
+            f" not learn from it ({how})."
+        )
+    return (
+        f"Only {coded} coded segments: too few to calibrate the scores on, so they come from"
+        " the fixed map fitted on the benchmarks (docs/suggestions.md)."
+    )
+
+
 def current_codebook(project: Project) -> tuple[int, Codebook, list[CodeEntry]]:
     current = project.store.current_codebook()
     if current is None:
@@ -482,26 +503,7 @@ class SuggestionEngine:
             scale=scale,
             codes=len(entries),
         )
-        if not estimator.train_index_.size:
-            run.notes.append(
-                "No codings to learn from"
-                + ("" if source == ALL_CODERS else f" by {source}")
-                + ": suggestions come from the codebook's definitions and examples only."
-            )
-        elif estimator.calibrated_:
-            how = (
-                "with a classifier" if estimator.mode_ == "stacked" else "definitions and examples"
-            )
-            run.notes.append(
-                f"Scores calibrated on {estimator.train_index_.size} coded segments, each"
-                f" scored by a model that did not learn from it ({how})."
-            )
-        else:
-            run.notes.append(
-                f"Only {estimator.train_index_.size} coded segments: too few to calibrate the"
-                " scores on, so they come from the fixed map fitted on the benchmarks"
-                " (docs/suggestions.md)."
-            )
+        run.notes.append(_what_scores_rest_on(estimator, source))
         if store:
             # Suggestions that learned from nobody's codings say so, so that blind coders
             # may see them (see the coding app's suggestions pane).
