@@ -203,3 +203,22 @@ def test_cli_warns_when_one_code_is_first_nearly_everywhere(
         in " ".join(result.stderr.split())
     )
     assert result.stderr.count("warning: ") == 1
+
+
+def test_evaluate_scales_on_the_same_transcripts_as_suggest(project: Project) -> None:
+    from themekit.suggest.evaluate import evaluate_coder
+
+    build(project)
+    code(
+        project,
+        "ana",
+        [("P01", 2, "funding"), ("P01", 4, "housing"), ("P02", 1, "staff"), ("P02", 2, "funding")],
+    )
+    SuggestionEngine(project, FakeEmbedder()).suggest()  # sets the scale on P01 and P02
+    before = evaluate_coder(project, "ana", folds=2, embedder=FakeEmbedder())
+    add_transcript(project, "Q01", UNRELATED)
+    after = evaluate_coder(project, "ana", folds=2, embedder=FakeEmbedder())
+    # Q01's four uncoded lines stay out of the codes' scale, as in suggest.
+    assert before.background_segments == after.background_segments == 3
+    assert (after.top1, after.top3, after.per_code) == (before.top1, before.top3, before.per_code)
+    assert after.agreement == before.agreement

@@ -315,6 +315,10 @@ def _evaluate(project: Any, coder: str, folds: int, threshold: float, fmt: Table
 
     summary = [
         {"measure": "units (coded segments)", "value": str(result.units)},
+        {
+            "measure": "uncoded segments setting the scale",
+            "value": str(result.background_segments),
+        },
         {"measure": "folds", "value": f"{result.folds} (grouped by {result.grouping})"},
         {"measure": "top-1 accuracy", "value": pct(result.top1)},
         {"measure": "top-3 accuracy", "value": pct(result.top3)},

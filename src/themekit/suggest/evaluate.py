@@ -177,6 +177,8 @@ class Evaluation:
     agreement: dict[str, float | None]
     per_code: list[dict[str, Any]] = field(default_factory=list)
     learning_curve: list[dict[str, Any]] = field(default_factory=list)
+    # Uncoded segments that set the codes' scale (those of the score scale's transcripts).
+    background_segments: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -276,6 +278,7 @@ def evaluate_arrays(
             _curve_row(point, curve_sizes[point], curve_hits[point], curve_base[point])
             for point in curve
         ],
+        background_segments=int(data.background.shape[0]),
     )
 
 
