@@ -166,7 +166,8 @@ def build_report(
     group_order: Sequence[str] | None = None,
     allow_unattributed: bool = False,
 ) -> Report:
-    store = project.store
+    """The report, section by section: methods, reporting checklists, results, appendices;
+    every text passes the anonymiser's gate before it is returned."""
     prevalence = compute_prevalence(project, coders=coders, group_order=group_order)
     known = {"id", "role", "site"} | {k for p in project.participants() for k in p.attributes}
     if by is not None and (not project.participants() or by not in known):
@@ -177,10 +178,69 @@ def build_report(
         by = None
     name = project.settings.name or project.root.name
     report = Report(anonymiser.label(f"{name}: analysis report", "the report title"))
-    blocks = report.blocks
+    template = attribution if attribution is not None else project.settings.attribution
+    methods = _methods_section(
+        project,
+        anonymiser,
+        prevalence,
+        by=by,
+        coders=coders,
+        bootstrap=bootstrap,
+        quote_rule=(
+            f"Quotes: up to {per_theme} per sub-theme, 8 to 80 words, at most one per"
+            " participant; passages a coder marked as exemplars first, then the most typical;"
+            f" each attributed as {template!r}; square brackets mark replaced identifiers."
+        ),
+    )
+    report.blocks += methods.blocks
+    report.blocks += _checklist_section(project, prevalence, anonymiser, methods)
+    report.blocks += _results_section(
+        project,
+        anonymiser,
+        prevalence,
+        by=by,
+        per_theme=per_theme,
+        attribution=attribution,
+        coders=coders,
+        typicality=typicality,
+        allow_unattributed=allow_unattributed,
+    )
+    report.blocks += _appendix_section(project, prevalence, anonymiser, methods)
+    for text, where in report.texts():
+        anonymiser.gate(text, where)
+    return report
 
-    # -- methods ----------------------------------------------------------------------
-    blocks.append(Heading(1, "Methods summary"))
+
+@dataclass
+class _Methods:
+    """The methods summary's blocks and the facts the checklists reuse."""
+
+    blocks: list[Block]
+    by: str | None
+    shown: dict[str, str]  # coder -> the name shown (anonymised)
+    coded_by: dict[str, set[str]]
+    active: list[str]
+    blind: str
+    agreement: str
+    versions: list[CodebookVersion]
+    software: str
+    anonymisation: str
+    quote_rule: str
+    timing: TranscriptTiming
+
+
+def _methods_section(
+    project: Project,
+    anonymiser: ExportAnonymiser,
+    prevalence: Prevalence,
+    *,
+    by: str | None,
+    coders: Sequence[str] | None,
+    bootstrap: int,
+    quote_rule: str,
+) -> _Methods:
+    store = project.store
+    blocks: list[Block] = [Heading(1, "Methods summary")]
     transcripts = store.transcripts()
     words = sum(t.n_words for t in transcripts)
     total = len(prevalence.participants)
@@ -238,12 +298,6 @@ def build_report(
     blocks.append(Paragraph(software))
     anonymisation = _anonymisation_sentence(anonymiser)
     blocks.append(Paragraph(anonymisation))
-    template = attribution if attribution is not None else project.settings.attribution
-    quote_rule = (
-        f"Quotes: up to {per_theme} per sub-theme, 8 to 80 words, at most one per"
-        " participant; passages a coder marked as exemplars first, then the most typical;"
-        f" each attributed as {template!r}; square brackets mark replaced identifiers."
-    )
     blocks.append(Paragraph(quote_rule))
     timing = _transcript_table(project, prevalence, anonymiser)
     blocks.append(TableBlock(timing.table))
@@ -256,51 +310,77 @@ def build_report(
             " the rest were applied by hand or from coding sheets."
         )
     )
+    return _Methods(
+        blocks,
+        by,
+        shown,
+        coded_by,
+        active,
+        blind,
+        agreement,
+        versions,
+        software,
+        anonymisation,
+        quote_rule,
+        timing,
+    )
 
+
+def _checklist_section(
+    project: Project, prevalence: Prevalence, anonymiser: ExportAnonymiser, methods: _Methods
+) -> list[Block]:
     facts = _checklist_facts(
         project,
         prevalence,
         anonymiser,
-        by=by,
-        shown=shown,
-        coded_by=coded_by,
-        active=active,
-        blind=blind,
-        agreement=agreement,
-        versions=[_version_line(v) for v in versions],
-        software=software,
-        anonymisation=anonymisation,
-        quote_rule=quote_rule,
-        timing=timing,
+        by=methods.by,
+        shown=methods.shown,
+        coded_by=methods.coded_by,
+        active=methods.active,
+        blind=methods.blind,
+        agreement=methods.agreement,
+        versions=[_version_line(v) for v in methods.versions],
+        software=methods.software,
+        anonymisation=methods.anonymisation,
+        quote_rule=methods.quote_rule,
+        timing=methods.timing,
     )
-    blocks.append(Heading(1, "Reporting checklists"))
-    blocks.append(
+    return [
+        Heading(1, "Reporting checklists"),
         Paragraph(
             "Items filled from the project's data are marked filled; items marked to"
             " complete need facts only the research team has. Item names are short"
             " paraphrases; see the published checklists."
-        )
-    )
-    blocks.append(
+        ),
         TableBlock(
             clean_table(_checklist_table("COREQ", coreq(facts)), anonymiser, "the COREQ checklist")
-        )
-    )
-    blocks.append(Paragraph(f"COREQ: {COREQ_REFERENCE}"))
-    blocks.append(
+        ),
+        Paragraph(f"COREQ: {COREQ_REFERENCE}"),
         TableBlock(
             clean_table(_checklist_table("SRQR", srqr(facts)), anonymiser, "the SRQR checklist")
-        )
-    )
-    blocks.append(Paragraph(f"SRQR: {SRQR_REFERENCE}"))
+        ),
+        Paragraph(f"SRQR: {SRQR_REFERENCE}"),
+    ]
 
-    # -- results ------------------------------------------------------------------------
-    blocks.append(Heading(1, "Results"))
+
+def _results_section(
+    project: Project,
+    anonymiser: ExportAnonymiser,
+    prevalence: Prevalence,
+    *,
+    by: str | None,
+    per_theme: int,
+    attribution: str | None,
+    coders: Sequence[str] | None,
+    typicality: Typicality | None,
+    allow_unattributed: bool,
+) -> list[Block]:
+    blocks: list[Block] = [Heading(1, "Results")]
     table1 = table1_from(prevalence, counts="participants", by=by)
     blocks.append(TableBlock(clean_table(table1, anonymiser, "Table 1")))
     blocks.append(Heading(2, "Prevalence in words"))
     matrix = build_matrix(project, anonymiser, by=by, prevalence=prevalence) if by else None
-    blocks.append(Bullets(_prevalence_lines(prevalence, matrix, total)))
+    blocks.append(Bullets(_prevalence_lines(prevalence, matrix, len(prevalence.participants))))
     bank = build_quote_bank(
         project,
         anonymiser,
@@ -324,30 +404,34 @@ def build_report(
                 clean_table(matrix_table(matrix), anonymiser, "the prevalence matrix"),
             )
         )
-    blocks.append(Heading(1, "Appendix A. Codebook"))
-    blocks.append(
+    return blocks
+
+
+def _appendix_section(
+    project: Project, prevalence: Prevalence, anonymiser: ExportAnonymiser, methods: _Methods
+) -> list[Block]:
+    blocks: list[Block] = [
+        Heading(1, "Appendix A. Codebook"),
         TableBlock(
             clean_table(
                 _codebook_table(prevalence, anonymiser), anonymiser, "the codebook appendix"
             )
-        )
-    )
-    blocks.append(Heading(1, "Appendix B. Memos by code"))
-    blocks += _memo_blocks(project, prevalence, anonymiser, shown)
-    blocks.append(Heading(1, "Appendix C. Audit trail"))
-    blocks.append(
-        TableBlock(clean_table(_versions_table(versions), anonymiser, "the codebook versions"))
-    )
-    blocks.append(
+        ),
+        Heading(1, "Appendix B. Memos by code"),
+    ]
+    blocks += _memo_blocks(project, prevalence, anonymiser, methods.shown)
+    blocks += [
+        Heading(1, "Appendix C. Audit trail"),
+        TableBlock(
+            clean_table(_versions_table(methods.versions), anonymiser, "the codebook versions")
+        ),
         TableBlock(
             clean_table(
                 _decisions_table(project, anonymiser), anonymiser, "the reconciliation decisions"
             )
-        )
-    )
-    for text, where in report.texts():
-        anonymiser.gate(text, where)
-    return report
+        ),
+    ]
+    return blocks
 
 
 def _label_first_column(table: Table, anonymiser: ExportAnonymiser) -> Table:
