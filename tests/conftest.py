@@ -33,13 +33,10 @@ HANG_GUARD_S = 900
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark property tests, so `make fuzz` can run them alone with fresh examples; run the
-    slow and subprocess tests first, so that with ``-n 2`` a long one (the tutorial, about
-    a minute) does not start last and leave one worker running alone at the end."""
+    """Mark property tests, so `make fuzz` can run them alone with fresh examples."""
     for item in items:
         if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
             item.add_marker(pytest.mark.property)
-    items.sort(key=lambda item: item.get_closest_marker("subprocess") is None)
 
 
 @pytest.fixture(autouse=True)
