@@ -112,8 +112,14 @@ project = Project.open(sys.argv[1])
 session = CodingSession(project, "writer")
 lines = [n for n in range(1, {n_lines} + 1) if n % 5 != 1]
 print("ready", flush=True)
-for line in lines:
+for done, line in enumerate(lines, start=1):
     session.apply(session.segment("BIG", line), "other")
+    if done == 100:
+        print("started", flush=True)
+    if done == len(lines) - 100:
+        # Hold the last 100 until the test's backups are done, however slow the machine:
+        # every backup then falls strictly inside the writing.
+        sys.stdin.readline()
 print(len(lines), flush=True)
 """
 
@@ -123,12 +129,14 @@ def test_backup_while_another_process_writes(template, tmp_path: Path) -> None:
     root = shutil.copytree(source, tmp_path / "live")
     writer = subprocess.Popen(
         [sys.executable, "-c", WRITER.format(n_lines=N_LINES), str(root)],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert writer.stdout is not None
+    assert writer.stdout is not None and writer.stdin is not None
     assert writer.stdout.readline().strip() == "ready"
+    assert writer.stdout.readline().strip() == "started"
     backups = []
     for index in range(3):
         time.sleep(0.15)
@@ -142,7 +150,7 @@ def test_backup_while_another_process_writes(template, tmp_path: Path) -> None:
         assert run.returncode == 0, run.stderr
         assert "locked" not in run.stderr.lower()
         backups.append(target)
-    out, err = writer.communicate(timeout=HANG_GUARD_S)
+    out, err = writer.communicate("go\n", timeout=HANG_GUARD_S)
     assert writer.returncode == 0, err
     written = int(out.split()[-1])
     counts = []

@@ -102,6 +102,25 @@ def _kill_after(process: subprocess.Popen[bytes], delay: float) -> None:
     assert process.returncode in (0, -signal.SIGKILL), err.decode()
 
 
+def _kill_once_imported(process: subprocess.Popen[bytes], root: Path) -> None:
+    """SIGKILL as soon as the import has committed its first transcript: a kill that lands
+    in the middle of the batch however fast or loaded the machine is."""
+    deadline = time.monotonic() + HANG_GUARD_S
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            conn = sqlite3.connect(f"file:{root / 'themekit.db'}?mode=ro", uri=True)
+            try:
+                (done,) = conn.execute("SELECT count(*) FROM transcripts").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.OperationalError:
+            done = 0  # busy or being set up: look again
+        if done:
+            break
+        time.sleep(0.002)
+    _kill_after(process, 0)
+
+
 def _integrity(root: Path) -> None:
     conn = sqlite3.connect(str(root / "themekit.db"))
     try:
@@ -179,8 +198,12 @@ def test_kill_during_import_leaves_whole_transcripts(import_setup, tmp_path: Pat
         root = _copy(base / "empty", tmp_path / f"attempt{attempt}")
         _kill_after(_run(root, "import", str(folder), "--unit", "turn"), delay)
         counts.append(_check_import(root, expected))
-    # At least one kill landed in the middle of the batch ...
-    assert any(0 < n < N_FILES for n in counts), (counts, duration)
+    # One more kill, as soon as the first transcript is in: this one lands in the middle
+    # of the batch whatever the machine's speed and load (the timed ones may not) ...
+    root = _copy(base / "empty", tmp_path / "attempt-first-commit")
+    _kill_once_imported(_run(root, "import", str(folder), "--unit", "turn"), root)
+    counts.append(_check_import(root, expected))
+    assert 0 < counts[-1] < N_FILES, (counts, duration)
     # ... and running the same import again completes it, identical to a clean import.
     process = _run(root, "import", str(folder), "--unit", "turn")
     _out, err = process.communicate(timeout=HANG_GUARD_S)
