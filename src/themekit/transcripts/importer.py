@@ -41,7 +41,8 @@ class ImportOutcome:
     error: ThemekitError | None = None
     note: str | None = None  # why a file was skipped
     report: TranscriptReport | None = None  # speakers, interviewers and warnings
-    on_interviewer_lines: list[str] = field(default_factory=list)  # see codings_on_...
+    # Codings now on interviewer lines (``codings_on_interviewer_lines``), for the report.
+    on_interviewer_lines: list[str] = field(default_factory=list)
 
 
 def import_transcripts(
